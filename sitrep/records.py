@@ -232,6 +232,9 @@ class Attribution:
     hedge: str | None = None
     source_start: int | None = None
     source_end: int | None = None
+    cue_start: int | None = None  # the cue's span; None when no cue is written
+    cue_end: int | None = None
+    cue_lemma: str | None = None  # normalised cue ("say", "according to"); see stages/cues.py
 
     def as_dict(self) -> dict[str, Any]:
         return {

@@ -1,0 +1,266 @@
+"""The cue lexicon of the attribution stage: reporting verbs, phrases, hedges.
+
+Everything here is data plus the small rules that expand it; the stage
+(:mod:`sitrep.stages.attribution`) reads it through the functions below.
+
+Lemma normalisation (the parse has no lemmatizer): every reporting verb is
+listed once by its lemma; :func:`verb_lemma` knows each inflected form
+(``said``/``says``/``saying`` -> ``say``) through English spelling rules plus a
+table of irregular forms. An ``Attribution.cue`` keeps the cue *as written*
+(lower-cased, whitespace collapsed, curly apostrophes straightened, so
+``said``, ``according to``, ``corroborated``) and ``Attribution.cue_lemma``
+holds the normalised form (``say``, ``according to``, ``corroborate``).
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+
+__all__ = [
+    "CONTENT_NOUNS",
+    "EVENT_VERBS",
+    "HEDGE_PHRASES",
+    "HEDGE_WORDS",
+    "STATEMENT_NOUNS",
+    "ANAPHOR_KINDS",
+    "event_lemma",
+    "is_media_name",
+    "kind_from_words",
+    "normalise_cue",
+    "verb_lemma",
+]
+
+#: verbs whose subject is a source and whose complement is what they said.
+SPEECH_VERBS: tuple[str, ...] = (
+    "say", "report", "tell", "announce", "assert", "claim", "confirm", "deny",
+    "state", "warn", "estimate", "add", "note", "write", "corroborate", "cite",
+    "quote", "declare", "insist", "argue", "explain", "acknowledge", "admit",
+    "accuse", "allege", "suggest", "indicate", "reveal", "disclose", "predict",
+    "promise", "vow", "pledge", "threaten", "urge", "respond", "reply",
+    "comment", "observe", "stress", "emphasize", "emphasise", "complain",
+    "tweet", "post", "testify", "conclude", "mention", "recall", "assess",
+    "brief", "inform", "contend", "maintain", "caution", "concede", "boast",
+    "blame", "criticize", "criticise", "condemn", "dismiss", "question",
+    "calculate", "forecast", "publish", "broadcast", "recount", "verify",
+    "affirm", "reiterate", "repeat", "signal", "hint", "describe", "ask",
+    "demand", "propose", "agree", "charge", "allege", "announce", "show",
+    "find", "explain", "continue", "answer", "joke", "declare", "counter",
+    "retort", "acknowledge", "speculate", "estimate", "project",
+)
+
+#: verbs of belief and intention: cues only with a clausal complement.
+COGNITION_VERBS: tuple[str, ...] = (
+    "believe", "think", "know", "expect", "fear", "hope", "want", "feel",
+    "suspect", "doubt", "worry", "wonder", "plan", "intend", "decide", "see",
+    "understand", "assume", "consider", "realize", "realise", "wish",
+)
+
+#: speech verbs whose direct object (not only a clause) is the content.
+OBJECT_CONTENT: frozenset[str] = frozenset(
+    {"announce", "confirm", "deny", "report", "claim", "estimate", "reveal",
+     "disclose", "predict", "promise", "threaten", "acknowledge", "admit",
+     "write", "post", "tweet", "publish", "broadcast", "corroborate", "show",
+     "find", "propose", "demand", "verify", "pledge", "vow", "allege"}
+)
+
+#: verbs that may stand as a parenthetical ("..., the ministry said."): with no
+#: complement, the rest of their sentence is what they said.
+PARENTHETICAL: frozenset[str] = frozenset(
+    {"say", "report", "claim", "state", "write", "note", "warn", "insist",
+     "explain", "stress", "argue", "tweet", "confirm", "announce", "estimate",
+     "acknowledge", "admit", "allege", "declare", "assert", "suggest",
+     "predict", "recall", "observe", "conclude", "tell", "add", "emphasize",
+     "emphasise", "reiterate", "contend", "maintain", "post", "write"}
+)
+
+#: verbs whose object is a person told, not what was said.
+ADDRESSEE_VERBS: frozenset[str] = frozenset({"tell", "inform", "brief", "ask", "urge", "warn", "accuse"})
+
+#: verbs whose ``by``-agent is an outlet a statement went through.
+RELAY_VERBS: frozenset[str] = frozenset({"report", "quote", "cite", "carry", "publish", "broadcast"})
+
+_IRREGULAR: dict[str, str] = {
+    "said": "say", "says": "say", "told": "tell", "wrote": "write",
+    "written": "write", "thought": "think", "knew": "know", "known": "know",
+    "felt": "feel", "found": "find", "shown": "show", "saw": "see",
+    "seen": "see", "understood": "understand", "admitted": "admit",
+    "admitting": "admit", "regretted": "regret", "committed": "commit",
+    "broadcasted": "broadcast", "forecasted": "forecast", "repeated": "repeat",
+}
+
+
+def _forms(lemma: str) -> set[str]:
+    out = {lemma}
+    vowel_y = lemma.endswith("y") and len(lemma) > 1 and lemma[-2] not in "aeiou"
+    if lemma.endswith(("s", "sh", "ch", "x", "z")):
+        out.add(lemma + "es")
+    elif vowel_y:
+        out.add(lemma[:-1] + "ies")
+    else:
+        out.add(lemma + "s")
+    if lemma.endswith("e"):
+        out.update({lemma + "d", lemma[:-1] + "ing"})
+    elif vowel_y:
+        out.update({lemma[:-1] + "ied", lemma + "ing"})
+    else:
+        out.update({lemma + "ed", lemma + "ing"})
+    return out
+
+
+@functools.lru_cache(maxsize=1)
+def _verb_table() -> dict[str, tuple[str, str]]:
+    """surface form -> (lemma, class) where class is ``speech`` or ``cognition``."""
+    table: dict[str, tuple[str, str]] = {}
+    for cls, lemmas in (("cognition", COGNITION_VERBS), ("speech", SPEECH_VERBS)):
+        for lemma in lemmas:
+            for form in _forms(lemma):
+                table[form] = (lemma, cls)
+    for form, lemma in _IRREGULAR.items():
+        cls = "speech" if lemma in SPEECH_VERBS else "cognition" if lemma in COGNITION_VERBS else ""
+        if cls:
+            table[form] = (lemma, cls)
+    return table
+
+
+def verb_lemma(word: str) -> tuple[str, str] | None:
+    """``(lemma, class)`` for a reporting verb form, else ``None``."""
+    return _verb_table().get(word.lower().replace("\u2019", "'"))
+
+
+EVENT_VERBS: tuple[str, ...] = (
+    "kill", "attack", "strike", "shell", "fire", "launch", "deploy", "capture",
+    "seize", "bomb", "invade", "wound", "injure", "destroy", "shoot", "clash",
+    "advance", "withdraw", "arrest", "detain", "explode", "hit", "target",
+    "sanction", "test", "die", "occupy", "liberate", "retreat", "ambush",
+    "intercept", "down", "sink", "raid", "storm", "evacuate", "flee", "send",
+    "deliver", "supply", "mobilize", "mobilise", "execute", "torture",
+    "abduct", "kidnap", "bombard", "damage", "encircle", "repel", "recapture",
+)
+_EVENT_IRREGULAR = {"struck": "strike", "shot": "shoot", "hit": "hit", "sent": "send",
+                    "fled": "flee", "shelled": "shell", "sank": "sink", "sunk": "sink",
+                    "died": "die", "dying": "die", "downed": "down"}
+
+
+@functools.lru_cache(maxsize=1)
+def _event_table() -> dict[str, str]:
+    table = {form: lemma for lemma in EVENT_VERBS for form in _forms(lemma)}
+    table.update(_EVENT_IRREGULAR)
+    return table
+
+
+def event_lemma(word: str) -> str | None:
+    return _event_table().get(word.lower())
+
+
+#: hedge words (lower case); modal verbs count only when tagged MD.
+HEDGE_WORDS: frozenset[str] = frozenset(
+    {"could", "may", "might", "reportedly", "allegedly", "likely", "possibly",
+     "probably", "perhaps", "apparently", "purportedly", "unconfirmed",
+     "unverified", "presumably", "supposedly", "alleged", "suspected"}
+)
+MODALS: frozenset[str] = frozenset({"could", "may", "might"})
+HEDGE_PHRASES = re.compile(
+    r"\b(?:it is (?:believed|thought|understood|feared)"
+    r"|is (?:believed|thought|said) to|are (?:believed|thought|said) to"
+    r"|appears? to|seems? to)\b",
+    re.IGNORECASE,
+)
+
+#: nouns that carry content: "this information comes from ...", "X's data shows".
+CONTENT_NOUNS: frozenset[str] = frozenset(
+    {"information", "data", "figure", "figures", "report", "reports", "claim",
+     "claims", "estimate", "estimates", "assessment", "analysis", "footage",
+     "images", "imagery", "statement", "account", "survey", "poll", "polls",
+     "numbers", "study", "intelligence", "evidence", "records", "documents"}
+)
+
+#: nouns of "in a statement", "in an interview" and the like.
+STATEMENT_NOUNS: frozenset[str] = frozenset(
+    {"statement", "interview", "briefing", "post", "tweet", "message",
+     "communique", "communiqué", "address", "speech", "report", "letter",
+     "release", "op-ed", "video", "broadcast", "bulletin"}
+)
+
+#: definite descriptions that point back at an earlier actor, by the kinds they fit.
+ANAPHOR_KINDS: dict[str, frozenset[str]] = {
+    "agency": frozenset({"media", "intelligence"}),
+    "ministry": frozenset({"government"}),
+    "government": frozenset({"government"}),
+    "department": frozenset({"government"}),
+    "office": frozenset({"government"}),
+    "spokesman": frozenset({"person"}),
+    "spokeswoman": frozenset({"person"}),
+    "spokesperson": frozenset({"person"}),
+    "official": frozenset({"person"}),
+    "minister": frozenset({"person"}),
+    "president": frozenset({"person"}),
+    "general": frozenset({"person"}),
+    "commander": frozenset({"person"}),
+    "military": frozenset({"military"}),
+    "army": frozenset({"military"}),
+    "command": frozenset({"military"}),
+    "newspaper": frozenset({"media"}),
+    "outlet": frozenset({"media"}),
+    "broadcaster": frozenset({"media"}),
+    "paper": frozenset({"media"}),
+    "group": frozenset({"organization"}),
+    "organization": frozenset({"organization"}),
+    "organisation": frozenset({"organization"}),
+    "he": frozenset({"person"}),
+    "she": frozenset({"person"}),
+    "him": frozenset({"person"}),
+    "her": frozenset({"person"}),
+    "they": frozenset({"government", "military", "organization", "media", "intelligence", "person"}),
+    "it": frozenset({"government", "military", "organization", "media", "intelligence"}),
+}
+
+# Words in a source's span that tell what kind of source it is; first match wins.
+_KIND_WORDS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("intelligence", re.compile(
+        r"\b(?:intelligence|spy|spies|CIA|NIS|GUR|HUR|SBU|FSB|SVR|GRU|MI6|MI5|Mossad|DIA|NSA)\b")),
+    ("media", re.compile(
+        r"(?i)\b(?:news|press|agency|newspaper|paper|tv|television|radio|broadcaster"
+        r"|outlet|times|post|journal|reuters|ap|afp|bbc|cnn|yonhap|kcna|tass"
+        r"|interfax|ria|xinhua|al jazeera|reporters?|correspondents?|media)\b")),
+    ("military", re.compile(
+        r"(?i)\b(?:military|army|armed forces|forces|navy|air force|general|gen\."
+        r"|commander|colonel|col\.|troops|soldiers|joint chiefs|chiefs of staff"
+        r"|general staff|command|defen[cs]e forces|marines|brigade|battalion)\b")),
+    ("government", re.compile(
+        r"(?i)\b(?:ministry|minister|government|president|prime minister|premier"
+        r"|spokes(?:man|woman|person)|official|officials|foreign office|kremlin"
+        r"|white house|pentagon|state department|cabinet|embassy|ambassador"
+        r"|diplomats?|diplomatic|authorities|governor|mayor|parliament|senator)\b")),
+    ("person", re.compile(
+        r"(?i)\b(?:he|she|i|we|witness(?:es)?|residents?|people|man|woman|sources?"
+        r"|analysts?|experts?|doctors?|survivors?|activists?|locals?|villagers?)\b")),
+)
+
+
+def kind_from_words(text: str) -> str | None:
+    """A source kind read off the words of a source's span, or ``None``."""
+    for kind, pattern in _KIND_WORDS:
+        if pattern.search(text):
+            return kind
+    return None
+
+
+_MEDIA = re.compile(
+    r"(?i)\b(?:news|press|agency|newspaper|tv|television|radio|broadcaster|times"
+    r"|post|journal|herald|guardian|telegraph|reuters|ap|afp|bbc|cnn|yonhap|kcna"
+    r"|tass|interfax|ria|xinhua|al jazeera|bloomberg|nhk|kyodo|dpa|pap|ukrinform"
+    r"|gazette|tribune)\b"
+)
+
+
+def is_media_name(text: str) -> bool:
+    return bool(_MEDIA.search(text))
+
+
+_SPACE = re.compile(r"\s+")
+
+
+def normalise_cue(text: str) -> str:
+    """The cue as written, lower-cased, whitespace collapsed, apostrophes straight."""
+    return _SPACE.sub(" ", text.replace("\u2019", "'")).strip().lower()

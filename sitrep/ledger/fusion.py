@@ -1,0 +1,438 @@
+"""Fusion: merge article-level events that report the same real event.
+
+Two article events (:class:`Mention`) are the same real event when they have
+the same type, come from different documents, and are compatible in
+
+* **actors**: their agents (and their targets) overlap by name or country, or
+  one side names none;
+* **place**: the same place, or one a region containing the other, or within
+  ``NEAR_KM``; different countries never match;
+* **time**: their date windows overlap. A window is the event's own time range
+  (widened a little for day/week precision), else the few days before the
+  report was published; with neither, time does not object.
+
+Clustering is complete-linkage and greedy over mentions sorted by content
+(date, document id, event id), so the result depends only on the set of
+mentions, never on the order they were ingested. A fused event's id is a hash
+of its smallest member mention id.
+
+Counting **independent sources** follows ``via`` chains to the claimant and
+collapses syndicated copies: statements without attribution count as their
+story's origin (the credited wire agency, else the origin document's
+publisher), so ten outlets repeating one agency count once.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import re
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from ..records import Event, EventLocation, FigureMention, as_dict
+from .syndication import canonical_outlet
+
+__all__ = ["VERSION", "FusedEvent", "Mention", "compatible", "fuse", "name_key"]
+
+VERSION = "sitrep.fusion.v1"
+NEAR_KM = 100.0
+ADMIN1_KM = 300.0
+REPORT_LAG_DAYS = 3  # an undated event is taken to have happened up to this long before its report
+APPROX_SPREAD = 0.15  # "about 300" covers 255..345
+
+_COARSE = {"admin1", "country", "region"}
+_LOC_RANK = {"point": 0, "city": 1, "admin1": 2, "region": 3, "country": 4}
+_TIME_RANK = {"day": 0, "week": 1, "range": 2, "month": 3, "season": 4, "year": 5, "unknown": 6}
+_STATUS_ORDER = ("occurred", "ongoing", "planned", "possible", "unknown")
+_CERTAINTY_ORDER = ("asserted", "reported", "likely", "possible", "doubtful")
+_TIME_SLACK = {"day": 1, "week": 3, "unknown": 3}
+
+
+def name_key(name: str | None) -> str:
+    """A normalised name for matching: case-folded, punctuation-free, no leading "the"."""
+    if not name:
+        return ""
+    k = re.sub(r"[^\w]+", " ", name.casefold()).strip()
+    return k[4:] if k.startswith("the ") else k
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    """One article-level event, with what fusion needs of its document."""
+
+    document_id: str
+    event: Event
+    published: str | None = None
+    publisher: str | None = None
+    origin_id: str | None = None  # syndication origin document
+    origin_publisher: str | None = None
+    wire: str | None = None  # agency the document credits
+
+    @property
+    def id(self) -> str:
+        return f"{self.document_id}:{self.event.id}"
+
+    @property
+    def denied(self) -> bool:
+        return self.event.status == "denied" or self.event.certainty == "denied"
+
+    def story_origin(self) -> str:
+        """Who the article's own, unattributed statements come from."""
+        return self.wire or self.origin_publisher or self.publisher or self.origin_id or self.document_id
+
+    def claimants(self) -> list[tuple[str, str]]:
+        """(claimant name, kind) for each source, after following via chains."""
+        out: list[tuple[str, str]] = []
+        own = {name_key(self.publisher), name_key(self.origin_publisher)} - {""}
+        for s in self.event.sources:
+            name = s.name
+            if (not name or s.kind == "unattributed") and s.via:
+                name = s.via[-1]  # the farthest outlet is where the statement entered the chain
+            if not name or name_key(name) in own or (s.kind == "unattributed" and not s.via):
+                out.append((self.story_origin(), "media"))
+            else:
+                out.append((canonical_outlet(name) or name, s.kind))
+        if not out:
+            out.append((self.story_origin(), "media"))
+        return out
+
+    def figure_source(self) -> str:
+        return self.claimants()[0][0]
+
+
+# --------------------------------------------------------------------------- compatibility
+
+
+def _date(value: str | None) -> date | None:
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value[:10])
+    except ValueError:
+        return None
+
+
+def window(m: Mention) -> tuple[date, date] | None:
+    """The dates this mention's event may have happened on."""
+    t = m.event.time
+    if t is not None:
+        start, end = _date(t.start), _date(t.end)
+        if start or end:
+            lo, hi = start or end, end or start
+            assert lo is not None and hi is not None
+            slack = timedelta(days=_TIME_SLACK.get(t.precision, 0))
+            return (lo - slack, hi + slack)
+    pub = _date(m.published)
+    if pub is not None:
+        return (pub - timedelta(days=REPORT_LAG_DAYS), pub)
+    return None
+
+
+def _km(a: EventLocation, b: EventLocation) -> float | None:
+    if a.lat is None or a.lon is None or b.lat is None or b.lon is None:
+        return None
+    p1, p2 = math.radians(a.lat), math.radians(b.lat)
+    dp, dl = p2 - p1, math.radians(b.lon - a.lon)
+    h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * 6371.0 * math.asin(min(1.0, math.sqrt(h)))
+
+
+def places_compatible(a: EventLocation | None, b: EventLocation | None) -> bool:
+    if a is None or b is None:
+        return True
+    if name_key(a.name) == name_key(b.name):
+        return True
+    if a.country and b.country and a.country != b.country:
+        return False
+    a_coarse, b_coarse = (a.precision or "country") in _COARSE, (b.precision or "country") in _COARSE
+    if not a_coarse and not b_coarse:
+        d = _km(a, b)
+        return d is not None and d <= NEAR_KM
+    if a_coarse and b_coarse:
+        if a.precision == "admin1" and b.precision == "admin1":
+            return False  # two different provinces
+        return True
+    coarse, fine = (a, b) if a_coarse else (b, a)
+    if coarse.precision != "admin1":
+        return True  # a country or region contains the place (countries already agree)
+    if fine.admin1:
+        return name_key(fine.admin1) in {name_key(coarse.name), name_key(coarse.admin1)}
+    d = _km(coarse, fine)
+    return d is None or d <= ADMIN1_KM
+
+
+def _party(e: Event, role: str) -> tuple[set[str], set[str]]:
+    names = {name_key(a.name) for a in e.actors if a.role == role}
+    countries = {a.country for a in e.actors if a.role == role and a.country}
+    return names, countries
+
+
+def actors_compatible(a: Event, b: Event) -> bool:
+    for role in ("agent", "target"):
+        an, ac = _party(a, role)
+        bn, bc = _party(b, role)
+        if an and bn and not (an & bn) and not (ac & bc):
+            return False
+    return True
+
+
+def compatible(a: Mention, b: Mention) -> bool:
+    """Whether two article events can be one real event."""
+    if a.event.type != b.event.type or a.document_id == b.document_id:
+        return False
+    wa, wb = window(a), window(b)
+    if wa and wb and (wa[0] > wb[1] or wb[0] > wa[1]):
+        return False
+    return places_compatible(a.event.location, b.event.location) and actors_compatible(a.event, b.event)
+
+
+# --------------------------------------------------------------------------- clustering
+
+
+def _sort_key(m: Mention) -> tuple[str, str, str]:
+    w = window(m)
+    return (w[0].isoformat() if w else "9999-99-99", m.document_id, m.event.id)
+
+
+def cluster(mentions: Iterable[Mention]) -> list[list[Mention]]:
+    """Complete-linkage greedy clusters, independent of input order."""
+    clusters: list[list[Mention]] = []
+    for m in sorted(mentions, key=_sort_key):
+        for c in clusters:
+            if all(compatible(m, other) for other in c):
+                c.append(m)
+                break
+        else:
+            clusters.append([m])
+    return clusters
+
+
+# --------------------------------------------------------------------------- figures
+
+
+def _interval(f: FigureMention) -> tuple[float, float] | None:
+    v = f.value
+    q = f.qualifier
+    eps = 1e-9
+    if q == "range" or (v is None and (f.low is not None or f.high is not None)):
+        lo = f.low if f.low is not None else -math.inf
+        hi = f.high if f.high is not None else math.inf
+        return (lo, hi)
+    if v is None:
+        return None
+    return {
+        "exact": (v, v),
+        "approx": (v * (1 - APPROX_SPREAD), v * (1 + APPROX_SPREAD)),
+        "at_least": (v, math.inf),
+        "more_than": (v + eps, math.inf),
+        "at_most": (-math.inf, v),
+        "less_than": (-math.inf, v - eps),
+    }.get(q)
+
+
+def _figure_value(f: FigureMention) -> Any:
+    if f.value is not None:
+        return int(f.value) if float(f.value).is_integer() else f.value
+    return f.text
+
+
+@dataclass(frozen=True, slots=True)
+class _Reported:
+    figure: FigureMention
+    source: str
+    published: str | None
+    document_id: str
+
+
+def _reported(members: list[Mention]) -> list[_Reported]:
+    return [
+        _Reported(f, m.figure_source(), m.published, m.document_id)
+        for m in members
+        for f in m.event.figures
+        if not m.denied
+    ]
+
+
+def figure_history(members: list[Mention]) -> list[dict[str, Any]]:
+    seen: set[tuple[Any, ...]] = set()
+    rows: list[dict[str, Any]] = []
+    for r in sorted(
+        _reported(members),
+        key=lambda r: (r.published or "9999", r.figure.category, r.figure.value or 0, r.source, r.document_id),
+    ):
+        f = r.figure
+        key = (f.category, f.value, f.low, f.high, f.qualifier, name_key(r.source), r.published)
+        if key in seen:  # a syndicated copy of a figure already listed
+            continue
+        seen.add(key)
+        rows.append(
+            {
+                "category": f.category,
+                "value": f.value,
+                "low": f.low,
+                "high": f.high,
+                "qualifier": f.qualifier,
+                "source": r.source,
+                "published": r.published,
+                "document_id": r.document_id,
+            }
+        )
+    return rows
+
+
+def contradictions(members: list[Mention]) -> list[dict[str, Any]]:
+    """Figures for one category that cannot both be true, and denials against assertions."""
+    out: list[dict[str, Any]] = []
+    by_cat: dict[str, list[_Reported]] = {}
+    for r in _reported(members):
+        by_cat.setdefault(r.figure.category, []).append(r)
+    for cat in sorted(by_cat):
+        rows = by_cat[cat]
+        values: set[Any] = set()
+        srcs: set[str] = set()
+        for i, a in enumerate(rows):
+            ia = _interval(a.figure)
+            for b in rows[i + 1 :]:
+                ib = _interval(b.figure)
+                if ia is None or ib is None or name_key(a.source) == name_key(b.source):
+                    continue
+                if a.published != b.published:
+                    continue  # a later count is an update, not a contradiction
+                sa, sb = name_key(a.figure.subject), name_key(b.figure.subject)
+                if sa and sb and sa != sb:
+                    continue
+                if ia[1] < ib[0] or ib[1] < ia[0]:
+                    values.update((_figure_value(a.figure), _figure_value(b.figure)))
+                    srcs.update((a.source, b.source))
+        if values:
+            out.append(
+                {"category": cat, "values": sorted(values, key=lambda v: (isinstance(v, str), v)), "sources": sorted(srcs)}
+            )
+    deniers = {c for m in members if m.denied for c, _ in m.claimants()}
+    asserters = {c for m in members if not m.denied for c, _ in m.claimants()}
+    if deniers and asserters and deniers != asserters:
+        statuses = {m.event.status for m in members if not m.denied} | {"denied"}
+        out.append({"category": "status", "values": sorted(statuses), "sources": sorted(deniers | asserters)})
+    return out
+
+
+# --------------------------------------------------------------------------- the fused event
+
+
+def _ordered(members: list[Mention]) -> list[Mention]:
+    return sorted(members, key=lambda m: (m.published or "9999", m.document_id, m.event.id))
+
+
+def _pick_status(members: list[Mention]) -> str:
+    live = [m.event.status for m in members if not m.denied]
+    if not live:
+        return "denied"
+    counts = Counter(live)
+    return min(counts, key=lambda s: (-counts[s], _STATUS_ORDER.index(s) if s in _STATUS_ORDER else 99, s))
+
+
+def _pick_certainty(members: list[Mention]) -> str:
+    live = [m.event.certainty for m in members if not m.denied]
+    if not live:
+        return "denied"
+    return min(live, key=lambda c: (_CERTAINTY_ORDER.index(c) if c in _CERTAINTY_ORDER else 99, c))
+
+
+def _pick_location(members: list[Mention]) -> EventLocation | None:
+    locs = [m.event.location for m in members if m.event.location is not None]
+    if not locs:
+        return None
+    counts = Counter(name_key(loc.name) for loc in locs)
+    return min(locs, key=lambda loc: (_LOC_RANK.get(loc.precision or "", 9), -counts[name_key(loc.name)], loc.name, repr(loc)))
+
+
+@dataclass(frozen=True, slots=True)
+class FusedEvent:
+    """One ledger event: the contract EVENT merged across its mentions."""
+
+    id: str
+    members: tuple[Mention, ...]
+    payload: dict[str, Any]
+    claimants: tuple[tuple[str, str, int], ...]  # (name, kind, mentions)
+
+    def as_dict(self) -> dict[str, Any]:
+        return self.payload
+
+
+def fused_id(members: Iterable[Mention]) -> str:
+    smallest = min(m.id for m in members)
+    return "ev-" + hashlib.sha256(smallest.encode("utf-8")).hexdigest()[:20]
+
+
+def merge(members: list[Mention]) -> FusedEvent:
+    ms = _ordered(members)
+    first = next((m for m in ms if not m.denied), ms[0])
+    actors: dict[tuple[str, str], dict[str, Any]] = {}
+    for m in ms:
+        for a in m.event.actors:
+            actors.setdefault((name_key(a.name), a.role), as_dict(a))
+    figures: dict[tuple[Any, ...], dict[str, Any]] = {}
+    for m in ms:
+        for f in m.event.figures:
+            d = {k: v for k, v in as_dict(f).items() if k not in ("start", "end")}
+            figures.setdefault((f.category, f.value, f.low, f.high, f.qualifier, name_key(f.subject)), d)
+    sources: dict[tuple[str, tuple[str, ...]], dict[str, Any]] = {}
+    for m in ms:
+        for s in m.event.sources:
+            sources.setdefault((name_key(s.name), tuple(name_key(v) for v in s.via)), as_dict(s))
+    timed = [m.event.time for m in ms if m.event.time is not None and (m.event.time.start or m.event.time.end)]
+    time = min(timed, key=lambda t: (_TIME_RANK.get(t.precision, 9), t.start or "", t.end or "", t.text or "")) if timed else None
+    location = _pick_location(ms)
+    claim_counts: Counter[tuple[str, str]] = Counter()
+    for m in ms:
+        for c in set(m.claimants()):
+            claim_counts[c] += 1
+    by_key: dict[str, tuple[str, str, int]] = {}
+    for (name, kind), n in sorted(claim_counts.items()):
+        k = name_key(name)
+        prev = by_key.get(k)
+        by_key[k] = (name, kind, n + (prev[2] if prev else 0))
+    claimants = tuple(sorted(by_key.values(), key=lambda c: (-c[2], c[0])))
+    fid = fused_id(ms)
+    contra = contradictions(ms)
+    payload: dict[str, Any] = {
+        "id": fid,
+        "type": first.event.type,
+        "summary": first.event.summary,
+        "status": _pick_status(ms),
+        "actors": sorted(actors.values(), key=lambda a: (a["role"], a["name"])),
+        "location": None
+        if location is None
+        else {k: v for k, v in as_dict(location).items() if k != "geonames_id" or v is not None},
+        "time": None if time is None else as_dict(time),
+        "figures": sorted(figures.values(), key=lambda f: (f["category"], f["value"] or 0, f["text"])),
+        "sources": sorted(sources.values(), key=lambda s: (s["name"], s["via"])),
+        "certainty": _pick_certainty(ms),
+        "evidence": [
+            {"document_id": m.document_id, "start": e.start, "end": e.end, "text": e.text}
+            for m in ms
+            for e in m.event.evidence[:2]
+        ][:10],
+        "mentions": [
+            {"document_id": m.document_id, "published": m.published, "publisher": m.publisher, "event_id": m.event.id}
+            for m in ms
+        ],
+        "independent_sources": len(by_key),
+        "figure_history": figure_history(ms),
+        "contradictions": contra,
+        "version": VERSION,
+    }
+    return FusedEvent(id=fid, members=tuple(ms), payload=payload, claimants=claimants)
+
+
+def fuse(mentions: Iterable[Mention]) -> list[FusedEvent]:
+    """Fuse article-level events into ledger events (sorted by id)."""
+    by_type: dict[str, list[Mention]] = {}
+    for m in mentions:
+        by_type.setdefault(m.event.type, []).append(m)
+    out = [merge(c) for t in sorted(by_type) for c in cluster(by_type[t])]
+    return sorted(out, key=lambda f: f.id)

@@ -1,0 +1,93 @@
+"""Migrations: named, ordered steps, each applied once and recorded in ``migrations``.
+
+A step is a function over an open connection (inside the transaction that
+records it). Add new steps at the end of ``STEPS``; never rename or reorder an
+applied one. ``apply(engine)`` runs on every :func:`sitrep.ledger.open_ledger`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+from sqlalchemy import Connection, Engine, inspect, select, text
+
+from ..errors import LedgerError
+from . import schema
+
+__all__ = ["STEPS", "applied", "apply"]
+
+Step = Callable[[Connection], None]
+
+
+def _core_tables(conn: Connection) -> None:
+    schema.METADATA.create_all(conn)
+
+
+def _search(conn: Connection) -> None:
+    """Full-text search over document title/text/quotes and fused events."""
+    if conn.dialect.name == "sqlite":
+        conn.execute(
+            text(
+                "CREATE VIRTUAL TABLE IF NOT EXISTS documents_fts USING fts5("
+                "document_id UNINDEXED, title, body, tokenize='porter unicode61')"
+            )
+        )
+        conn.execute(
+            text(
+                "CREATE VIRTUAL TABLE IF NOT EXISTS events_fts USING fts5("
+                "event_id UNINDEXED, body, tokenize='porter unicode61')"
+            )
+        )
+    elif conn.dialect.name == "postgresql":
+        conn.execute(
+            text(
+                "ALTER TABLE documents ADD COLUMN IF NOT EXISTS search tsvector "
+                "GENERATED ALWAYS AS (to_tsvector('english', coalesce(title, '') || ' ' || "
+                "coalesce(text, '') || ' ' || coalesce(quotes, ''))) STORED"
+            )
+        )
+        conn.execute(text("CREATE INDEX IF NOT EXISTS ix_documents_search ON documents USING GIN (search)"))
+        conn.execute(
+            text(
+                "ALTER TABLE events ADD COLUMN IF NOT EXISTS search tsvector "
+                "GENERATED ALWAYS AS (to_tsvector('english', coalesce(search_text, ''))) STORED"
+            )
+        )
+        conn.execute(text("CREATE INDEX IF NOT EXISTS ix_events_search ON events USING GIN (search)"))
+    else:  # pragma: no cover - only the two dialects are supported
+        raise LedgerError(f"unsupported database dialect {conn.dialect.name!r}")
+
+
+#: (name, step) in the order they apply.
+STEPS: tuple[tuple[str, Step], ...] = (
+    ("0001_core_tables", _core_tables),
+    ("0002_full_text_search", _search),
+)
+
+
+def applied(conn: Connection) -> list[str]:
+    if not inspect(conn).has_table("migrations"):
+        return []
+    rows = conn.execute(select(schema.migrations.c.name).order_by(schema.migrations.c.name))
+    return [r[0] for r in rows]
+
+
+def apply(engine: Engine) -> list[str]:
+    """Apply every step not yet recorded; return the names applied now."""
+    done_now: list[str] = []
+    with engine.begin() as conn:
+        schema.migrations.create(conn, checkfirst=True)
+    for name, step in STEPS:
+        with engine.begin() as conn:
+            if name in applied(conn):
+                continue
+            try:
+                step(conn)
+            except Exception as exc:
+                raise LedgerError(f"migration {name} failed: {exc}") from exc
+            conn.execute(
+                schema.migrations.insert().values(name=name, applied_at=datetime.now(UTC).isoformat())
+            )
+            done_now.append(name)
+    return done_now

@@ -1,0 +1,391 @@
+"""The Ledger: one interface over SQLite (default) and PostgreSQL.
+
+``Ledger.add(documents)`` stores each new document with its layers, events and
+claims in one transaction per batch, then brings syndication and fusion up to
+date for what the batch touched. Document ids are content hashes, so adding a
+document already stored changes nothing. Fusion of a touched event type is
+recomputed from all of that type's stored mentions, so the ledger is the same
+whatever order documents arrive in.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any, TypeVar
+
+from sqlalchemy import Connection, Engine, and_, bindparam, delete, func, insert, select, text, update
+from sqlalchemy.orm import aliased
+
+from ..records import Document, Rejection, as_dict
+from ..settings import Settings
+from . import codec, fusion, schema, syndication
+from .codec import dumps, loads
+
+__all__ = ["AddResult", "Ledger"]
+
+T = TypeVar("T")
+_CHUNK = 500
+_LAYERS = ("entities", "places", "times", "figures", "attributions")
+
+
+def chunked(items: Sequence[T] | Iterable[T], n: int) -> Iterator[list[T]]:
+    batch: list[T] = []
+    for it in items:
+        batch.append(it)
+        if len(batch) >= n:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+@dataclass(slots=True)
+class AddResult:
+    """What one ``add`` did."""
+
+    added: int = 0
+    skipped: int = 0  # already stored (same content hash)
+    events: int = 0  # article-level events stored
+    types_refused: list[str] = field(default_factory=list)
+
+
+class Ledger:
+    """A source-attributed ledger of documents and fused events."""
+
+    def __init__(self, engine: Engine, settings: Settings) -> None:
+        self.engine = engine
+        self.settings = settings
+
+    @property
+    def dialect(self) -> str:
+        return self.engine.dialect.name
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def __enter__(self) -> Ledger:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # ------------------------------------------------------------------ writing
+
+    def add(self, documents: Iterable[Document], *, batch_size: int = 200) -> AddResult:
+        """Store new documents (one transaction per batch), then re-fuse what they touched."""
+        result = AddResult()
+        types: set[str] = set()
+        for batch in chunked(documents, batch_size):
+            unique = list({d.id: d for d in batch}.values())
+            with self.engine.begin() as conn:
+                have = self._existing(conn, [d.id for d in unique])
+                for doc in unique:
+                    if doc.id in have:
+                        result.skipped += 1
+                        continue
+                    types.update(self._insert(conn, doc))
+                    result.added += 1
+                    result.events += len(doc.events)
+            result.skipped += len(batch) - len(unique)
+        if result.added:
+            result.types_refused = self.refresh(types)
+        return result
+
+    def add_rejections(self, rejections: Iterable[Rejection]) -> int:
+        """Record refused inputs (the latest reason per source and code)."""
+        n = 0
+        now = datetime.now(UTC).isoformat()
+        t = schema.rejections
+        with self.engine.begin() as conn:
+            for r in rejections:
+                conn.execute(delete(t).where(and_(t.c.source == r.source, t.c.code == r.code)))
+                conn.execute(insert(t).values(source=r.source, code=r.code, reason=r.reason, at=now))
+                n += 1
+        return n
+
+    def replace(self, doc: Document) -> list[str]:
+        """Store ``doc`` in place of the stored document with its id (used by reprocess)."""
+        with self.engine.begin() as conn:
+            old_types = set(
+                conn.execute(
+                    select(schema.doc_events.c.type).where(schema.doc_events.c.document_id == doc.id).distinct()
+                ).scalars()
+            )
+            self._delete_document(conn, doc.id)
+            new_types = self._insert(conn, doc)
+        return self.refresh(old_types | new_types)
+
+    def _existing(self, conn: Connection, ids: list[str]) -> set[str]:
+        found: set[str] = set()
+        for part in chunked(ids, _CHUNK):
+            found.update(conn.execute(select(schema.documents.c.id).where(schema.documents.c.id.in_(part))).scalars())
+        return found
+
+    def _delete_document(self, conn: Connection, doc_id: str) -> None:
+        for t in (schema.spans, schema.doc_events, schema.claims):
+            conn.execute(delete(t).where(t.c.document_id == doc_id))
+        if self.dialect == "sqlite":
+            conn.execute(text("DELETE FROM documents_fts WHERE document_id = :i"), {"i": doc_id})
+        conn.execute(delete(schema.documents).where(schema.documents.c.id == doc_id))
+
+    def _insert(self, conn: Connection, doc: Document) -> set[str]:
+        """Insert one document and its layers; return the event types it carries."""
+        st = self.settings
+        keep = codec.keeps_text(doc, st)
+        quotes = [codec.quote(e.text, doc, st) or "" for ev in doc.events for e in ev.evidence]
+        quotes += [codec.quote(e.text, doc, st) or "" for c in doc.claims for e in c.evidence]
+        quotes_text = "\n".join(dict.fromkeys(q for q in quotes if q)) or None
+        conn.execute(
+            insert(schema.documents).values(
+                id=doc.id,
+                source=doc.source,
+                url=doc.url,
+                title=doc.title,
+                section=doc.section,
+                publisher=doc.publisher,
+                byline=doc.byline,
+                published=doc.published,
+                language=doc.language,
+                format=doc.format,
+                tdm_reserved=doc.rights.tdm_reserved,
+                rights_notice=doc.rights.notice,
+                rights_signals=json.dumps(list(doc.rights.signals)),
+                text=doc.text if keep else None,
+                text_stored=keep,
+                quotes=quotes_text,
+                captions=json.dumps(list(doc.captions) if keep else [], ensure_ascii=False),
+                removed=dumps(list(doc.removed) if keep else []),
+                stages=json.dumps(list(doc.stages)),
+                ingested_at=datetime.now(UTC).isoformat(),
+                wire=syndication.wire_credit(doc),
+                minhash=syndication.signature(doc.text),
+                origin_id=doc.id,
+                syndication_version=syndication.VERSION,
+            )
+        )
+        if self.dialect == "sqlite":
+            conn.execute(
+                text("INSERT INTO documents_fts (document_id, title, body) VALUES (:i, :t, :b)"),
+                {"i": doc.id, "t": doc.title or "", "b": (doc.text if keep else quotes_text) or ""},
+            )
+        span_rows = []
+        for layer in _LAYERS:
+            stage = codec.stage_for(doc, layer)
+            for s in getattr(doc, layer):
+                payload = as_dict(s)
+                if "text" in payload:
+                    payload["text"] = codec.quote(payload["text"], doc, st)
+                span_rows.append(
+                    {
+                        "document_id": doc.id,
+                        "layer": layer,
+                        "start": s.start,
+                        "end": s.end,
+                        "payload": json.dumps(payload, ensure_ascii=False, sort_keys=True),
+                        "stage": stage,
+                    }
+                )
+        if span_rows:
+            conn.execute(insert(schema.spans), span_rows)
+        ev_stage = codec.stage_for(doc, "events")
+        ev_rows = [
+            {
+                "document_id": doc.id,
+                "event_id": e.id,
+                "type": e.type,
+                "payload": json.dumps(codec.event_payload(e, doc, st), ensure_ascii=False, sort_keys=True),
+                "stage": ev_stage,
+            }
+            for e in {e.id: e for e in doc.events}.values()
+        ]
+        if ev_rows:
+            conn.execute(insert(schema.doc_events), ev_rows)
+        cl_stage = codec.stage_for(doc, "claims")
+        cl_rows = [
+            {
+                "document_id": doc.id,
+                "claim_id": c.id,
+                "source": c.source,
+                "source_kind": c.source_kind,
+                "cue": c.cue,
+                "via": json.dumps(list(c.via), ensure_ascii=False),
+                "hedge": c.hedge,
+                "text": codec.quote(c.text, doc, st),
+                "events": json.dumps(list(c.events)),
+                "evidence": json.dumps(codec.evidence_list(c.evidence, doc, st), ensure_ascii=False),
+                "stage": cl_stage,
+            }
+            for c in {c.id: c for c in doc.claims}.values()
+        ]
+        if cl_rows:
+            conn.execute(insert(schema.claims), cl_rows)
+        self._remember_sources(conn, doc)
+        return {e.type for e in doc.events}
+
+    def _remember_sources(self, conn: Connection, doc: Document) -> None:
+        seen: dict[str, dict[str, Any]] = {}
+        for c in doc.claims:
+            seen.setdefault(fusion.name_key(c.source), {"name": c.source, "kind": c.source_kind, "country": None})
+        for e in doc.events:
+            for s in e.sources:
+                seen.setdefault(fusion.name_key(s.name), {"name": s.name, "kind": s.kind, "country": s.country})
+        seen.pop("", None)
+        if not seen:
+            return
+        have = set(
+            conn.execute(select(schema.sources.c.key).where(schema.sources.c.key.in_(list(seen)))).scalars()
+        )
+        rows = [{"key": k, **v} for k, v in seen.items() if k not in have]
+        if rows:
+            conn.execute(insert(schema.sources), rows)
+
+    # ------------------------------------------------------------------ syndication and fusion
+
+    def refresh(self, types: Iterable[str] | None = None) -> list[str]:
+        """Recompute syndication origins, then re-fuse ``types`` and every type whose
+        documents changed origin. ``None`` re-fuses every type."""
+        d = schema.documents
+        todo = set(types) if types is not None else None
+        with self.engine.begin() as conn:
+            rows = conn.execute(select(d.c.id, d.c.published, d.c.wire, d.c.minhash, d.c.origin_id)).all()
+            entries = [syndication.SyndicationEntry(r.id, r.published, r.wire, r.minhash) for r in rows]
+            mapping = syndication.origins(entries)
+            changed = [{"i": r.id, "o": mapping[r.id]} for r in rows if mapping[r.id] != r.origin_id]
+            if changed:
+                conn.execute(update(d).where(d.c.id == bindparam("i")).values(origin_id=bindparam("o")), changed)
+            if todo is None:
+                todo = set(conn.execute(select(schema.doc_events.c.type).distinct()).scalars())
+            else:
+                for part in chunked([c["i"] for c in changed], _CHUNK):
+                    todo.update(
+                        conn.execute(
+                            select(schema.doc_events.c.type).where(schema.doc_events.c.document_id.in_(part)).distinct()
+                        ).scalars()
+                    )
+            for t in sorted(todo):
+                self._refuse(conn, t)
+        return sorted(todo)
+
+    def mentions(self, conn: Connection, event_type: str) -> list[fusion.Mention]:
+        de, d = schema.doc_events, schema.documents
+        origin = aliased(d)
+        q = (
+            select(de.c.document_id, de.c.payload, d.c.published, d.c.publisher, d.c.origin_id, d.c.wire, origin.c.publisher.label("origin_publisher"))
+            .join(d, d.c.id == de.c.document_id)
+            .join(origin, origin.c.id == d.c.origin_id, isouter=True)
+            .where(de.c.type == event_type)
+        )
+        return [
+            fusion.Mention(
+                document_id=r.document_id,
+                event=codec.event_from_dict(json.loads(r.payload)),
+                published=r.published,
+                publisher=r.publisher,
+                origin_id=r.origin_id,
+                origin_publisher=r.origin_publisher,
+                wire=r.wire,
+            )
+            for r in conn.execute(q)
+        ]
+
+    def _refuse(self, conn: Connection, event_type: str) -> None:
+        ev = schema.events
+        old = select(ev.c.id).where(ev.c.type == event_type)
+        if self.dialect == "sqlite":
+            conn.execute(text("DELETE FROM events_fts WHERE event_id IN (SELECT id FROM events WHERE type = :t)"), {"t": event_type})
+        for t in (schema.event_mentions, schema.event_actors, schema.event_claimants):
+            conn.execute(delete(t).where(t.c.event_id.in_(old)))
+        conn.execute(delete(ev).where(ev.c.type == event_type))
+        fused = fusion.fuse(self.mentions(conn, event_type))
+        if fused:
+            self.write_fused(conn, fused)
+
+    def write_fused(self, conn: Connection, fused: Sequence[fusion.FusedEvent]) -> None:
+        """Insert fused events and their index rows (mentions, actors, claimants, search)."""
+        ev_rows, m_rows, a_rows, c_rows, fts_rows = [], [], [], [], []
+        for f in fused:
+            p = f.payload
+            loc = p["location"] or {}
+            tm = p["time"] or {}
+            first_pub = min((m["published"] for m in p["mentions"] if m["published"]), default=None)
+            start = tm.get("start") or tm.get("end") or first_pub
+            end = tm.get("end") or tm.get("start") or first_pub
+            search = " ".join(
+                [p["summary"] or "", loc.get("name") or "", loc.get("admin1") or ""]
+                + [a["name"] for a in p["actors"]]
+                + [e["text"] or "" for e in p["evidence"]]
+            )
+            ev_rows.append(
+                {
+                    "id": f.id,
+                    "type": p["type"],
+                    "status": p["status"],
+                    "summary": p["summary"],
+                    "location_name": loc.get("name"),
+                    "location_key": fusion.name_key(loc.get("name")) or None,
+                    "location_country": loc.get("country"),
+                    "location_admin1": loc.get("admin1"),
+                    "admin1_key": fusion.name_key(loc.get("admin1")) or None,
+                    "lat": loc.get("lat"),
+                    "lon": loc.get("lon"),
+                    "time_start": tm.get("start"),
+                    "time_end": tm.get("end"),
+                    "time_precision": tm.get("precision"),
+                    "date_start": start[:10] if start else None,
+                    "date_end": end[:10] if end else None,
+                    "independent_sources": p["independent_sources"],
+                    "has_contradictions": bool(p["contradictions"]),
+                    "mention_count": len(p["mentions"]),
+                    "search_text": search,
+                    "payload": json.dumps(p, ensure_ascii=False, sort_keys=True),
+                    "version": fusion.VERSION,
+                }
+            )
+            m_rows += [
+                {"event_id": f.id, "document_id": m["document_id"], "doc_event_id": m["event_id"], "published": m["published"], "publisher": m["publisher"]}
+                for m in p["mentions"]
+            ]
+            a_rows += [
+                {"event_id": f.id, "name": a["name"], "name_key": fusion.name_key(a["name"]), "country": a["country"], "role": a["role"]}
+                for a in p["actors"]
+            ]
+            c_rows += [
+                {"event_id": f.id, "claimant": name, "claimant_key": fusion.name_key(name), "kind": kind, "mentions": n}
+                for name, kind, n in f.claimants
+            ]
+            fts_rows.append({"i": f.id, "b": search})
+        for table, rows in (
+            (schema.events, ev_rows),
+            (schema.event_mentions, m_rows),
+            (schema.event_actors, a_rows),
+            (schema.event_claimants, c_rows),
+        ):
+            for part in chunked(rows, 5000):
+                conn.execute(insert(table), part)
+        if self.dialect == "sqlite" and fts_rows:
+            conn.execute(text("INSERT INTO events_fts (event_id, body) VALUES (:i, :b)"), fts_rows)
+
+    # ------------------------------------------------------------------ reading back
+
+    def document(self, doc_id: str) -> Document | None:
+        """The stored cleaned document (without layers), or None; text is '' when not stored."""
+        with self.engine.connect() as conn:
+            row = conn.execute(select(schema.documents).where(schema.documents.c.id == doc_id)).first()
+        return None if row is None else codec.document_from_row(row)
+
+    def count(self, table: str) -> int:
+        t = schema.METADATA.tables[table]
+        with self.engine.connect() as conn:
+            return int(conn.execute(select(func.count()).select_from(t)).scalar_one())
+
+    def stored_stages(self) -> list[tuple[str, tuple[str, ...], bool]]:
+        """(document id, stage names, text stored) for every document."""
+        d = schema.documents
+        with self.engine.connect() as conn:
+            return [
+                (r.id, tuple(loads(r.stages, [])), bool(r.text_stored))
+                for r in conn.execute(select(d.c.id, d.c.stages, d.c.text_stored).order_by(d.c.id))
+            ]

@@ -1,0 +1,205 @@
+"""Syndication: which documents are copies or light rewrites of one story.
+
+Two signals:
+
+* **near-duplicate text**: a MinHash signature over 3-word shingles of the
+  cleaned text; candidate pairs from LSH, kept when their estimated Jaccard
+  similarity is at least ``COPY_JACCARD`` (or ``CREDITED_JACCARD`` when both
+  credit the same agency);
+* **wire credits**: "(Reuters)", "— AP", "PAP", "Source: Yonhap", a byline or
+  credit line naming an agency. A credited agency is where the article's own,
+  unattributed statements originate.
+
+Documents linked by the first signal form a cluster; its origin is the
+earliest-published member (then the smallest id), so the answer does not
+depend on the order documents were ingested. Signatures are stored, never the
+text, so rights-reserved documents take part too.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from datasketch import MinHash, MinHashLSH
+
+from ..records import Document
+
+__all__ = [
+    "AGENCIES",
+    "VERSION",
+    "SyndicationEntry",
+    "canonical_outlet",
+    "origins",
+    "signature",
+    "wire_credit",
+]
+
+VERSION = "sitrep.syndication.v1"
+NUM_PERM = 128
+SHINGLE_WORDS = 3
+SCHEME = "affine32"  # datasketch permutation scheme; signatures are stored as uint32
+MIN_WORDS = 12  # shorter texts are too short to call copies
+COPY_JACCARD = 0.5
+CREDITED_JACCARD = 0.3
+
+#: canonical agency name -> names and abbreviations as credited
+AGENCIES: dict[str, tuple[str, ...]] = {
+    "Reuters": ("Reuters", "Thomson Reuters"),
+    "Associated Press": ("Associated Press", "AP"),
+    "Agence France-Presse": ("Agence France-Presse", "Agence France Presse", "AFP"),
+    "Yonhap": ("Yonhap", "Yonhap News Agency"),
+    "Polish Press Agency": ("Polish Press Agency", "PAP"),
+    "TASS": ("TASS", "ITAR-TASS"),
+    "RIA Novosti": ("RIA Novosti", "RIA"),
+    "Interfax": ("Interfax", "Interfax-Ukraine"),
+    "Ukrinform": ("Ukrinform",),
+    "UNIAN": ("UNIAN",),
+    "Xinhua": ("Xinhua", "Xinhua News Agency"),
+    "Korean Central News Agency": ("Korean Central News Agency", "KCNA"),
+    "Kyodo": ("Kyodo", "Kyodo News"),
+    "dpa": ("Deutsche Presse-Agentur", "dpa", "DPA"),
+    "ANSA": ("ANSA",),
+    "EFE": ("EFE",),
+    "Anadolu Agency": ("Anadolu Agency", "Anadolu", "AA"),
+    "Press Trust of India": ("Press Trust of India", "PTI"),
+    "Asian News International": ("Asian News International", "ANI"),
+    "Bernama": ("Bernama",),
+    "Antara": ("Antara",),
+    "IRNA": ("IRNA", "Islamic Republic News Agency"),
+    "WAFA": ("WAFA",),
+    "Bloomberg": ("Bloomberg",),
+}
+
+_ALIAS: dict[str, str] = {}
+for _canon, _names in AGENCIES.items():
+    for _n in _names:
+        _ALIAS[_n.casefold()] = _canon
+_ACRONYMS = sorted({n for ns in AGENCIES.values() for n in ns if n.isupper() and len(n) <= 5}, key=len, reverse=True)
+_WORDS = sorted({n for ns in AGENCIES.values() for n in ns if not (n.isupper() and len(n) <= 5)}, key=len, reverse=True)
+# Long names match case-insensitively, acronyms only in capitals ("AP", not "ap").
+_NAME_RX = r"(?:(?i:" + "|".join(re.escape(w) for w in _WORDS) + r")|" + "|".join(re.escape(a) for a in _ACRONYMS) + r")"
+_CREDIT_PATTERNS = (
+    re.compile(r"\((" + _NAME_RX + r")\)"),  # "SEOUL (Reuters) -"
+    re.compile(r"[—–-]{1,2}\s*(" + _NAME_RX + r")\s*$", re.M),  # "... — AP"
+    re.compile(r"^\s*(" + _NAME_RX + r")\s*$", re.M),  # a line that is only "PAP"
+    re.compile(r"(?i:source|sources|credit|via|with reporting by|additional reporting by)\s*:?\s*(" + _NAME_RX + r")\b"),
+)
+_NAME_ONLY = re.compile(r"(?<![\w-])(" + _NAME_RX + r")(?![\w-])")
+_WORD = re.compile(r"\w+", re.UNICODE)
+
+
+def canonical_outlet(name: str | None) -> str | None:
+    """The canonical agency name for a credited name ("AP" -> "Associated Press"), else None."""
+    if not name:
+        return None
+    return _ALIAS.get(name.strip().casefold())
+
+
+def wire_credit(doc: Document) -> str | None:
+    """The agency the document credits for its story, or None.
+
+    Looks at the publisher, the byline, credit lines the cleaner removed, and
+    the head and tail of the text.
+    """
+    publisher = canonical_outlet(doc.publisher)
+    if publisher:
+        return publisher
+    if doc.byline:
+        m = _NAME_ONLY.search(doc.byline)
+        if m:
+            return canonical_outlet(m.group(1))
+    for r in doc.removed:
+        if r.kind == "credit":
+            m = _NAME_ONLY.search(r.text)
+            if m:
+                return canonical_outlet(m.group(1))
+    text = doc.text or ""
+    for part in (text[:400], text[-300:]):
+        for rx in _CREDIT_PATTERNS:
+            m = rx.search(part)
+            if m:
+                return canonical_outlet(m.group(1))
+    return None
+
+
+def _shingles(text: str) -> set[bytes]:
+    words = [w.casefold() for w in _WORD.findall(text)]
+    if len(words) < MIN_WORDS:
+        return set()
+    n = SHINGLE_WORDS
+    return {" ".join(words[i : i + n]).encode("utf-8") for i in range(len(words) - n + 1)}
+
+
+def signature(text: str | None) -> bytes | None:
+    """The MinHash signature of a cleaned text (``NUM_PERM`` uint32 values), or None if too short."""
+    sh = _shingles(text or "")
+    if not sh:
+        return None
+    mh = MinHash(num_perm=NUM_PERM, seed=1, scheme=SCHEME)
+    mh.update_batch(sorted(sh))
+    return np.asarray(mh.hashvalues, dtype=np.uint32).tobytes()
+
+
+def _minhash(sig: bytes) -> MinHash:
+    return MinHash(num_perm=NUM_PERM, seed=1, scheme=SCHEME, hashvalues=np.frombuffer(sig, dtype=np.uint32))
+
+
+@dataclass(frozen=True, slots=True)
+class SyndicationEntry:
+    """What syndication needs of one stored document."""
+
+    document_id: str
+    published: str | None
+    wire: str | None
+    signature: bytes | None
+
+
+def _origin_key(e: SyndicationEntry) -> tuple[str, str]:
+    return (e.published or "9999-99-99", e.document_id)
+
+
+def origins(entries: Iterable[SyndicationEntry]) -> dict[str, str]:
+    """document id -> origin document id, for every entry (singletons map to themselves)."""
+    items: Sequence[SyndicationEntry] = sorted(entries, key=lambda e: e.document_id)
+    parent = {e.document_id: e.document_id for e in items}
+
+    def find(x: str) -> str:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    def union(a: str, b: str) -> None:
+        ra, rb = find(a), find(b)
+        if ra != rb:
+            parent[max(ra, rb)] = min(ra, rb)
+
+    with_sig = [e for e in items if e.signature is not None]
+    if len(with_sig) > 1:
+        lsh = MinHashLSH(threshold=CREDITED_JACCARD, num_perm=NUM_PERM)
+        hashes: dict[str, MinHash] = {}
+        for e in with_sig:
+            assert e.signature is not None
+            hashes[e.document_id] = _minhash(e.signature)
+            lsh.insert(e.document_id, hashes[e.document_id])
+        by_id = {e.document_id: e for e in with_sig}
+        for e in with_sig:
+            for other in lsh.query(hashes[e.document_id]):
+                if other <= e.document_id:
+                    continue
+                sim = hashes[e.document_id].jaccard(hashes[other])
+                same_wire = e.wire is not None and e.wire == by_id[other].wire
+                if sim >= COPY_JACCARD or (same_wire and sim >= CREDITED_JACCARD):
+                    union(e.document_id, other)
+    clusters: dict[str, list[SyndicationEntry]] = {}
+    for e in items:
+        clusters.setdefault(find(e.document_id), []).append(e)
+    out: dict[str, str] = {}
+    for members in clusters.values():
+        origin = min(members, key=_origin_key).document_id
+        for m in members:
+            out[m.document_id] = origin
+    return out

@@ -312,9 +312,12 @@ class Event:
     certainty: str = "asserted"  # asserted|reported|likely|possible|doubtful|denied
     evidence: tuple[Evidence, ...] = ()
     trigger: str | None = None
+    # every trigger word's (start, end) in Document.text, for trigger-level scoring
+    trigger_spans: tuple[tuple[int, int], ...] = ()
 
     def as_dict(self) -> dict[str, Any]:
-        d = _fields(self, skip=("figures", "location"))
+        d = _fields(self, skip=("figures", "location", "trigger_spans"))
+        d["trigger_spans"] = [list(t) for t in self.trigger_spans]
         d["figures"] = [
             {k: v for k, v in as_dict(f).items() if k not in ("start", "end")} for f in self.figures
         ]

@@ -166,6 +166,7 @@ class Candidate:
     certainty: str = "asserted"
     evidence: list[tuple[int, int]] = field(default_factory=list)
     triggers: set[str] = field(default_factory=set)
+    trigger_spans: set[tuple[int, int]] = field(default_factory=set)
     sent_indices: set[int] = field(default_factory=set)
 
 
@@ -280,6 +281,7 @@ def _new(etype: str, start: int, end: int, sent: Any, sent_index: int, word: str
     )
     c.evidence.append((sent.start_char, sent.end_char))
     c.triggers.add(word)
+    c.trigger_spans.add((start, end))
     c.sent_indices.add(sent_index)
     return c
 
@@ -538,6 +540,7 @@ def _merge_into(a: Candidate, b: Candidate) -> None:
     a.sources.extend(s for s in b.sources if (s.name, s.cue) not in keys)
     a.evidence.extend(e for e in b.evidence if e not in a.evidence)
     a.triggers |= b.triggers
+    a.trigger_spans |= b.trigger_spans
     a.sent_indices |= b.sent_indices
     order = ["denied", "planned", "possible", "unknown", "ongoing", "occurred"]
     if order.index(b.status) < order.index(a.status):
@@ -631,6 +634,7 @@ def _to_event(doc: Document, c: Candidate, tax: Taxonomy) -> Event:
         certainty=c.certainty,
         evidence=evidence,
         trigger=c.trigger,
+        trigger_spans=tuple(sorted(c.trigger_spans)),
     )
 
 
@@ -696,6 +700,7 @@ def extract_events(doc: Document) -> tuple[list[Event], list[Claim]]:
                     denial = _new(prev.type, prev.trigger_start, prev.trigger_end, sent, si, prev.trigger)
                     denial.trigger_start = sent.start_char  # its own id: the denial sentence
                     denial.evidence = [(sent.start_char, sent.end_char)]
+                    denial.trigger_spans = set()
                     denial.figures = []
                     denial.actors = list(prev.actors)
                     denial.location, denial.time = prev.location, prev.time

@@ -58,6 +58,13 @@ __all__ = ["NAME", "STAGE", "find_times"]
 
 NAME = "sitrep.time.v1"
 
+#: a year-less date or month starting at most this many days after publication
+#: is taken as that coming one unless its sentence has a past-tense cue
+#: ("Congress reconvenes Jan. 24")
+NEAR_FUTURE_DAYS = 45
+#: ... where "its sentence has a past-tense cue" means one this close ("happened on 20 July")
+PAST_VETO_CHARS = 12
+
 # --------------------------------------------------------------------------- vocabulary
 
 _MONTHS = {
@@ -72,7 +79,6 @@ _SMALL = (
     "fourteen fifteen sixteen seventeen eighteen nineteen"
 ).split()
 _TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90}
-_PARTS_OF_DAY = {"morning": "TMO", "afternoon": "TAF", "evening": "TEV", "night": "TNI", "tonight": "TNI"}
 _UNIT_CODES = {
     "second": "TS", "minute": "TM", "hour": "TH", "day": "D", "week": "W",
     "fortnight": "W", "month": "M", "year": "Y", "decade": "DE", "century": "CE",
@@ -103,9 +109,9 @@ _DAY_MONTH = re.compile(
     rf"(?:,?\s+{_YEAR})?"
 )
 _MONTH_DAY = re.compile(
-    rf"(?:{_WEEKDAY},?\s+)?{_MONTH}\s+(?P<d>[0-3]?\d)(?:st|nd|rd|th)?(?![\d:])(?!,\d)(?:,?\s+{_YEAR})?"
+    rf"(?:{_WEEKDAY},?\s+|(?P<rel>(?i:last|this|next))\s+)?{_MONTH}\s+(?P<d>[0-3]?\d)(?:st|nd|rd|th)?(?!\d|:\d|,\d)(?:,?\s+{_YEAR})?"
 )
-_MONTH_YEAR = re.compile(rf"(?:{_MOD})?{_MONTH}(?![a-z])(?:,?\s+(?:of\s+)?{_YEAR})?")
+_MONTH_YEAR = re.compile(rf"(?:{_MOD}|(?P<rel>(?i:last|this|next|this\s+past))\s+)?{_MONTH}(?![a-z])(?:,?\s+(?:of\s+)?{_YEAR})?")
 _YEAR_ONLY = re.compile(
     rf"(?:{_MOD}|(?i:the\s+year\s+))?(?<![\w$£€,.']){_YEAR}(?![\w%]|'(?!s\b)|-(?!(?:1[89]|20)\d\d\b)|[.,]\d)"
 )
@@ -129,16 +135,17 @@ _DEICTIC = re.compile(
     _F,
 )
 _RELATIVE_UNIT = re.compile(
-    r"\b(?:(?P<side>earlier|later)\s+)?(?P<rel>last|this|next|the\s+past|the\s+last|the\s+previous|the\s+coming"
+    r"\b(?:(?P<side>earlier|later)\s+|(?P<mod>early|late|mid)[\s-]+)?(?P<rel>last|this|next|the\s+past|the\s+last|the\s+previous|the\s+coming"
     r"|the\s+current|the\s+next|the\s+following|the\s+same|the\s+prior)\s+(?P<unit>day|week|month|year|decade)\b"
     r"(?!s|-)",
     _F,
 )
+_APPROX = r"(?:(?:almost|nearly|about|around|roughly|some|over|more\s+than|less\s+than|at\s+least|at\s+most)\s+)?"
 _SHIFT = re.compile(
-    rf"\b{_NUM}[\s-]+{_UNIT}\s+(?P<dir>ago|earlier|later|after|before|afterwards|from\s+now)\b", _F
+    rf"\b{_APPROX}{_NUM}[\s-]+{_UNIT}\s+(?P<dir>ago|earlier|later|after|before|afterwards|from\s+now)\b", _F
 )
 _DURATION = re.compile(
-    rf"\b(?P<lead>(?:the\s+)?(?:past|last|next|first|coming|previous)\s+)?{_NUM}[\s-]+{_UNIT}\b(?!-old|\s+old)",
+    rf"\b(?P<lead>(?:the\s+)?(?:past|last|next|first|coming|previous)\s+|the\s+)?{_APPROX}{_NUM}[\s-]+{_UNIT}\b(?!-old|\s+old)",
     _F,
 )
 _BARE_DURATION = re.compile(r"(?<=\bfor\s)(?P<unit>day|week|month|year|decade)s\b", _F)
@@ -253,7 +260,7 @@ def _shift(d: date, n: float, unit: str) -> tuple[date, str] | None:
     steps = {
         "day": (relativedelta(days=k), "day"), "week": (relativedelta(weeks=k), "week"),
         "fortnight": (relativedelta(weeks=2 * k), "week"), "month": (relativedelta(months=k), "month"),
-        "year": (relativedelta(years=k), "year"), "decade": (relativedelta(years=10 * k), "decade"),
+        "year": (relativedelta(years=k), "year"), "decade": (relativedelta(years=10 * k), "year"),
     }  # fmt: skip
     if unit not in steps:
         return None
@@ -275,6 +282,11 @@ class _Context:
 
     def future(self, start: int, end: int) -> bool:
         """True when the tense cue nearest to [start, end) in its sentence is future."""
+        return self.tense(start, end) == "future"
+
+    def tense(self, start: int, end: int, reach: int = 120) -> str | None:
+        """"future", "past" or None: the tense cue nearest to [start, end) in its sentence,
+        at most ``reach`` characters away."""
         i = bisect.bisect_right(self._bounds, start) - 1
         s0 = max(self._bounds[i], start - 120)
         s1 = min(self._bounds[i + 1] if i + 1 < len(self._bounds) else len(self.text), end + 80)
@@ -286,7 +298,7 @@ class _Context:
             is_future = m.group("past") is None
             if best is None or dist < best[0]:
                 best = (dist, is_future)
-        return bool(best and best[1])
+        return None if best is None or best[0] > reach else "future" if best[1] else "past"
 
 
 def _pick_year(ctx: _Context, start: int, end: int, first: Callable[[int], date], last: Callable[[int], date]) -> int | None:
@@ -294,9 +306,15 @@ def _pick_year(ctx: _Context, start: int, end: int, first: Callable[[int], date]
     pub = ctx.pub
     if pub is None:
         return None
-    if ctx.future(start, end):
-        return pub.year if last(pub.year) >= pub else pub.year + 1
-    return pub.year if first(pub.year) <= pub else pub.year - 1
+    past_y = pub.year if first(pub.year) <= pub else pub.year - 1
+    next_y = pub.year if last(pub.year) >= pub else pub.year + 1
+    if past_y == next_y:  # publication falls inside it
+        return past_y
+    if ctx.future(start, end) or (
+        (first(next_y) - pub).days <= NEAR_FUTURE_DAYS and ctx.tense(start, end, reach=PAST_VETO_CHARS) != "past"
+    ):
+        return next_y
+    return past_y
 
 
 # --------------------------------------------------------------------------- resolvers
@@ -315,7 +333,13 @@ def _day_value(ctx: _Context, m: re.Match[str], month: int, day: int) -> _Value 
             return _unit_value(date(int(m.group("year")), month, day), "day")
         except ValueError:
             return None
-    y = _pick_year(ctx, m.start(), m.end(), lambda y: _safe(y, month, day), lambda y: _safe(y, month, day))
+    rel = (m.groupdict().get("rel") or "").lower()
+    pub = ctx.pub
+    if pub is not None and rel in ("last", "next"):
+        here = _safe(pub.year, month, day)
+        y: int | None = pub.year + (0 if (here < pub) == (rel == "last") else (-1 if rel == "last" else 1))
+    else:
+        y = _pick_year(ctx, m.start(), m.end(), lambda y: _safe(y, month, day), lambda y: _safe(y, month, day))
     if y is None:
         return _Value(None, None, "day", f"XXXX-{month:02d}-{day:02d}")
     try:
@@ -351,13 +375,22 @@ def _r_day_month(m: re.Match[str], ctx: _Context) -> _Value | None:
 
 def _r_month_year(m: re.Match[str], ctx: _Context) -> _Value | None:
     mon, month = m["mon"], _month_number(m["mon"])
-    if not m["year"] and not m["mod"]:
+    rel = " ".join((m["rel"] or "").lower().split())
+    if not m["year"] and not m["mod"] and not rel:
         if not mon[-1].isalpha() or len(mon) <= 4 and mon != "May" and mon != "June" and mon != "July":
             return None  # bare abbreviations ("Jan", "Dec.") are too often something else
         if mon in ("May", "March") and not _MAY_MARCH_CUE.search(ctx.text, max(0, m.start() - 12), m.start()):
             return None  # the modal verb / the verb, not the month
+    pub = ctx.pub
     if m["year"]:
         y: int | None = int(m["year"])
+    elif pub is not None and rel:
+        if rel == "this":
+            y = pub.year
+        elif rel == "next":
+            y = pub.year if month > pub.month else pub.year + 1
+        else:
+            y = pub.year if month < pub.month else pub.year - 1
     else:
         y = _pick_year(ctx, m.start(), m.end(), lambda y: date(y, month, 1), lambda y: _month_end(y, month))
     if y is None:
@@ -412,7 +445,6 @@ def _r_season(m: re.Match[str], ctx: _Context) -> _Value | None:
 def _r_weekday(m: re.Match[str], ctx: _Context) -> _Value | None:
     wd = _WEEKDAYS.index(m["wd"].lower())
     rel = " ".join((m["rel"] or "").lower().split())
-    suffix = _PARTS_OF_DAY.get((m["pod"] or "").lower(), "")
     pub = ctx.pub
     if pub is None:
         return _Value(None, None, "day", f"XXXX-WXX-{wd + 1}")
@@ -424,7 +456,7 @@ def _r_weekday(m: re.Match[str], ctx: _Context) -> _Value | None:
         d = pub + timedelta(days=ahead)
     else:
         d = pub - timedelta(days=back)
-    return _Value(d, d, "day", d.isoformat() + (f"T{suffix[1:]}" if suffix else ""))
+    return _unit_value(d, "day")
 
 
 def _r_quarter(m: re.Match[str], ctx: _Context) -> _Value | None:
@@ -459,11 +491,10 @@ def _r_deictic(m: re.Match[str], ctx: _Context) -> _Value | None:
         return _Value(pub, pub, "day", "PRESENT_REF", point=False)
     rel = (m["rel"] or word).lower()
     offset = {"yesterday": -1, "tomorrow": 1, "last": -1 if (m["pod"] or "").lower() == "night" else 0}.get(rel, 0)
-    suffix = _PARTS_OF_DAY.get((m["pod"] or word).lower(), "")
     if pub is None:
         return _Value(None, None, "day", None)
     d = pub + timedelta(days=offset)
-    return _Value(d, d, "day", d.isoformat() + (f"T{suffix[1:]}" if suffix else ""))
+    return _unit_value(d, "day")
 
 
 def _r_relative_unit(m: re.Match[str], ctx: _Context) -> _Value | None:
@@ -479,7 +510,7 @@ def _r_relative_unit(m: re.Match[str], ctx: _Context) -> _Value | None:
     if base is None:
         return _Value(None, None, "unknown" if anchored else _unit_precision(unit), None)
     shifted = base + relativedelta(years=10 * step) if unit == "decade" else _shift(base, step, unit)[0]  # type: ignore[index]
-    v = _unit_value(shifted, precision)
+    v = _modified(_unit_value(shifted, precision), m["mod"])
     side = (m["side"] or "").lower()
     if side and step == 0 and ctx.pub is not None and v.start and v.end:  # earlier/later this year
         pub = ctx.pub
@@ -499,14 +530,16 @@ def _r_shift(m: re.Match[str], ctx: _Context) -> _Value | None:
     backwards = direction in ("ago", "earlier", "before")
     duration = _duration_timex(n, unit)
     base = ctx.pub if direction in ("ago", "from now") else (ctx.anchor.start if ctx.anchor else None)
+    if base is None and backwards:  # "a year earlier" with nothing before it: earlier than publication
+        base = ctx.pub
     if n is None or base is None:
         ref = "PAST_REF" if direction == "ago" else "FUTURE_REF" if direction == "from now" else duration
         return _Value(None, None, "unknown", ref, point=False)
     shifted = _shift(base, -n if backwards else n, unit)
     if shifted is None:
         return _Value(None, None, "unknown", duration, point=False)
-    anchor = ctx.pub if direction in ("ago", "from now") else ctx.anchor
-    if anchor is ctx.anchor and ctx.anchor is not None and _RANK.get(ctx.anchor.precision, 9) > _RANK[shifted[1]]:
+    anchored = direction not in ("ago", "from now") and ctx.anchor is not None
+    if anchored and ctx.anchor is not None and _RANK.get(ctx.anchor.precision, 9) > _RANK[shifted[1]]:
         # an anchor coarser than the step ("2022", "four months after"): shift its whole span
         late = _shift(ctx.anchor.end or base, -n if backwards else n, unit)
         return _Value(shifted[0], late[0] if late else None, "range", None)
@@ -588,7 +621,6 @@ def find_times(text: str, published: str | None = None) -> tuple[TimeMention, ..
         if value is None:
             continue
         if value.end is not None and _BY.search(text[max(0, start - 4) : start]):
-            start = text.rindex("by", max(0, start - 4), start)
             begin = pub if pub is not None and pub <= value.end else None
             value = _Value(begin, value.end, "range", value.timex, point=False)
         if value.point and value.start is not None:

@@ -60,7 +60,7 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
 
     floors = load_floors()
-    names = sorted(m.name for m in pkgutil.iter_modules([str(ROOT / "eval" / "tasks")]))
+    names = sorted(m.name for m in pkgutil.iter_modules([str(ROOT / "eval" / "tasks")]) if not m.name.startswith("_"))
     if args.only:
         names = [n for n in names if n in set(args.only)]
     data = data_dir()

@@ -216,7 +216,7 @@ def _object_check(etype: str, tok: Any, sent: Any, tax: Taxonomy, sent_figs: lis
             if any(_targets_something(c) for c in tok.children):
                 return "attack"
             if not (near & tax.test_objects):
-                return None
+                return "attack" if word in ("fired", "firing") else None
         return etype
     if etype == "deployment":
         near = _near_words(sent, tok)
@@ -316,7 +316,10 @@ def _role_from_path(etype: str, path: list[Any], trigger_tok: Any) -> str:
     top = path[-1]  # the child of the trigger on the path
     dep = top.dep_
     if dep in ("nsubj", "csubj"):
-        return "victim" if etype == "casualties" else "agent"
+        if etype == "casualties":
+            transitive = trigger_tok.lower_ in KILL_VERBS and any(c.dep_ == "dobj" for c in trigger_tok.children)
+            return "agent" if transitive else "victim"
+        return "agent"
     if dep in ("nsubjpass", "csubjpass"):
         return "victim" if etype in ("casualties", "attack", "arrest") else "target"
     if dep in ("dobj", "obj", "attr"):
@@ -376,6 +379,39 @@ def _link_actors(c: Candidate, doc: Document, claimant_spans: list[tuple[int, in
                 role = _role_from_path(c.type, [tok], trig)
         seen.add(ent.name)
         c.actors.append(EventActor(ent.name, ent.country, ent.kind, role))
+    if trig is not None and not any(a.role == "agent" for a in c.actors):
+        group = _group_agent(trig, c.type)
+        if group is not None and group.name not in seen:
+            c.actors.append(group)
+
+
+#: common nouns that name an armed actor when no named entity does ("police opened fire")
+GROUP_NOUNS: dict[str, str] = {
+    **dict.fromkeys(("police", "policemen", "policeman", "cops", "constables", "troops", "soldiers", "army", "forces", "military", "paratroopers", "guards", "marines", "commandos", "servicemen", "navy", "jets", "warplanes", "aircraft", "drones", "artillery"), "military"),
+    **dict.fromkeys(("militants", "rebels", "insurgents", "gunmen", "fighters", "terrorists", "jihadists", "separatists", "militia", "militias", "militiamen", "guerrillas", "bandits", "pirates", "extremists"), "armed_group"),
+    **dict.fromkeys(("mob", "rioters", "attackers", "assailants", "protesters", "demonstrators"), "organization"),
+}
+KILL_VERBS = frozenset({"killed", "kill", "kills", "killing", "shot", "murdered", "executed", "massacred", "slain", "wounded", "injured", "captured", "beheaded", "lynched"})
+
+
+def _group_agent(trig: Any, etype: str) -> EventActor | None:
+    """An unnamed armed actor as the agent: subject of an active verb, "by X", or "police firing"."""
+    candidates: list[Any] = []
+    for ch in trig.children:
+        if ch.dep_ == "nsubj" and (etype != "casualties" or trig.lower_ in KILL_VERBS and any(c.dep_ == "dobj" for c in trig.children)):
+            candidates.append(ch)
+        elif ch.dep_ == "agent":
+            candidates.extend(g for g in ch.children if g.dep_ == "pobj")
+        elif ch.dep_ in ("compound", "nmod", "amod") and trig.pos_ == "NOUN":
+            candidates.append(ch)
+    for tok in candidates:
+        kind = GROUP_NOUNS.get(tok.lower_)
+        if kind is None:
+            continue
+        mods = [m.text for m in tok.lefts if m.dep_ in ("amod", "compound") and m.is_alpha]
+        name = " ".join([*mods, tok.text]).lower()
+        return EventActor(name, None, kind, "agent")
+    return None
 
 
 def _pick_location(c: Candidate, doc: Document, actor_spans: set[tuple[int, int]], claimant_spans: list[tuple[int, int]]) -> None:

@@ -219,3 +219,9 @@ def test_taxonomy_covers_the_contract_event_types():
 def test_events_each_type_is_recognised(nlp, text, etype):
     doc = run(nlp, text)
     assert etype in {e.type for e in doc.events}
+
+
+def test_events_unnamed_security_force_is_the_agent(nlp):
+    doc = run(nlp, "Police shot dead three rioters in the old city on Friday.")
+    (ev,) = [e for e in doc.events if e.type == "casualties"]
+    assert ("police", "agent") in [(a.name, a.role) for a in ev.actors]

@@ -17,7 +17,6 @@ from datetime import UTC, datetime
 from typing import Any, TypeVar
 
 from sqlalchemy import Connection, Engine, and_, bindparam, delete, func, insert, select, text, update
-from sqlalchemy.orm import aliased
 
 from ..records import Document, Rejection, as_dict
 from ..settings import Settings
@@ -271,7 +270,7 @@ class Ledger:
 
     def mentions(self, conn: Connection, event_type: str) -> list[fusion.Mention]:
         de, d = schema.doc_events, schema.documents
-        origin = aliased(d)
+        origin = d.alias("origin")
         q = (
             select(de.c.document_id, de.c.payload, d.c.published, d.c.publisher, d.c.origin_id, d.c.wire, origin.c.publisher.label("origin_publisher"))
             .join(d, d.c.id == de.c.document_id)

@@ -22,10 +22,12 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-import numpy as np
-from datasketch import MinHash, MinHashLSH
+from typing import TYPE_CHECKING
 
 from ..records import Document
+
+if TYPE_CHECKING:  # datasketch pulls in scipy (seconds); imported where it is used
+    from datasketch import MinHash
 
 __all__ = [
     "AGENCIES",
@@ -138,12 +140,18 @@ def signature(text: str | None) -> bytes | None:
     sh = _shingles(text or "")
     if not sh:
         return None
+    import numpy as np
+    from datasketch import MinHash
+
     mh = MinHash(num_perm=NUM_PERM, seed=1, scheme=SCHEME)
     mh.update_batch(sorted(sh))
     return np.asarray(mh.hashvalues, dtype=np.uint32).tobytes()
 
 
 def _minhash(sig: bytes) -> MinHash:
+    import numpy as np
+    from datasketch import MinHash
+
     return MinHash(num_perm=NUM_PERM, seed=1, scheme=SCHEME, hashvalues=np.frombuffer(sig, dtype=np.uint32))
 
 
@@ -179,6 +187,8 @@ def origins(entries: Iterable[SyndicationEntry]) -> dict[str, str]:
 
     with_sig = [e for e in items if e.signature is not None]
     if len(with_sig) > 1:
+        from datasketch import MinHashLSH
+
         lsh = MinHashLSH(threshold=CREDITED_JACCARD, num_perm=NUM_PERM)
         hashes: dict[str, MinHash] = {}
         for e in with_sig:

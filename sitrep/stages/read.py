@@ -65,6 +65,18 @@ _BOMS: tuple[tuple[bytes, str], ...] = (
     (codecs.BOM_UTF16_LE, "utf-16"),
     (codecs.BOM_UTF16_BE, "utf-16"),
 )
+#: Tie-breaking prior for charset-normalizer's candidates, added to their
+#: "chaos" (0 = clean): single-byte code pages that decode the same bytes
+#: equally cleanly are told apart by how common they are in news text, so a
+#: French latin-1 page is not read as Baltic cp1257.
+_ENCODING_PRIOR: dict[str, float] = {
+    "cp1252": 0.0, "latin_1": 0.0, "iso8859_15": 0.005,
+    "cp1250": 0.01, "iso8859_2": 0.015, "cp1251": 0.01, "koi8_r": 0.015,
+    "cp1253": 0.02, "cp1254": 0.02, "cp1255": 0.02, "cp1256": 0.02,
+    "gb18030": 0.02, "big5": 0.02, "shift_jis": 0.02, "euc_jp": 0.02, "euc_kr": 0.02,
+    "utf_16": 0.0, "utf_32": 0.0,
+}  # fmt: skip
+RARE_ENCODING_PENALTY = 0.05
 _GZIP_MAGIC = b"\x1f\x8b"
 #: bytes that never occur in text (C0 controls except tab, LF, FF, CR, ESC)
 _CONTROL = bytes(c for c in range(32) if c not in (9, 10, 12, 13, 27)) + b"\x7f"
@@ -120,9 +132,10 @@ def decode_text(raw: bytes, declared: str | None = None) -> tuple[str, str] | No
                 return raw.decode(name), name
         except (LookupError, UnicodeDecodeError):
             pass
-    best = from_bytes(raw).best()
-    if best is None or best.encoding is None:
+    matches = [m for m in from_bytes(raw) if m.encoding]
+    if not matches:
         return None
+    best = min(matches, key=lambda m: m.chaos + _ENCODING_PRIOR.get(m.encoding, RARE_ENCODING_PENALTY))
     return str(best), best.encoding
 
 
@@ -134,14 +147,34 @@ def _declared_charset(raw: bytes) -> str | None:
 # --------------------------------------------------------------------------- sniffing
 
 
+def _xml_root(head: str) -> str:
+    """``head`` from its first element on: XML declaration, processing
+    instructions, comments and doctype skipped."""
+    rest = head
+    while True:
+        rest = rest.lstrip()
+        if rest.startswith("<?"):
+            close = "?>"
+        elif rest.startswith("<!--"):
+            close = "-->"
+        elif rest[:9].upper() == "<!DOCTYPE" and rest[:14].lower() != "<!doctype html":
+            close = ">"
+        else:
+            return rest
+        end = rest.find(close)
+        if end < 0:
+            return ""
+        rest = rest[end + len(close) :]
+
+
 def sniff_format(raw: bytes, text: str | None, suffix: str) -> str:
     """The input's format from its content, then its extension."""
-    if raw.lstrip()[:7] == b"WARC/1." or raw.startswith(b"WARC/"):
+    if raw.startswith(b"WARC/"):
         return "warc"
     if text is not None:
-        head = text.lstrip("\ufeff \t\r\n")[:2048]
+        head = text.lstrip("\ufeff \t\r\n")[:4096]
         if head.startswith("<"):
-            if _FEED_ROOT.search(head) and not re.match(r"<!doctype\s+html", head, re.IGNORECASE):
+            if _FEED_ROOT.match(_xml_root(head)):
                 return "feed"
             if _HTML_MARK.search(head):
                 return "html"

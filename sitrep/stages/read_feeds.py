@@ -176,6 +176,12 @@ def _record_doc(
     )
 
 
+def _one_line(exc: BaseException, limit: int = 80) -> str:
+    """An exception as a short printable line (WARC errors quote raw bytes)."""
+    text = " ".join("".join(c if c.isprintable() else " " for c in str(exc)).split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 _WARC_ERRORS = (ArchiveLoadFailed, ValueError, EOFError, OSError, zlib.error, IndexError, KeyError)
 
 
@@ -204,16 +210,19 @@ def read_warc(
                 problem = exc
                 if last_good is None:  # the record where this pass began is broken
                     broken, resume = start, _next_boundary(stream, start, gzipped)
-                else:  # the one after the last good record; try again from its boundary
+                    where = f"at offset {start}"
+                else:  # the one after the last good record; try again from the next boundary
                     broken = _next_boundary(stream, last_good, gzipped)
                     resume = broken
+                    where = f"after the record at offset {last_good}"
                 break
-            offset = start + archive.get_record_offset()
+            offset = archive.offset  # where this record starts (warcio asks the stream)
             try:
                 doc = _record_doc(record, source=source, offset=offset, decode=decode, published=published)
             except _WARC_ERRORS as exc:
                 problem = exc
                 broken, resume = offset, _next_boundary(stream, offset, gzipped)
+                where = f"at offset {offset}"
                 break
             last_good = offset
             if doc is None:
@@ -222,7 +231,6 @@ def read_warc(
                 doc = Rejection(source, "E020", f"WARC record at offset {offset}: {doc.reason}")
             yield doc
         if broken != reported:
-            at = "at the end of the file" if broken is None else f"at offset {broken}"
-            yield Rejection(source, "E022", f"malformed WARC record {at} ({problem}); skipped it")
+            yield Rejection(source, "E022", f"malformed WARC record {where} ({_one_line(problem)}); skipped it")
             reported = broken
         start = resume

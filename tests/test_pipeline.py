@@ -78,3 +78,32 @@ def test_stage_batch_function_is_used_for_pipe():
     out = Pipeline([st], settings=load_settings()).annotate([_doc(), _doc(), _doc()])
     assert calls == [3]
     assert all(isinstance(d, Document) and d.stages == ("test.batch.v1",) for d in out)
+
+
+def test_pipeline_loading_does_not_count_against_the_document_time_limit():
+    import time as _time
+
+    loads: list[int] = []
+
+    def slow_load() -> None:
+        loads.append(1)
+        _time.sleep(0.3)
+
+    st = Stage(name="test.loads.v1", fn=lambda d: d, setup=slow_load)
+    pipe = Pipeline([st], settings=load_settings(doc_time_limit_s=0.2))
+    first = pipe.annotate([_doc()])
+    second = pipe.annotate([_doc()])
+    assert loads == [1]
+    assert isinstance(first[0], Document) and isinstance(second[0], Document)
+
+
+def test_pipeline_slow_document_is_rejected_with_time_limit_code():
+    import time as _time
+
+    def slow(doc: Document) -> Document:
+        _time.sleep(0.3)
+        return doc
+
+    pipe = Pipeline([Stage(name="test.slow.v1", fn=slow)], settings=load_settings(doc_time_limit_s=0.1))
+    (out,) = pipe.annotate([_doc(source="slow.txt")])
+    assert isinstance(out, Rejection) and out.code == "E032" and out.source == "slow.txt"

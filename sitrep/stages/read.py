@@ -335,15 +335,14 @@ def _read_raw(
 
 
 def _walk(folder: Path) -> Iterator[Path | OSError]:
-    """Files under ``folder``, recursively, sorted, hidden ones skipped (errors as values)."""
+    """Files under ``folder``, recursively, in sorted path order, hidden ones
+    skipped; a sub-folder that cannot be listed comes back as its OSError."""
     errors: list[OSError] = []
+    found: list[Path] = []
     for root, dirs, files in os.walk(folder, onerror=errors.append):
-        while errors:
-            yield errors.pop()
-        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-        for name in sorted(files):
-            if not name.startswith("."):
-                yield Path(root) / name
+        dirs[:] = [d for d in dirs if not d.startswith(".")]
+        found.extend(Path(root) / name for name in files if not name.startswith("."))
+    yield from sorted(found, key=lambda p: p.relative_to(folder).parts)
     yield from errors
 
 

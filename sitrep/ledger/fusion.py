@@ -364,8 +364,10 @@ class FusedEvent:
 
 
 def fused_id(members: Iterable[Mention]) -> str:
-    smallest = min(m.id for m in members)
-    return "ev-" + hashlib.sha256(smallest.encode("utf-8")).hexdigest()[:20]
+    """``ev-`` + a hash of the event type and the smallest member mention id."""
+    ms = list(members)
+    key = f"{ms[0].event.type}|{min(m.id for m in ms)}"
+    return "ev-" + hashlib.sha256(key.encode("utf-8")).hexdigest()[:20]
 
 
 def merge(members: list[Mention]) -> FusedEvent:

@@ -1,0 +1,128 @@
+"""Storage: opening, migrations, idempotent adds, the rights policy, replacing a document."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+from sqlalchemy import select, text
+
+from sitrep.errors import LedgerError
+from sitrep.ledger import EventFilter, events, open_ledger, resolve_url, schema, search
+from sitrep.ledger.migrations import STEPS, applied
+from sitrep.records import Claim, Evidence
+from sitrep.settings import load_settings
+
+from .articles import STORY, article, event, figure, source
+
+LONG_QUOTE = "North Korean soldiers were killed near Plekhovo, officials said, " * 10
+
+
+def reserved_article(settings_text: str = STORY):
+    ev = event(sources=(source("Ukrainian military"),), figures=(figure(300),), evidence=LONG_QUOTE)
+    claim = Claim("c1", LONG_QUOTE, "Ukrainian military", "said", events=("e1",), evidence=(Evidence(0, len(LONG_QUOTE), LONG_QUOTE),))
+    doc = article(settings_text, events=(ev,), claims=(claim,), reserved=True, publisher="Reserved Times")
+    return dataclasses.replace(doc, captions=("A caption written for this test.",))
+
+
+def test_add_same_documents_twice_changes_nothing(open_test_ledger):
+    ledger = open_test_ledger()
+    docs = [
+        article(STORY, events=(event(),)),
+        article(STORY, events=(event(),), publisher="Other Daily"),
+    ]
+    first = ledger.add(docs)
+    before = events(ledger)
+    with ledger.engine.connect() as conn:
+        stamps = conn.execute(select(schema.documents.c.id, schema.documents.c.ingested_at)).all()
+    again = ledger.add(docs + docs)
+    assert (first.added, again.added, again.skipped) == (2, 0, 4)
+    assert events(ledger) == before
+    assert ledger.count("documents") == 2 and ledger.count("doc_events") == 2 and ledger.count("events") == 1
+    with ledger.engine.connect() as conn:
+        assert conn.execute(select(schema.documents.c.id, schema.documents.c.ingested_at)).all() == stamps
+
+
+def test_open_ledger_applies_each_migration_once(tmp_path):
+    path = tmp_path / "ledger.db"
+    with open_ledger(path) as ledger:
+        with ledger.engine.connect() as conn:
+            assert applied(conn) == [name for name, _ in STEPS]
+    with open_ledger(f"sqlite:///{path}") as ledger, ledger.engine.connect() as conn:
+        rows = conn.execute(select(schema.migrations.c.name)).scalars().all()
+        assert sorted(rows) == [name for name, _ in STEPS]
+
+
+def test_open_ledger_on_a_plain_path_uses_sqlite_in_wal_mode(tmp_path):
+    with open_ledger(tmp_path / "x.db") as ledger, ledger.engine.connect() as conn:
+        assert ledger.dialect == "sqlite"
+        assert conn.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+
+
+def test_open_ledger_defaults_to_the_db_setting(tmp_path, monkeypatch):
+    monkeypatch.setenv("SITREP_DB", str(tmp_path / "env.db"))
+    with open_ledger() as ledger:
+        ledger.add([article(STORY, events=(event(),))])
+    assert (tmp_path / "env.db").exists()
+
+
+def test_resolve_url_gives_postgres_the_psycopg3_driver_and_refuses_others():
+    assert resolve_url("postgresql://postgres@127.0.0.1/test").startswith("postgresql+psycopg://")
+    assert resolve_url("ledger.db").startswith("sqlite:////")
+    with pytest.raises(LedgerError):
+        resolve_url("mysql://root@localhost/x")
+
+
+def test_reserved_document_keeps_facts_and_short_quotes_not_text(open_test_ledger):
+    ledger = open_test_ledger()
+    doc = reserved_article()
+    ledger.add([doc])
+    limit = ledger.settings.evidence_quote_chars
+    with ledger.engine.connect() as conn:
+        row = conn.execute(select(schema.documents).where(schema.documents.c.id == doc.id)).one()
+        claim_text = conn.execute(select(schema.claims.c.text)).scalar_one()
+    assert row.text is None and not row.text_stored
+    assert row.captions == "[]"
+    assert row.minhash is not None  # still takes part in syndication
+    assert len(claim_text) <= limit
+    [fused] = events(ledger)["events"]
+    assert fused["figures"][0]["value"] == 300
+    assert all(len(e["text"]) <= limit for e in fused["evidence"])
+    # the short quotes stay searchable; words only in the withheld text do not
+    assert [d["document_id"] for d in search(ledger, "officials said")["documents"]] == [doc.id]
+    assert search(ledger, "incursion")["documents"] == []
+
+
+def test_reserved_document_text_kept_when_the_setting_allows(open_test_ledger):
+    ledger = open_test_ledger(settings=load_settings(store_reserved_text=True))
+    doc = reserved_article()
+    ledger.add([doc])
+    with ledger.engine.connect() as conn:
+        assert conn.execute(select(schema.documents.c.text)).scalar_one() == STORY
+    assert ledger.document(doc.id).text == STORY
+    assert search(ledger, "incursion")["documents"][0]["document_id"] == doc.id
+
+
+def test_replace_swaps_a_documents_events(open_test_ledger):
+    ledger = open_test_ledger()
+    doc = article(STORY, events=(event(type="casualties"),))
+    ledger.add([doc])
+    ledger.replace(dataclasses.replace(doc, events=(event(type="attack"),), stages=("sitrep.events.v2",)))
+    assert [e["type"] for e in events(ledger)["events"]] == ["attack"]
+    assert events(ledger, EventFilter(type="casualties"))["events"] == []
+    assert ledger.document(doc.id).stages == ("sitrep.events.v2",)
+
+
+def test_layers_are_stored_as_spans_with_their_stage(open_test_ledger):
+    from sitrep.records import FigureMention
+
+    ledger = open_test_ledger()
+    doc = dataclasses.replace(
+        article(STORY, events=(event(),)),
+        figures=(FigureMention(10, 16, "dozens", 24, 24, None, "at_least", "killed", "soldiers"),),
+        stages=("sitrep.clean.v1", "sitrep.figures.v3"),
+    )
+    ledger.add([doc])
+    with ledger.engine.connect() as conn:
+        row = conn.execute(select(schema.spans)).one()
+    assert (row.layer, row.start, row.end, row.stage) == ("figures", 10, 16, "sitrep.figures.v3")

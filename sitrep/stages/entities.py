@@ -1,0 +1,230 @@
+"""The entities stage: every actor, person, organisation and place mention,
+resolved to its canonical knowledge-base entry.
+
+Stage ``sitrep.entities.v1`` needs the parse (whose ``sitrep_actor_ents``
+component has already merged knowledge-base matches into spaCy's entities,
+see :mod:`sitrep.stages.parse`) and adds ``Document.entities``: one
+:class:`~sitrep.records.EntityMention` per PERSON/ORG/GPE/NORP/LOC/FAC span.
+
+How a mention is resolved:
+
+- titles ("General", "President") and a leading "the" are not part of the
+  name: the mention's span starts after them;
+- a KB alias gives the canonical entry ("Kim Dzong Un" -> Kim Jong Un, KP);
+- a demonym names the state ("North Korean soldiers" -> North Korea, state);
+- a capital or seat of government is the state when it acts (subject,
+  possessor, agent: "Seoul reported", "Moscow's plan", "talks between Seoul
+  and Pyongyang") and a place otherwise ("a rally in Seoul");
+- a country name is a place after a locative preposition ("fighting in
+  Ukraine") and the state otherwise;
+- a later short name takes the earlier full one ("Budanov" after "General
+  Kyrylo Budanov", "Smith" after "John Smith"; "ABC" after "the Alpha Beta
+  Council");
+- an unknown person or organisation keeps its own name, with the country its
+  name contains, if any ("the Ukrainian Navy Command" -> UA), and a kind read
+  from its head words (military, government, armed_group, media);
+- other GPE/LOC/FAC mentions are places (kind ``place``), with the country the
+  gazetteer gives; the places stage geocodes them.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from typing import Any
+
+from ..errors import InputError
+from ..kb import KBMatch, fold, knowledge_base
+from ..pipeline import Stage
+from ..records import Document, EntityMention
+from ..settings import load_settings
+
+__all__ = ["NAME", "STAGE", "extract_entities"]
+
+NAME = "sitrep.entities.v1"
+
+_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC"})
+_PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
+
+#: words that open a name but are not part of it
+TITLES = frozenset(
+    """general gen lt lieutenant colonel col major maj captain capt admiral adm commander cmdr
+    sergeant sgt brigadier marshal field president vice prime minister deputy foreign defence
+    defense interior secretary chancellor king queen prince crown sheikh emir mr mrs ms dr sir
+    senior supreme leader chief spokesman spokeswoman spokesperson ambassador senator sen rep
+    governor gov mayor premier pope comrade chairman chairwoman envoy director head former late
+    acting lawmaker commissioner special representative national security adviser advisor
+    gen. lt. col. maj. capt. adm. sgt. mr. mrs. ms. dr. sen. rep. gov. top army military
+    intelligence chief-of-staff state""".split()
+)
+_DETERMINERS = frozenset({"the", "a", "an"})
+#: prepositions after which a country name is a place, not an actor
+_LOCATIVE = frozenset({"in", "into", "inside", "across", "throughout", "within", "near", "at", "around", "over", "outside"})
+#: prepositions whose object acts ("by Moscow", "talks between Seoul and Pyongyang")
+_ACTOR_PREPS = frozenset({"by", "between", "with", "against"})
+_ACTOR_DEPS = frozenset({"nsubj", "nsubjpass", "poss", "agent", "csubj"})
+
+_KIND_WORDS: tuple[tuple[str, frozenset[str]], ...] = (
+    ("armed_group", frozenset("rebels rebel militia militias insurgents insurgency guerrillas guerrilla militants jihadists separatists front liberation mujahideen".split())),
+    ("military", frozenset("army armed forces military navy air force brigade brigades regiment battalion division corps command troops marines guard guards fleet".split())),
+    ("media", frozenset("news agency newspaper times tribune herald journal radio tv television broadcaster gazette".split())),
+    ("government", frozenset("ministry government police parliament council office cabinet department presidency administration senate congress assembly authority authorities embassy court committee commission".split())),
+)
+_INITIALS_SKIP = frozenset({"of", "for", "and", "the", "de", "la", "des", "du", "on", "in"})
+_UPPER_WORD = re.compile(r"^[A-Z][A-Z0-9&]{1,9}$")
+
+
+def _strip(span: Any) -> tuple[int, int]:
+    """Token bounds of a name without leading determiners and titles."""
+    start, end = span.start, span.end
+    doc = span.doc
+    while start < end - 1 and doc[start].lower_ in _DETERMINERS:
+        start += 1
+    if span.label_ == "PERSON":
+        while start < end - 1 and (doc[start].lower_ in TITLES or doc[start].lower_.rstrip(".") in TITLES):
+            start += 1
+    while end > start + 1 and doc[end - 1].text in ("'s", "\u2019s", "'"):
+        end -= 1
+    return start, end
+
+
+def _governing(tok: Any) -> Any:
+    """The token whose role a conjunct or appositive shares."""
+    while tok.dep_ in ("conj", "appos") and tok.head is not tok:
+        tok = tok.head
+    return tok
+
+
+def _acts(span: Any) -> bool:
+    """Is this mention an actor in its sentence (subject, possessor, agent)?"""
+    root = _governing(span.root)
+    if root.dep_ in _ACTOR_DEPS:
+        return True
+    if root.dep_ == "pobj" and root.head.lower_ in _ACTOR_PREPS:
+        return True
+    if root.dep_ == "compound" and root.head.dep_ in _ACTOR_DEPS and root.head.pos_ in ("NOUN", "PROPN"):
+        head = root.head.lower_
+        return head in {"government", "officials", "leadership", "authorities", "regime", "military"}
+    return False
+
+
+def _located(span: Any) -> bool:
+    """Is this mention the object of a locative preposition ("in Ukraine")?"""
+    root = _governing(span.root)
+    return root.dep_ == "pobj" and root.head.lower_ in _LOCATIVE
+
+
+def _kind_of_name(name: str, label: str) -> str:
+    words = set(fold(name).split())
+    for kind, cues in _KIND_WORDS:
+        if words & cues:
+            return kind
+    return "person" if label == "PERSON" else "organization"  # ORG names never read as a person
+
+
+def _initials(name: str) -> str:
+    return "".join(w[0] for w in name.replace("-", " ").split() if w and w.lower() not in _INITIALS_SKIP).upper()
+
+
+class _Resolver:
+    """Resolves mentions in text order, remembering full names for short ones."""
+
+    def __init__(self) -> None:
+        self.kb = knowledge_base()
+        self.people: list[EntityMention] = []  # earlier multi-word person names
+        self.orgs: list[EntityMention] = []  # earlier unknown organisations
+
+    def mention(self, span: Any, start: int, end: int) -> EntityMention | None:
+        doc = span.doc
+        label = span.label_
+        sub = doc[start:end]
+        text = sub.text
+        c0, c1 = sub.start_char, sub.end_char
+        match = self.kb.resolve(text)
+        if match is not None:
+            return self._known(span, sub, match, c0, c1)
+        if label == "PERSON":
+            return self._person(text, c0, c1)
+        if label == "ORG":
+            return self._organization(text, label, c0, c1)
+        if label == "NORP":
+            code = self.kb.country_in(text)
+            if code is None:
+                return None
+            state = self.kb.country(code)
+            name = state.name if state else code
+            return EntityMention(c0, c1, text, "NORP", name, "state", code, state.id if state else None)
+        place = self.kb.place(text)
+        country = place.country if place is not None else self.kb.country_in(text)
+        return EntityMention(c0, c1, text, label, text, "place", country, None)
+
+    def _known(self, span: Any, sub: Any, match: KBMatch, c0: int, c1: int) -> EntityMention:
+        entry = match.entry
+        text = sub.text
+        if match.via == "demonym":
+            return EntityMention(c0, c1, text, "NORP", entry.name, "state", entry.country, entry.id)
+        if entry.kind == "state":
+            as_place = not _acts(sub) if match.via == "capital" else _located(sub)
+            if as_place:
+                place = self.kb.place(text)
+                name = place.name if (match.via == "capital" and place is not None) else (
+                    text if match.via == "capital" else entry.name
+                )
+                return EntityMention(c0, c1, text, "GPE", name, "place", entry.country, None)
+            return EntityMention(c0, c1, text, "GPE", entry.name, "state", entry.country, entry.id)
+        label = "PERSON" if entry.kind == "person" else "ORG"
+        found = EntityMention(c0, c1, text, label, entry.name, entry.kind, entry.country, entry.id)
+        if entry.kind == "person" and len(text.split()) > 1:
+            self.people.append(found)
+        return found
+
+    def _person(self, text: str, c0: int, c1: int) -> EntityMention:
+        words = fold(text).split()
+        for earlier in reversed(self.people):
+            full = fold(earlier.text).split()
+            if len(words) < len(full) and full[-len(words) :] == words:
+                return dataclasses.replace(earlier, start=c0, end=c1, text=text)
+        found = EntityMention(c0, c1, text, "PERSON", text, "person", None, None)
+        if len(words) > 1:
+            self.people.append(found)
+        return found
+
+    def _organization(self, text: str, label: str, c0: int, c1: int) -> EntityMention:
+        if _UPPER_WORD.match(text):
+            for earlier in reversed(self.orgs):
+                if _initials(earlier.name) == text:
+                    return dataclasses.replace(earlier, start=c0, end=c1, text=text)
+        code = self.kb.country_in(text)
+        found = EntityMention(c0, c1, text, "ORG", text, _kind_of_name(text, label), code, None)
+        if len(text.split()) > 1:
+            self.orgs.append(found)
+        return found
+
+
+def extract_entities(parse: Any) -> tuple[EntityMention, ...]:
+    """Entity mentions of a parsed text, in text order."""
+    resolver = _Resolver()
+    out: list[EntityMention] = []
+    for ent in parse.ents:
+        if ent.label_ not in _LABELS:
+            continue
+        start, end = _strip(ent)
+        if start >= end:
+            continue
+        found = resolver.mention(ent, start, end)
+        if found is not None:
+            out.append(found)
+    return tuple(out)
+
+
+def _entities(doc: Document) -> Document:
+    if doc.parse is None:
+        raise ValueError("entities stage needs the parse layer (run sitrep.parse first)")
+    mentions = extract_entities(doc.parse)
+    limit = load_settings().max_entities
+    if len(mentions) > limit:
+        raise InputError("E031", f"{len(mentions)} entity mentions, over the limit of {limit}", doc.source)
+    return dataclasses.replace(doc, entities=mentions)
+
+
+STAGE = Stage(name=NAME, fn=_entities, needs=("parse",), adds=("entities",))

@@ -126,7 +126,9 @@ def run(ctx: Any) -> dict[str, float]:
         ours.append(shingle_counts(body, extract(page)))
         html = gzip.decompress(page.read_bytes()).decode("utf-8")
         baseline.append(shingle_counts(body, trafilatura.extract(html) or ""))
-    ctx.note(f"{len(pages)} pages; sitrep text from {pipeline}; baseline trafilatura.extract() defaults")
+    ctx.note(
+        f"{len(pages)} pages; sitrep text from {pipeline}; baseline trafilatura.extract() defaults"
+    )
     result = score(ours)
     base = score(baseline)
     result["trafilatura_f1"] = base["f1"]

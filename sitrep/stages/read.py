@@ -84,7 +84,9 @@ _CONTROL = bytes(c for c in range(32) if c not in (9, 10, 12, 13, 27)) + b"\x7f"
 BINARY_CONTROL_RATIO = 0.05
 _META_CHARSET = re.compile(rb"<meta[^>]{0,300}?charset\s*=\s*[\"']?([\w.:-]{1,40})", re.IGNORECASE)
 _FEED_ROOT = re.compile(r"<(?:rss|feed|rdf:RDF)[\s>]", re.IGNORECASE)
-_HTML_MARK = re.compile(r"<(?:!doctype\s+html|html|head|body|article|p|div|h[1-6]|title|meta)[\s>/]", re.IGNORECASE)
+_HTML_MARK = re.compile(
+    r"<(?:!doctype\s+html|html|head|body|article|p|div|h[1-6]|title|meta)[\s>/]", re.IGNORECASE
+)
 _NEWLINES = re.compile(r"\r\n?")
 _ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 _EXTENSIONS: dict[str, str] = {
@@ -135,7 +137,9 @@ def decode_text(raw: bytes, declared: str | None = None) -> tuple[str, str] | No
     matches = [m for m in from_bytes(raw) if m.encoding]
     if not matches:
         return None
-    best = min(matches, key=lambda m: m.chaos + _ENCODING_PRIOR.get(m.encoding, RARE_ENCODING_PENALTY))
+    best = min(
+        matches, key=lambda m: m.chaos + _ENCODING_PRIOR.get(m.encoding, RARE_ENCODING_PENALTY)
+    )
     return str(best), best.encoding
 
 
@@ -210,7 +214,9 @@ def _iso_date(value: Any) -> str | None:
         return None
 
 
-def _read_jsonl(text: str, *, source: str, published: str | None) -> Iterator[RawDocument | Rejection]:
+def _read_jsonl(
+    text: str, *, source: str, published: str | None
+) -> Iterator[RawDocument | Rejection]:
     """Each line an object with ``text`` or ``html`` (and optional url, published, publisher, title)."""
     for n, line in enumerate(text.split("\n"), start=1):
         if not line.strip():
@@ -218,15 +224,22 @@ def _read_jsonl(text: str, *, source: str, published: str | None) -> Iterator[Ra
         raw = line.encode("utf-8")
         try:
             item = json.loads(line)
-        except ValueError as exc:
+        except json.JSONDecodeError as exc:
             yield Rejection(source, "E023", f"line {n}: not JSON ({exc.msg}); skipped that line")
+            continue
+        except RecursionError:
+            yield Rejection(source, "E023", f"line {n}: JSON nested too deeply; skipped that line")
             continue
         if not isinstance(item, dict):
             yield Rejection(source, "E023", f"line {n}: not a JSON object; skipped that line")
             continue
         body, html = item.get("text"), item.get("html")
-        if not (isinstance(body, str) and body.strip()) and not (isinstance(html, str) and html.strip()):
-            yield Rejection(source, "E023", f"line {n}: no 'text' or 'html' string; skipped that line")
+        if not (isinstance(body, str) and body.strip()) and not (
+            isinstance(html, str) and html.strip()
+        ):
+            yield Rejection(
+                source, "E023", f"line {n}: no 'text' or 'html' string; skipped that line"
+            )
             continue
         url = item.get("url") if isinstance(item.get("url"), str) else None
         title = item.get("title") if isinstance(item.get("title"), str) else None
@@ -235,23 +248,46 @@ def _read_jsonl(text: str, *, source: str, published: str | None) -> Iterator[Ra
         where = url or f"{source}:{n}"
         if isinstance(body, str) and body.strip():
             yield RawDocument(
-                id=hashlib.sha256(raw).hexdigest(), source=where, text=_NEWLINES.sub("\n", body),
-                format="jsonl", html=html if isinstance(html, str) else None, url=url, title=title,
-                publisher=publisher, published=date or published, encoding="utf-8",
+                id=hashlib.sha256(raw).hexdigest(),
+                source=where,
+                text=_NEWLINES.sub("\n", body),
+                format="jsonl",
+                html=html if isinstance(html, str) else None,
+                url=url,
+                title=title,
+                publisher=publisher,
+                published=date or published,
+                encoding="utf-8",
             )
             continue
         doc = read_html(
-            str(html), source=where, raw=raw, fmt="jsonl", url=url, published=date,
-            fallback_published=published, encoding="utf-8",
+            str(html),
+            source=where,
+            raw=raw,
+            fmt="jsonl",
+            url=url,
+            published=date,
+            fallback_published=published,
+            encoding="utf-8",
         )
         if isinstance(doc, Rejection):
             yield Rejection(source, doc.code, f"line {n}: {doc.reason}")
             continue
         yield RawDocument(
-            id=doc.id, source=where, text=doc.text, format="jsonl", html=doc.html, url=url,
-            canonical_url=doc.canonical_url, title=title or doc.title, section=doc.section,
-            publisher=publisher or doc.publisher, byline=doc.byline, published=doc.published,
-            encoding="utf-8", rights_signals=doc.rights_signals,
+            id=doc.id,
+            source=where,
+            text=doc.text,
+            format="jsonl",
+            html=doc.html,
+            url=url,
+            canonical_url=doc.canonical_url,
+            title=title or doc.title,
+            section=doc.section,
+            publisher=publisher or doc.publisher,
+            byline=doc.byline,
+            published=doc.published,
+            encoding="utf-8",
+            rights_signals=doc.rights_signals,
         )
 
 
@@ -285,17 +321,29 @@ def read_bytes(
             yield Rejection(source, "E010", f"broken gzip content ({exc}); skipped")
             return
         inner_suffix = Path(source[:-3]).suffix.lower() if source.endswith(".gz") else ""
-        yield from _read_raw(inner, raw, source=source, settings=settings, published=published, suffix=inner_suffix)
+        yield from _read_raw(
+            inner, raw, source=source, settings=settings, published=published, suffix=inner_suffix
+        )
         return
-    yield from _read_raw(raw, raw, source=source, settings=settings, published=published, suffix=suffix)
+    yield from _read_raw(
+        raw, raw, source=source, settings=settings, published=published, suffix=suffix
+    )
 
 
-def _read_warc(stream: Any, *, source: str, published: str | None) -> Iterator[RawDocument | Rejection]:
+def _read_warc(
+    stream: Any, *, source: str, published: str | None
+) -> Iterator[RawDocument | Rejection]:
     yield from read_warc(stream, source=source, decode=decode_text, published=published)
 
 
 def _read_raw(
-    raw: bytes, original: bytes, *, source: str, settings: Settings, published: str | None, suffix: str
+    raw: bytes,
+    original: bytes,
+    *,
+    source: str,
+    settings: Settings,
+    published: str | None,
+    suffix: str,
 ) -> Iterator[RawDocument | Rejection]:
     if not raw.strip():
         yield Rejection(source, "E003", "empty input; skipped")
@@ -326,8 +374,12 @@ def _read_raw(
         )
     else:
         yield RawDocument(
-            id=hashlib.sha256(original).hexdigest(), source=source, text=text, format="text",
-            published=published, encoding=encoding,
+            id=hashlib.sha256(original).hexdigest(),
+            source=source,
+            text=text,
+            format="text",
+            published=published,
+            encoding=encoding,
         )
 
 
@@ -346,7 +398,9 @@ def _walk(folder: Path) -> Iterator[Path | OSError]:
     yield from errors
 
 
-def _read_file(path: Path, settings: Settings, published: str | None) -> Iterator[RawDocument | Rejection]:
+def _read_file(
+    path: Path, settings: Settings, published: str | None
+) -> Iterator[RawDocument | Rejection]:
     source = str(path)
     try:
         info = path.stat()
@@ -361,7 +415,8 @@ def _read_file(path: Path, settings: Settings, published: str | None) -> Iterato
         return
     if info.st_size > settings.max_file_bytes:
         yield Rejection(
-            source, "E004",
+            source,
+            "E004",
             f"{info.st_size} bytes, over the {settings.max_file_bytes}-byte limit (SITREP_MAX_FILE_BYTES); skipped",
         )
         return
@@ -397,7 +452,9 @@ def _read_stdin(settings: Settings, published: str | None) -> Iterator[RawDocume
         yield Rejection(STDIN_SOURCE, "E002", f"standard input not readable ({exc}); skipped")
         return
     if len(raw) > settings.max_file_bytes:
-        yield Rejection(STDIN_SOURCE, "E004", f"over the {settings.max_file_bytes}-byte limit; skipped")
+        yield Rejection(
+            STDIN_SOURCE, "E004", f"over the {settings.max_file_bytes}-byte limit; skipped"
+        )
         return
     yield from read_bytes(raw, source=STDIN_SOURCE, settings=settings, published=published)
 
@@ -424,7 +481,9 @@ def read(
             for file in _walk(path):
                 if isinstance(file, OSError):
                     where = file.filename or path
-                    yield Rejection(str(where), "E002", f"folder not readable ({file.strerror}); skipped")
+                    yield Rejection(
+                        str(where), "E002", f"folder not readable ({file.strerror}); skipped"
+                    )
                 else:
                     yield from _read_file(file, settings, published)
         else:

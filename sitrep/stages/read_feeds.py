@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-import hashlib
 import json
 import re
 import zlib
@@ -69,7 +68,9 @@ def _entry_html(entry: Any) -> tuple[str | None, str | None]:
     return content, summary
 
 
-def read_feed(raw: bytes, *, source: str, published: str | None) -> Iterator[RawDocument | Rejection]:
+def read_feed(
+    raw: bytes, *, source: str, published: str | None
+) -> Iterator[RawDocument | Rejection]:
     """Each item of an RSS or Atom feed -> RawDocument."""
     parsed = feedparser.parse(raw, sanitize_html=False, resolve_relative_uris=False)
     entries = parsed.get("entries") or []
@@ -90,15 +91,22 @@ def read_feed(raw: bytes, *, source: str, published: str | None) -> Iterator[Raw
             if not html:
                 continue
             doc = read_html(
-                html, source=item_source, raw=serial, fmt="feed", url=link,
-                published=date, fallback_published=published,
+                html,
+                source=item_source,
+                raw=serial,
+                fmt="feed",
+                url=link,
+                published=date,
+                fallback_published=published,
             )
             if isinstance(doc, RawDocument):
                 break
         if not isinstance(doc, RawDocument):
             title = entry.get("title") or ""
             yield Rejection(
-                source, "E020", f"feed item {n} ({title[:60] or link or 'untitled'}) has no text; skipped"
+                source,
+                "E020",
+                f"feed item {n} ({title[:60] or link or 'untitled'}) has no text; skipped",
             )
             continue
         yield RawDocument(
@@ -167,12 +175,20 @@ def _record_doc(
     declared = _CHARSET.search(content_type)
     decoded = decode(payload, declared.group(1) if declared else None)
     if decoded is None:
-        return Rejection(source, "E011", f"WARC record at offset {offset} ({uri}): undecodable; skipped")
+        return Rejection(
+            source, "E011", f"WARC record at offset {offset} ({uri}): undecodable; skipped"
+        )
     html, encoding = decoded
     headers = tuple((str(k), str(v)) for k, v in record.http_headers.headers)
     return read_html(
-        html, source=where, raw=payload, fmt="warc", url=uri, encoding=encoding,
-        headers=headers, fallback_published=published,
+        html,
+        source=where,
+        raw=payload,
+        fmt="warc",
+        url=uri,
+        encoding=encoding,
+        headers=headers,
+        fallback_published=published,
     )
 
 
@@ -201,6 +217,10 @@ def read_warc(
         archive = ArchiveIterator(stream)
         records = iter(archive)
         last_good: int | None = None
+        broken: int | None = None
+        resume: int | None = None
+        where = ""
+        problem: BaseException | None = None
         while True:
             try:
                 record = next(records)
@@ -218,7 +238,9 @@ def read_warc(
                 break
             offset = archive.offset  # where this record starts (warcio asks the stream)
             try:
-                doc = _record_doc(record, source=source, offset=offset, decode=decode, published=published)
+                doc = _record_doc(
+                    record, source=source, offset=offset, decode=decode, published=published
+                )
             except _WARC_ERRORS as exc:
                 problem = exc
                 broken, resume = offset, _next_boundary(stream, offset, gzipped)
@@ -231,6 +253,8 @@ def read_warc(
                 doc = Rejection(source, "E020", f"WARC record at offset {offset}: {doc.reason}")
             yield doc
         if broken != reported:
-            yield Rejection(source, "E022", f"malformed WARC record {where} ({_one_line(problem)}); skipped it")
+            yield Rejection(
+                source, "E022", f"malformed WARC record {where} ({_one_line(problem)}); skipped it"
+            )
             reported = broken
         start = resume

@@ -84,10 +84,18 @@ def write_warc(path: Path, *, gz: bool, break_second: bool = False) -> list[byte
         ([("Content-Type", html)], 2),
     ]
     payloads = [
-        page(f"Story {n}", f"Troops crossed the river near the town on day {n}, officials said.") for _, n in specs
+        page(f"Story {n}", f"Troops crossed the river near the town on day {n}, officials said.")
+        for _, n in specs
     ]
-    records = [warc_record(n, f"https://border.example/{n}", h, p) for (h, n), p in zip(specs, payloads, strict=True)]
-    records.append(warc_record(3, "https://border.example/map.png", [("Content-Type", "image/png")], b"\x89PNG\r\n"))
+    records = [
+        warc_record(n, f"https://border.example/{n}", h, p)
+        for (h, n), p in zip(specs, payloads, strict=True)
+    ]
+    records.append(
+        warc_record(
+            3, "https://border.example/map.png", [("Content-Type", "image/png")], b"\x89PNG\r\n"
+        )
+    )
     if break_second and not gz:
         records[1] = b"WXRC/9.9" + records[1][8:]
     members = [gzip.compress(r, mtime=0) for r in records] if gz else records
@@ -101,7 +109,7 @@ def write_warc(path: Path, *, gz: bool, break_second: bool = False) -> list[byte
 
 
 def test_read_text_file_gives_its_text_id_and_encoding(tmp_path: Path) -> None:
-    raw = "Shelling resumed near the dam.\r\nTwo people were hurt.\r\n".encode()
+    raw = b"Shelling resumed near the dam.\r\nTwo people were hurt.\r\n"
     (tmp_path / "a.txt").write_bytes(raw)
     doc = one([tmp_path / "a.txt"])
     assert isinstance(doc, RawDocument)
@@ -114,7 +122,13 @@ def test_read_text_file_gives_its_text_id_and_encoding(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     ("text", "encoding"),
-    [(POLISH, "utf-16"), (POLISH, "cp1250"), (FRENCH, "latin-1"), (POLISH, "utf-8-sig"), (FRENCH, "utf-8")],
+    [
+        (POLISH, "utf-16"),
+        (POLISH, "cp1250"),
+        (FRENCH, "latin-1"),
+        (POLISH, "utf-8-sig"),
+        (FRENCH, "utf-8"),
+    ],
 )
 def test_read_encodings_round_trip(tmp_path: Path, text: str, encoding: str) -> None:
     path = tmp_path / "article.txt"
@@ -184,7 +198,10 @@ def test_read_oversized_file_is_e004_without_reading_it(
 
 @pytest.mark.parametrize(
     "content",
-    [b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)), bytes([1, 2, 3, 4, 5, 6, 7, 8]) * 20],
+    [
+        b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)),
+        bytes([1, 2, 3, 4, 5, 6, 7, 8]) * 20,
+    ],
 )
 def test_read_binary_content_is_e010(tmp_path: Path, content: bytes) -> None:
     (tmp_path / "photo.txt").write_bytes(content)
@@ -234,9 +251,17 @@ def test_read_bad_file_does_not_stop_the_batch(tmp_path: Path) -> None:
     (tmp_path / "good1.txt").write_text("Troops withdrew from the ridge.")
     (tmp_path / "bad.txt").write_bytes(b"\x00\xff\x00\xfe" * 50)
     (tmp_path / "good2.txt").write_text("The airport reopened on Sunday.")
-    inputs = [tmp_path / "good1.txt", tmp_path / "missing.txt", tmp_path / "bad.txt", tmp_path / "good2.txt"]
+    inputs = [
+        tmp_path / "good1.txt",
+        tmp_path / "missing.txt",
+        tmp_path / "bad.txt",
+        tmp_path / "good2.txt",
+    ]
     items = list(read(inputs))
-    assert [d.text for d in docs(items)] == ["Troops withdrew from the ridge.", "The airport reopened on Sunday."]
+    assert [d.text for d in docs(items)] == [
+        "Troops withdrew from the ridge.",
+        "The airport reopened on Sunday.",
+    ]
     assert codes(items) == ["E001", "E010"]
 
 
@@ -316,7 +341,11 @@ def test_read_truncated_html_keeps_its_text() -> None:
 def test_read_html_sniffed_from_content_not_extension(tmp_path: Path) -> None:
     shutil.copy(READ / "article.html", tmp_path / "saved.txt")
     doc = one([tmp_path / "saved.txt"])
-    assert isinstance(doc, RawDocument) and doc.format == "html" and doc.publisher == "The Ridgeline Courier"
+    assert (
+        isinstance(doc, RawDocument)
+        and doc.format == "html"
+        and doc.publisher == "The Ridgeline Courier"
+    )
 
 
 def test_read_gzipped_html_page(tmp_path: Path) -> None:

@@ -380,7 +380,7 @@ def _link_actors(c: Candidate, doc: Document, claimant_spans: list[tuple[int, in
         seen.add(ent.name)
         c.actors.append(EventActor(ent.name, ent.country, ent.kind, role))
     if trig is not None and not any(a.role == "agent" for a in c.actors):
-        group = _group_agent(trig, c.type)
+        group = _group_agent(trig, c.type, [(f.start, f.end) for f in c.figures])
         if group is not None and group.name not in seen:
             c.actors.append(group)
 
@@ -394,7 +394,7 @@ GROUP_NOUNS: dict[str, str] = {
 KILL_VERBS = frozenset({"killed", "kill", "kills", "killing", "shot", "murdered", "executed", "massacred", "slain", "wounded", "injured", "captured", "beheaded", "lynched"})
 
 
-def _group_agent(trig: Any, etype: str) -> EventActor | None:
+def _group_agent(trig: Any, etype: str, figure_spans: list[tuple[int, int]]) -> EventActor | None:
     """An unnamed armed actor as the agent: subject of an active verb, "by X", or "police firing"."""
     candidates: list[Any] = []
     for ch in trig.children:
@@ -406,8 +406,10 @@ def _group_agent(trig: Any, etype: str) -> EventActor | None:
             candidates.append(ch)
     for tok in candidates:
         kind = GROUP_NOUNS.get(tok.lower_)
-        if kind is None:
+        if kind is None or any(s <= tok.idx < e for s, e in figure_spans):
             continue
+        if etype == "deployment" and tok.dep_ == "nsubj" and not any(c.dep_ == "dobj" for c in trig.children):
+            continue  # "10,000 soldiers deployed": the soldiers are what was sent
         mods = [m.text for m in tok.lefts if m.dep_ in ("amod", "compound") and m.is_alpha]
         name = " ".join([*mods, tok.text]).lower()
         return EventActor(name, None, kind, "agent")
@@ -550,15 +552,26 @@ def _should_merge(a: Candidate, b: Candidate) -> bool:
     near = min(abs(i - j) for i in a.sent_indices for j in b.sent_indices) <= 1
     if near:
         return True
+    # a bare back-reference ("the losses", "the launch") adds nothing new: it is the earlier event
+    if not b.figures and b.time is None and (b.location is None or b.location.precision in ("country", "region")):
+        return True
     same_trigger = bool(a.triggers & b.triggers)
     names_a = {x.name for x in a.actors} | ({a.location.name} if a.location else set())
     names_b = {x.name for x in b.actors} | ({b.location.name} if b.location else set())
     return same_trigger and bool(names_a & names_b)
 
 
+def _same_figure(f: FigureMention, g: FigureMention) -> bool:
+    """The same number said twice (a heading and the body), or literally the same span."""
+    return (f.start, f.end) == (g.start, g.end) or (
+        f.category == g.category and f.qualifier == g.qualifier and (f.value, f.low, f.high) == (g.value, g.low, g.high)
+    )
+
+
 def _merge_into(a: Candidate, b: Candidate) -> None:
-    spans = {(f.start, f.end) for f in a.figures}
-    a.figures.extend(f for f in b.figures if (f.start, f.end) not in spans)
+    for f in b.figures:
+        if not any(_same_figure(f, g) for g in a.figures):
+            a.figures.append(f)
     names = {x.name for x in a.actors}
     for actor in b.actors:
         if actor.name not in names:
@@ -572,8 +585,8 @@ def _merge_into(a: Candidate, b: Candidate) -> None:
         a.location = b.location
     if b.time is not None and (a.time is None or TIME_PRECISION_RANK.get(b.time.precision, 6) < TIME_PRECISION_RANK.get(a.time.precision, 6)):
         a.time = b.time
-    keys = {(s.name, s.cue) for s in a.sources}
-    a.sources.extend(s for s in b.sources if (s.name, s.cue) not in keys)
+    names = {s.name for s in a.sources}
+    a.sources.extend(s for s in b.sources if s.name not in names)
     a.evidence.extend(e for e in b.evidence if e not in a.evidence)
     a.triggers |= b.triggers
     a.trigger_spans |= b.trigger_spans

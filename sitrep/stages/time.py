@@ -105,38 +105,40 @@ _F = re.IGNORECASE
 _ISO = re.compile(r"(?<![\d-])(?P<year>\d{4})-(?P<m>\d\d)-(?P<d>\d\d)(?![\d-])")
 _NUMERIC = re.compile(r"(?<![\d./])(?P<a>\d{1,2})(?P<sep>[./])(?P<b>\d{1,2})(?P=sep)(?P<year>\d{4})(?![\d.]\d)")
 _DAY_MONTH = re.compile(
-    rf"(?:{_WEEKDAY},?\s+)?(?:the\s+)?(?<!\d)(?P<d>[0-3]?\d)(?:st|nd|rd|th)?(?:\s+of)?\s+{_MONTH}(?![a-z])"
+    rf"\b(?:{_WEEKDAY},?\s+)?(?:the\s+)?(?<!\d)(?P<d>[0-3]?\d)(?:st|nd|rd|th)?(?:\s+of)?\s+{_MONTH}(?![a-z])"
     rf"(?:,?\s+{_YEAR})?"
 )
 _MONTH_DAY = re.compile(
-    rf"(?:{_WEEKDAY},?\s+|(?P<rel>(?i:last|this|next))\s+)?{_MONTH}\s+(?P<d>[0-3]?\d)(?:st|nd|rd|th)?(?!\d|:\d|,\d)(?:,?\s+{_YEAR})?"
+    rf"\b(?:{_WEEKDAY},?\s+|(?P<rel>(?i:last|this|next))\s+)?{_MONTH}\s+(?P<d>[0-3]?\d)(?:st|nd|rd|th)?(?!\d|:\d|,\d)(?:,?\s+{_YEAR})?"
 )
-_MONTH_YEAR = re.compile(rf"(?:{_MOD}|(?P<rel>(?i:last|this|next|this\s+past))\s+)?{_MONTH}(?![a-z])(?:,?\s+(?:of\s+)?{_YEAR})?")
+_MONTH_YEAR = re.compile(rf"\b(?:{_MOD}|(?P<rel>(?i:last|this|next|this\s+past))\s+)?{_MONTH}(?![a-z])(?:,?\s+(?:of\s+)?{_YEAR})?")
 _YEAR_ONLY = re.compile(
-    rf"(?:{_MOD}|(?i:the\s+year\s+))?(?<![\w$£€,.']){_YEAR}(?![\w%]|'(?!s\b)|-(?!(?:1[89]|20)\d\d\b)|[.,]\d)"
+    rf"\b(?:{_MOD}|(?i:the\s+year\s+))?(?<![\w$£€,.']){_YEAR}(?![\w%]|'(?!s\b)|-(?!(?:1[89]|20)\d\d\b)|[.,]\d)"
 )
-_DECADE = re.compile(rf"(?:(?i:the)\s+)?(?:{_MOD})?(?:(?P<dec>1[89]\d0|20\d0)|'(?P<short>\d0))'?s\b")
+_DECADE = re.compile(rf"(?<!\w)(?:(?i:the)\s+)?(?:{_MOD})?(?:(?P<dec>1[89]\d0|20\d0)|'(?P<short>\d0))'?s\b")
 _SEASON = re.compile(
-    rf"(?:(?P<rel>(?i:last|this|next|this\s+past|early|late|mid|the))[\s-]+)?"
+    rf"\b(?:(?P<rel>(?i:last|this|next|this\s+past|early|late|mid|the))[\s-]+)?"
     rf"(?P<season>(?i:spring|summer|autumn|fall|winter))\b(?:\s+(?:of\s+)?{_YEAR})?"
 )
 _WEEKDAY_RE = re.compile(
-    rf"(?:(?P<rel>(?i:last|next|this|this\s+coming|this\s+past))\s+)?(?P<wd>{_WEEKDAY})(?!s\b)"
+    rf"\b(?:(?P<rel>(?i:last|next|this|this\s+coming|this\s+past))\s+)?(?P<wd>{_WEEKDAY})(?!s\b)"
     r"(?:\s+(?P<pod>morning|afternoon|evening|night))?"
 )
 _QUARTER = re.compile(
-    rf"(?:{_YEAR}\s+)?(?:(?i:the)\s+)?(?:Q(?P<qn>[1-4])|(?P<qw>(?i:first|second|third|fourth|1st|2nd|3rd|4th))"
+    rf"\b(?:{_YEAR}\s+)?(?:(?i:the)\s+)?(?:Q(?P<qn>[1-4])|(?P<qw>(?i:first|second|third|fourth|1st|2nd|3rd|4th))"
     rf"[\s-](?P<part>(?i:quarter|half)))\b(?:(?:\s+of|,)?\s+{_YEAR.replace('year', 'year2')})?"
 )
 _DEICTIC = re.compile(
-    r"\b(?:(?P<word>yesterday|today|tomorrow|tonight|now|currently|nowadays|recently|lately)"
+    r"\b(?:(?P<word>yesterday|today|tomorrow|tonight|now|currently|nowadays|recently|lately|soon)"
+    r"|(?:the\s+)?(?P<vague>recent|coming)\s+(?P<vunit>day|week|month|year|decade)s"
     r"|(?P<rel>this|last|yesterday|tomorrow)\s+(?P<pod>morning|afternoon|evening|night)"
     r"|(?P<ref>the\s+(?:past|future)))\b",
     _F,
 )
 _RELATIVE_UNIT = re.compile(
     r"\b(?:(?P<side>earlier|later)\s+|(?P<mod>early|late|mid)[\s-]+)?(?P<rel>last|this|next|the\s+past|the\s+last|the\s+previous|the\s+coming"
-    r"|the\s+current|the\s+next|the\s+following|the\s+same|the\s+prior)\s+(?P<unit>day|week|month|year|decade)\b"
+    r"|the\s+current|the\s+next|the\s+following|the\s+same|the\s+prior|that\s+same|that|the)"
+    r"\s+(?P<unit>day|weekend|week|month|year|decade|morning|afternoon|evening|night)\b"
     r"(?!s|-)",
     _F,
 )
@@ -483,6 +485,12 @@ def _r_quarter(m: re.Match[str], ctx: _Context) -> _Value | None:
 def _r_deictic(m: re.Match[str], ctx: _Context) -> _Value | None:
     pub = ctx.pub
     word = (m["word"] or "").lower()
+    if m["vague"]:
+        timex = _duration_timex(None, m["vunit"])  # TimeML: "recent years" is PXY
+        past = m["vague"].lower() == "recent"
+        return _Value(None, pub, "unknown", timex, False) if past else _Value(pub, None, "unknown", timex, False)
+    if word == "soon":
+        return _Value(pub, None, "unknown", "FUTURE_REF", point=False)
     if m["ref"]:
         return _Value(None, None, "unknown", "PAST_REF" if "past" in m["ref"].lower() else "FUTURE_REF", point=False)
     if word in ("recently", "lately"):
@@ -500,22 +508,42 @@ def _r_deictic(m: re.Match[str], ctx: _Context) -> _Value | None:
 def _r_relative_unit(m: re.Match[str], ctx: _Context) -> _Value | None:
     rel = " ".join(m["rel"].lower().split())
     unit = m["unit"].lower()
+    if unit in ("morning", "afternoon", "evening", "night"):
+        unit = "day"  # "the next morning", "that night": the day is what we can say
     precision = "decade" if unit == "decade" else unit
     step = {"last": -1, "the past": -1, "the last": -1, "the previous": -1, "the prior": -1,
             "next": 1, "the coming": 1, "the next": 1, "the following": 1}.get(rel, 0)  # fmt: skip
-    anchored = rel in ("the previous", "the prior", "the next", "the following", "the same")
-    if unit == "day" and not anchored:
-        return None
+    anchored = rel in ("the previous", "the prior", "the next", "the following", "the same", "that", "that same")
+    if (unit == "day" and not anchored) or (rel == "the" and unit != "weekend"):
+        return None  # "this day", "the week": too vague to place
+    if unit == "weekend":
+        return _weekend(m, ctx, step if rel not in ("the", "this") else None)
     base = ctx.anchor.start if anchored and ctx.anchor is not None else ctx.pub
     if base is None:
         return _Value(None, None, "unknown" if anchored else _unit_precision(unit), None)
     shifted = base + relativedelta(years=10 * step) if unit == "decade" else _shift(base, step, unit)[0]  # type: ignore[index]
     v = _modified(_unit_value(shifted, precision), m["mod"])
     side = (m["side"] or "").lower()
-    if side and step == 0 and ctx.pub is not None and v.start and v.end:  # earlier/later this year
-        pub = ctx.pub
-        return _Value(v.start, pub, "range", v.timex) if side == "earlier" else _Value(pub, v.end, "range", v.timex)
+    if side and step == 0 and v.start and v.end:  # earlier/later this year, later that day
+        return _Value(v.start, base, "range", v.timex) if side == "earlier" else _Value(base, v.end, "range", v.timex)
     return v
+
+
+def _weekend(m: re.Match[str], ctx: _Context, step: int | None) -> _Value:
+    """Saturday and Sunday: the last one, the next one, or by the tense rule (``step`` None)."""
+    pub = ctx.pub
+    if pub is None:
+        return _Value(None, None, "range", None)
+    saturday = pub - timedelta(days=(pub.weekday() - 5) % 7)  # the latest Saturday on or before pub
+    if step is None:
+        step = 1 if ctx.future(m.start(), m.end()) and pub.weekday() < 5 else 0
+    elif step == -1 and pub.weekday() >= 5:
+        step = -1  # "last weekend" on a weekend is the one before
+    elif step == -1:
+        step = 0
+    saturday += timedelta(days=7 * step)
+    y, w, _ = saturday.isocalendar()
+    return _Value(saturday, saturday + timedelta(days=1), "range", f"{y}-W{w:02d}-WE")
 
 
 def _unit_precision(unit: str) -> str:

@@ -20,6 +20,7 @@ whole pass is linear; regexes are anchored or bounded and compiled once.
 from __future__ import annotations
 
 import dataclasses
+import datetime
 import re
 from dataclasses import dataclass
 
@@ -28,7 +29,7 @@ from ..records import Document, RawDocument, Rejection, Removed
 from ..settings import Settings, load_settings
 from ..errors import InputError
 from .language import detect_language
-from .rights import detect_rights, is_reservation_notice
+from .rights import CASED_MINING, MINING_STEMS, detect_rights, is_reservation_notice
 
 __all__ = ["NAME", "SECTIONS", "STAGE", "byline_of", "classify_line", "clean", "date_of"]
 
@@ -46,19 +47,24 @@ _SENTENCE_END = re.compile(r"[.!?…]['\"”’)]?$")
 _WORDS = re.compile(r"\S+")
 
 _NAV_WORDS = frozenset(
-    """
-    home menu search subscribe login log in logout sign in sign up register newsletter advertisement
-    advertising ad sponsored skip to content skip to main content share share this share this article
-    share on facebook share on x share on twitter tweet print email e-mail comments comment
-    show comments view comments leave a comment read more more next previous prev back back to top top
-    follow us follow tags topics trending most read most popular latest latest news top stories
-    watch listen close open accept accept all reject all cookie settings manage cookies copy link
-    facebook twitter x whatsapp telegram linkedin reddit instagram youtube mastodon bluesky threads
-    listen to this article listen to article play video watch video video audio gallery photo gallery
-    continue reading story continues below advertisement continues below scroll to continue
-    live key events show key events only loading live updates refresh open in app download the app
-    udostępnij czytaj więcej teilen weiterlesen partager lire la suite compartir condividi delen
-    """.replace("\n", " ").split("  ")
+    phrase.strip()
+    for phrase in """
+    home, menu, search, subscribe, login, log in, logout, sign in, sign up, register, newsletter,
+    advertisement, advertising, ad, sponsored, skip to content, skip to main content, share,
+    share this, share this article, share this story, share on facebook, share on x,
+    share on twitter, tweet, print, email, e-mail, comments, show comments, view comments,
+    leave a comment, read more, more, next, previous, prev, back, back to top, top, follow us,
+    follow, tags, topics, trending, most read, most popular, latest, latest news, top stories,
+    watch, listen, close, open, accept, accept all, reject all, cookie settings, manage cookies,
+    cookie preferences, privacy settings, copy link, facebook, twitter, x, whatsapp, telegram,
+    linkedin, reddit, instagram, youtube, mastodon, bluesky, threads, listen to this article,
+    listen to article, play video, watch video, video, audio, gallery, photo gallery,
+    continue reading, story continues below, advertisement continues below,
+    scroll to continue, key events, show key events only, loading, live updates, refresh,
+    open in app, download the app, download, download pdf, print this page,
+    cite this publication, cite this article, back to article, udostępnij, czytaj więcej,
+    teilen, weiterlesen, partager, lire la suite, compartir, condividi, delen, sdílet
+    """.split(",")
 )
 _NAV_TOKENS = frozenset(
     """home menu search subscribe login share print email facebook twitter x whatsapp telegram
@@ -69,7 +75,7 @@ _NAV_PHRASE = re.compile(
     r"sign up (?:for|to) (?:our|the) [\w ]{1,40}newsletter.{0,120}|subscribe (?:to|for) .{0,120}|"
     r"follow (?:us|[A-Z][\w ]{0,40}) on .{0,80}|\d{1,3} (?:min(?:ute)?s?|minutes?) read|"
     r"reading time:? .{0,20}|\d{1,5} comments?|tags?:.{0,300}|topics?:.{0,300}|"
-    r"click here .{0,150}|(?:this|the) article continues below.{0,40}|"
+    r"click here .{0,150}|our standards:.{0,100}|(?:this|the) article continues below.{0,40}|"
     r"(?:story|article) continues (?:below|after).{0,40}|listen to (?:this )?article.{0,30})$",
     _I,
 )
@@ -105,7 +111,7 @@ _CREDIT = re.compile(
 _CREDIT_HINT = re.compile(r"contributor#|getty images|shutterstock|/ ?(?:afp|ap|reuters|epa)\b", _I)
 
 _EDITOR = re.compile(
-    r"^\(?(?:ed|red|oprac|opr|edit|editing|edited by|editing by|reporting by|writing by|"
+    r"^\(?(?i:ed|red|oprac|opr|edit|editing|edited by|editing by|reporting by|writing by|"
     r"compiled by|additional reporting by|redakcja|bearbeitet von)\.?:?\s+"
     r"[A-ZÀ-Ž][^\n]{0,120}$|^\(?[A-Z]{2,5}(?:\s?/\s?[A-Z]{2,5})+\)?$",
 )
@@ -179,7 +185,7 @@ _MONTHS = {
     for m in names.split()
 }
 _MONTH_RE = r"(january|february|march|april|may|june|july|august|september|october|november|december|jan|feb|mar|apr|jun|jul|aug|sept|sep|oct|nov|dec)\.?"
-_DATE_ISO = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
+_DATE_ISO = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})(?!\d)")
 _DATE_DMY_NAME = re.compile(r"\b(\d{1,2})(?:st|nd|rd|th)?\s+" + _MONTH_RE + r",?\s+(\d{4})\b", _I)
 _DATE_MDY_NAME = re.compile(r"\b" + _MONTH_RE + r"\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})\b", _I)
 _DATE_DMY_NUM = re.compile(r"\b(\d{1,2})[./](\d{1,2})[./](\d{4})\b")
@@ -233,9 +239,12 @@ def glued_section(line: str, following: list[str]) -> tuple[str, str] | None:
 
 
 def _iso(year: int, month: int, day: int) -> str | None:
-    if 1900 <= year <= 2100 and 1 <= month <= 12 and 1 <= day <= 31:
-        return f"{year:04d}-{month:02d}-{day:02d}"
-    return None
+    if not 1900 <= year <= 2100:
+        return None
+    try:
+        return datetime.date(year, month, day).isoformat()
+    except ValueError:
+        return None
 
 
 def date_of(line: str) -> str | None:
@@ -314,12 +323,24 @@ def wire_publisher(line: str) -> str | None:
     return m.group(1).strip() if m else None
 
 
+#: Deleted from keys: ASCII punctuation, spaces, typographic quotes and dashes.
+_KEY_TABLE = str.maketrans("", "", " \t!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~\u2018\u2019\u201a\u201c\u201d\u201e\u2013\u2014\u2026\u00ab\u00bb\u00b7\u2022")
+
+
 def _key(line: str) -> str:
-    return _KEY_DROP.sub("", line.casefold())
+    if len(line) > 400:  # paragraphs repeat exactly or not at all
+        return line
+    return line.casefold().translate(_KEY_TABLE)
 
 
 def _caption_key(line: str) -> str:
-    return _key(_CAPTION_CREDIT.sub("", line)) or _key(line)
+    if len(line) > 400:
+        return _key(line)
+    tail = line[-120:].casefold()
+    if not any(w in tail for w in _CREDIT_WORDS):
+        return _key(line)
+    m = _CAPTION_CREDIT.search(line, max(0, len(line) - 120))
+    return (_key(line[: m.start()]) if m else "") or _key(line)
 
 
 def _is_headline_like(line: str) -> bool:
@@ -334,44 +355,97 @@ def _nav(line: str, low: str) -> bool:
     tokens = bare.split()
     if tokens and len(tokens) <= 12 and all(t.strip(",|•·") in _NAV_TOKENS or not t.strip(",|•·") for t in tokens):
         return True
+    if not any(c in line for c in _SEPARATOR_CHARS):
+        return False
     parts = _SEPARATED.split(line)
     return len(parts) >= 3 and all(0 < len(p.split()) <= 3 and not _SENTENCE_END.search(p) for p in parts)
 
 
-def _legal(line: str, position: float) -> bool:
-    if _REPORTING.search(line):
+#: Substrings that must occur before the legal regexes are worth running.
+_LEGAL_STEMS: tuple[str, ...] = (
+    "prohibit", "forbidden", "permitted", "may not", "must not", "subject to", "pursuant",
+    "in accordance", "consent", "permission", "rights reserved", "terms of", "privacy",
+    "cookie", "reserve", "liab", "wszelkie prawa", "zabronion", "bez zgody", "regulamin",
+    "untersagt", "datenschutz",
+)
+_ALL_RIGHTS_STEMS: tuple[str, ...] = (
+    "all rights reserved", "wszelkie prawa", "alle rechte", "tous droits", "todos los derechos",
+    "tutti i diritti",
+)
+_CREDIT_STEMS: tuple[str, ...] = ("contributor#", "getty image", "shutterstock")
+_CREDIT_WORDS: tuple[str, ...] = ("photo", "image", "picture", "foto", "fot.", "zdjęcie", "bild", "source")
+
+
+@dataclass(frozen=True, slots=True)
+class PageHints:
+    """Which costly rules can fire anywhere on the page (one scan of the folded text).
+
+    The stems found on the page are the only ones worth testing line by line.
+    """
+
+    mining_stems: tuple[str, ...] = MINING_STEMS
+    mining_cased: bool = True
+    legal_stems: tuple[str, ...] = _LEGAL_STEMS
+
+    @classmethod
+    def of(cls, text: str) -> PageHints:
+        low = text.casefold()
+        return cls(
+            mining_stems=tuple(s for s in MINING_STEMS if s in low),
+            mining_cased=bool(CASED_MINING.search(text)),
+            legal_stems=tuple(s for s in _LEGAL_STEMS if s in low),
+        )
+
+    def mining(self, line: str, low: str) -> bool:
+        return any(s in low for s in self.mining_stems) or (
+            self.mining_cased and bool(CASED_MINING.search(line))
+        )
+
+
+ALL_RULES = PageHints()
+_SEPARATOR_CHARS = "|•·»›/>"
+
+
+def _legal(line: str, low: str, position: float, stems: tuple[str, ...] = _LEGAL_STEMS) -> bool:
+    if not any(stem in low for stem in stems) or _REPORTING.search(line):
         return False
-    if _COOKIE.search(line) and _LEGAL_CUE.search(line):
+    if ("cookie" in low or _COOKIE.search(line)) and _LEGAL_CUE.search(line):
         return True
     if not (_LEGAL_CUE.search(line) and _LEGAL_OBJECT.search(line)):
         return False
     # a rule about content far up the page is more likely quoted news; demand more then
-    return position >= 0.5 or len(line) >= 200 or bool(_ALL_RIGHTS.search(line))
+    return position >= 0.5 or len(line) >= 200 or any(s in low for s in _ALL_RIGHTS_STEMS)
 
 
-def classify_line(line: str, position: float = 1.0) -> str | None:
+def classify_line(line: str, position: float = 1.0, hints: PageHints = ALL_RULES) -> str | None:
     """The contract kind of a boilerplate line, or None for body text.
 
     Covers the rules that need no context: credits, editor initials, nav,
     related links, copyright and legal notices. ``position`` is where the
-    line sits in the page (0 top, 1 bottom).
+    line sits in the page (0 top, 1 bottom). Cheap substring tests guard the
+    costlier regexes, so a plain body paragraph costs a few anchored matches.
     """
     low = line.casefold()
-    if len(line) <= 300 and (_CREDIT.match(line) or _CREDIT_HINT.search(line)):
+    n = len(line)
+    if n <= 300 and (
+        _CREDIT.match(line)
+        or any(s in low for s in _CREDIT_STEMS)
+        or ("/" in line and _CREDIT_HINT.search(line))
+    ):
         return "credit"
-    if len(line) <= 140 and _EDITOR.match(line):
+    if n <= 140 and _EDITOR.match(line):
         return "editor"
-    if len(line) <= 400 and _nav(line, low):
-        return "nav"
-    if len(line) <= 220 and (_RELATED_HEADER.match(line) or _RELATED_PREFIX.match(line)):
+    if n <= 220 and (_RELATED_HEADER.match(line) or _RELATED_PREFIX.match(line)):
         return "related"
-    if is_reservation_notice(line):
+    if n <= 400 and _nav(line, low):
+        return "nav"
+    if n <= 5000 and hints.mining(line, low) and is_reservation_notice(line, low):
         return "legal"
-    if len(line) <= 300 and _COPYRIGHT.search(line):
+    if n <= 300 and ("©" in line or low.startswith(("(c) ", "copyright", "℗"))):
         return "copyright"
-    if len(line) <= 120 and _ALL_RIGHTS.search(line):
+    if n <= 120 and any(s in low for s in _ALL_RIGHTS_STEMS):
         return "copyright"
-    if _legal(line, position):
+    if hints.legal_stems and n <= 5000 and _legal(line, low, position, hints.legal_stems):
         return "legal"
     return None
 
@@ -388,7 +462,6 @@ class _Head:
 
 
 _CRLF = re.compile(r"\r\n?|[\u2028\u2029\x0b\x0c]")
-_SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 _ZERO_WIDTH = re.compile(r"[\u200b\u200c\u200d\ufeff\u00ad]")
 
 
@@ -398,7 +471,7 @@ def _lines(text: str) -> list[str]:
     out: list[str] = []
     joinable = False
     for raw in text.split("\n"):
-        line = _SPACES.sub(" ", raw).strip()
+        line = " ".join(raw.split())
         if not line:
             joinable = False
             continue
@@ -411,7 +484,7 @@ def _lines(text: str) -> list[str]:
     return out
 
 
-def _find_title(lines: list[str], raw: RawDocument, counts: dict[str, int]) -> _Head:
+def _find_title(lines: list[str], raw: RawDocument, counts: dict[str, int], hints: PageHints) -> _Head:
     head = _Head(section=raw.section)
     guess = raw.format not in ("html", "warc")
     for i, line in enumerate(lines[:_HEAD_LINES]):
@@ -419,7 +492,7 @@ def _find_title(lines: list[str], raw: RawDocument, counts: dict[str, int]) -> _
         if low in SECTIONS and head.section is None and head.title_index < 0:
             head.section = SECTIONS[low]
             continue
-        if classify_line(line, 0.0) or is_metadata_line(line) or byline_of(line):
+        if classify_line(line, 0.0, hints) or is_metadata_line(line) or byline_of(line):
             continue
         split = glued_section(line, lines[i + 1 : i + 1 + _HEAD_LINES])
         if split is not None:
@@ -439,11 +512,13 @@ def clean(raw: RawDocument, settings: Settings | None = None) -> Document | Reje
     if len(raw.text) > 4 * settings.max_text_chars:
         return Rejection(raw.source, "E030", f"text of {len(raw.text)} characters, over the limit of {settings.max_text_chars}")
     lines = _lines(raw.text)
+    keys = [_key(line) for line in lines]
+    ckeys = [_caption_key(line) for line in lines]
     counts: dict[str, int] = {}
-    for line in lines:
-        k = _caption_key(line)
+    for k in ckeys:
         counts[k] = counts.get(k, 0) + 1
-    head = _find_title(lines, raw, counts)
+    hints = PageHints.of(raw.text)
+    head = _find_title(lines, raw, counts, hints)
     title = raw.title or head.title
     title_keys = {_key(t) for t in (title, head.title, raw.title) if t}
     if head.title_index >= 0:
@@ -463,14 +538,14 @@ def clean(raw: RawDocument, settings: Settings | None = None) -> Document | Reje
         if i == head.title_index:
             continue
         position = i / n
-        key = _key(line)
+        key = keys[i]
         if key in title_keys and key:
             removed.append(Removed("title_repeat", line))
             continue
         if i < _HEAD_LINES and head.section and line.casefold().strip(" .:|") in SECTIONS and not body:
             removed.append(Removed("nav", line))
             continue
-        kind = classify_line(line, position)
+        kind = classify_line(line, position, hints)
         if kind is not None:
             if kind == "related" and _RELATED_HEADER.match(line):
                 related_left = _RELATED_FOLLOWERS
@@ -490,7 +565,7 @@ def clean(raw: RawDocument, settings: Settings | None = None) -> Document | Reje
             published = published or date_of(line)
             removed.append(Removed("other", line))
             continue
-        ckey = _caption_key(line)
+        ckey = ckeys[i]
         words = len(_WORDS.findall(line))
         if counts.get(ckey, 0) > 1 and len(line) >= _REPEAT_MIN_CHARS:
             if words <= _CAPTION_MAX_WORDS:

@@ -26,8 +26,8 @@ NEWS_LANGUAGES: tuple[str, ...] = (
 )
 
 #: Characters of text classified: the head and a slice of the middle.
-_HEAD_CHARS = 700
-_MID_CHARS = 300
+_HEAD_CHARS = 400
+_MID_CHARS = 200
 #: Below this many letters the function-word vote is consulted.
 _SHORT_LETTERS = 120
 

@@ -26,74 +26,85 @@ from collections.abc import Iterable
 
 from ..records import Rights
 
-__all__ = ["detect_rights", "footer_text", "is_reservation_notice", "signals_from_html", "visible_blocks"]
+__all__ = ["CASED_MINING", "MINING_STEMS", "detect_rights", "footer_text", "is_reservation_notice", "mentions_mining", "signals_from_html", "visible_blocks"]
 
 #: Longest notice kept on the Rights record.
 NOTICE_MAX_CHARS = 1000
 
 _I = re.IGNORECASE | re.UNICODE
 
-# Mining / machine-use terms, by language. Kept free of nested quantifiers.
+# Mining / machine-use terms, by language, matched against the case-folded
+# line. Branches start with a literal letter (no leading \b) so the regex engine
+# can skip ahead on its first-character set; nothing here nests quantifiers.
 _MINING_TERMS = [
     # en
-    r"text[\s-]*(?:and|&)[\s-]*data[\s-]*mining", r"\bdata[\s-]?mining\b", r"\bTDM\b",
-    r"\bmachine[\s-]learning\b", r"\bartificial intelligence\b",
-    r"(?-i:\bA\.?I\.?)(?=[\s-](?:systems?|models?|tools?|training|applications?|technolog|purposes|crawlers?|bots?))",
-    r"\b(?:large )?language models?\b", r"\bLLMs?\b", r"\bgenerative AI\b",
-    r"\bautomated (?:systems?|means|tools|processing|programs?|software)\b",
-    r"\b(?:web[\s-]?)?scraping\b", r"\bcrawl(?:ing|ers?)\b", r"\bneural networks?\b",
-    r"\b2019/790\b",
+    r"text[\s-]*(?:and|&)[\s-]*data[\s-]*mining", r"data[\s-]?mining", r"machine[\s-]learning",
+    r"artificial intelligence", r"language models?", r"generative ai\b",
+    r"automated (?:systems?|means|tools|processing|programs?|software)",
+    r"scraping", r"crawl(?:ing|ers?)\b", r"neural networks?", r"2019/790",
     # de
-    r"Text[\s-]*und[\s-]*Data[\s-]*Mining", r"\bData-Mining\b", r"maschinellen? Lernen",
-    r"künstliche[rn]? Intelligenz", r"(?-i:\bKI)(?=[\s-](?:Systeme|Modelle|Training|Anwendungen))",
-    r"§\s?44b", r"(?-i:\bKI-[A-Z]\w+)",
+    r"text[\s-]*und[\s-]*data[\s-]*mining", r"maschinellen? lernen", r"künstliche[rn]? intelligenz",
+    r"§\s?44b",
     # fr
-    r"fouille[s]? de (?:textes?|données)", r"exploration de (?:textes?|données)",
-    r"intelligence artificielle", r"apprentissage automatique", r"(?-i:\bIA\b)",
+    r"fouilles? de (?:textes?|données)", r"exploration de (?:textes?|données)",
+    r"intelligence artificielle", r"apprentissage automatique",
     # es
     r"miner[ií]a de (?:textos?|datos)", r"inteligencia artificial", r"aprendizaje automático",
     # it
     r"estrazione di (?:testo|testi|dati)", r"intelligenza artificiale", r"apprendimento automatico",
     # pl
-    r"eksploracj[aiię] (?:tekstu|tekstów|danych)", r"sztuczn(?:a|ej|ą) inteligencj",
-    r"uczeni[aeu] maszynow", r"(?-i:\bSI\b)",
+    r"eksploracj[aiię] (?:tekstu|tekstów|danych)", r"sztuczn(?:a|ej|ą) inteligencj", r"uczeni[aeu] maszynow",
     # nl
-    r"tekst[\s-]*en[\s-]*datamining", r"\bdatamining\b", r"kunstmatige intelligentie",
+    r"tekst[\s-]*en[\s-]*datamining", r"datamining", r"kunstmatige intelligentie",
     # pt
     r"minera[çc][ãa]o de (?:textos?|dados)", r"prospe[cç]?[çc][ãa]o de (?:textos?|dados)",
     r"intelig[êe]ncia artificial", r"aprendizagem automática", r"aprendizado de máquina",
     # cs
     r"vytěžování (?:textů|textu|dat)", r"uměl(?:á|é|ou) inteligenc", r"strojové(?:ho)? učení",
 ]
+# Acronyms, matched case-sensitively on the original line.
+_MINING_ACRONYMS = (
+    r"\b(?:TDM|LLMs?|IA|SI)\b|\bKI(?:-[A-Z]|[\s-](?:Systeme|Modelle|Training|Anwendungen))"
+    r"|\bA\.?I\.?(?=[\s-](?:systems?|models?|tools?|training|applications?|technolog|purposes|crawlers?|bots?))"
+)
 
-# Reservation / prohibition cues, by language.
+# Reservation / prohibition cues, by language, on the case-folded line.
 _RESERVATION_CUES = [
     # en
-    r"\breserv(?:e|es|ed|ing|ation)\b", r"\bprohibit", r"\bforbid", r"\bnot (?:be )?permitted\b",
-    r"\bnot (?:be )?allowed\b", r"\bmay not\b", r"\bmust not\b", r"\bopts? out\b", r"\bopt-out\b",
-    r"\bwithout (?:the |our )?(?:prior |express |explicit )?(?:written )?(?:consent|permission|authori[sz]ation|licen[cs]e)",
-    r"\bexpressly\b", r"\bexcluded\b", r"\bunauthori[sz]ed\b",
+    r"reserv(?:e|es|ed|ing|ation)\b", r"prohibit", r"forbid", r"not (?:be )?permitted",
+    r"not (?:be )?allowed", r"may not\b", r"must not\b", r"opts? out\b", r"opt-out",
+    r"without (?:the |our )?(?:prior |express |explicit )?(?:written )?(?:consent|permission|authori[sz]ation|licen[cs]e)",
+    r"expressly", r"excluded", r"unauthori[sz]ed",
     # de
-    r"vorbehalten", r"\buntersagt", r"\bverboten", r"nicht gestattet", r"nicht erlaubt",
-    r"ohne (?:vorherige |ausdrückliche )?(?:schriftliche )?(?:Zustimmung|Genehmigung|Einwilligung)",
-    r"Nutzungsvorbehalt", r"widersprechen|widerspricht", r"behält sich|behalten sich|\bVorbehalt",
+    r"vorbehalt", r"untersagt", r"verboten", r"nicht gestattet", r"nicht erlaubt",
+    r"ohne (?:vorherige |ausdrückliche )?(?:schriftliche )?(?:zustimmung|genehmigung|einwilligung)",
+    r"widersprechen|widerspricht", r"behält sich|behalten sich",
     # fr
-    r"\bréserv", r"\binterdit", r"s'oppose|s’oppose|\bopposition\b",
+    r"réserv", r"interdit", r"s'oppose|s’oppose|opposition\b",
     r"sans (?:l['’])?(?:autorisation|accord|consentement)",
     # es
-    r"\breserva", r"\bprohibid", r"se opone", r"sin (?:el |la )?(?:previo |previa )?(?:consentimiento|autorización)",
+    r"reserva", r"prohibid", r"se opone", r"sin (?:el |la )?(?:previo |previa )?(?:consentimiento|autorización)",
     # it
-    r"\briserva", r"\bvietat", r"senza (?:il |la )?(?:previo |previa )?(?:consenso|autorizzazione)",
+    r"riserva", r"vietat", r"senza (?:il |la )?(?:previo |previa )?(?:consenso|autorizzazione)",
     # pl
     r"zastrzega", r"zastrzeżon", r"zabronion", r"zakazan", r"bez (?:uprzedniej )?(?:pisemnej )?zgody", r"sprzeciw",
     # nl
-    r"voorbehouden", r"\bverboden\b", r"niet toegestaan", r"zonder (?:voorafgaande )?(?:schriftelijke )?toestemming",
+    r"voorbehouden", r"verboden\b", r"niet toegestaan", r"zonder (?:voorafgaande )?(?:schriftelijke )?toestemming",
     r"maakt bezwaar",
     # pt
-    r"\bproibid", r"\bvedad", r"sem (?:o |a )?(?:prévio |prévia )?(?:consentimento|autorização)",
+    r"proibid", r"vedad", r"sem (?:o |a )?(?:prévio |prévia )?(?:consentimento|autorização)",
     # cs
     r"vyhrazuje|vyhrazen", r"zakázán", r"bez (?:předchozího )?(?:písemného )?souhlasu", r"nesouhlasí",
 ]
+#: Substrings one of which any cue contains; tested before the cue regex.
+_CUE_STEMS: tuple[str, ...] = (
+    "reserv", "prohib", "forbid", "permitted", "allowed", "may not", "must not", "opt",
+    "without", "expressly", "exclu", "unauthori", "vorbehalt", "untersagt", "verboten",
+    "gestattet", "erlaubt", "ohne ", "behält", "behalten", "widersp", "réserv", "interdit",
+    "oppos", "sans ", "se opone", "sin ", "riserva", "vietat", "senza", "zastrze", "zabronion",
+    "zakazan", "bez ", "sprzeciw", "voorbehoud", "verboden", "toegestaan", "zonder", "bezwaar",
+    "proibid", "vedad", "sem ", "vyhraz", "zakázán", "souhlas",
+)
 
 # Reporting language: a paragraph quoting someone about TDM is news, not a notice.
 _REPORTING = re.compile(
@@ -102,8 +113,9 @@ _REPORTING = re.compile(
     _I,
 )
 
-MINING = re.compile("|".join(_MINING_TERMS), _I)
-CUE = re.compile("|".join(_RESERVATION_CUES), _I)
+MINING = re.compile("|".join(_MINING_TERMS))
+MINING_ACRONYMS = re.compile(_MINING_ACRONYMS)
+CUE = re.compile("|".join(_RESERVATION_CUES))
 
 _TDM_SIGNAL = re.compile(r"tdm[-_]reservation\s*[=:]\s*[\"']?\s*1\b", _I)
 _NOAI_SIGNAL = re.compile(r"\bnoai\b", _I)
@@ -125,9 +137,29 @@ _FOOTER_XPATH = (
 _BLOCK_XPATH = "//p | //small | //li | //td | //div[not(.//div) and not(.//p)] | //span[not(.//span)]"
 
 
-def is_reservation_notice(line: str) -> bool:
+#: Cheap substring tests run before the regexes: most lines mention no mining use.
+MINING_STEMS: tuple[str, ...] = (
+    "mining", "machine learning", "machine-learning", "intelligen", "inteligen", "language model",
+    "automated", "scraping", "crawl", "neural", "2019/790", "44b", "maschinell", "fouille",
+    "exploration de", "apprentissage", "minería", "mineria", "aprendiza", "estrazione",
+    "apprendimento", "eksploracj", "uczeni", "sztuczn", "minera", "prospe", "vytěžování", "uměl",
+    "strojov",
+)
+CASED_MINING = re.compile(r"\b(?:AI|A\.I|KI|IA|SI|TDM|LLMs?)\b")
+
+
+def mentions_mining(text: str, folded: str | None = None) -> bool:
+    """Fast test: could ``text`` name text-and-data mining or machine use at all?"""
+    low = text.casefold() if folded is None else folded
+    return any(stem in low for stem in MINING_STEMS) or bool(CASED_MINING.search(text))
+
+
+def is_reservation_notice(line: str, folded: str | None = None) -> bool:
     """True when ``line`` reserves TDM / machine use of the content."""
-    if not MINING.search(line) or not CUE.search(line):
+    low = line.casefold() if folded is None else folded
+    if not mentions_mining(line, low) or not any(stem in low for stem in _CUE_STEMS):
+        return False
+    if not (MINING.search(low) or MINING_ACRONYMS.search(line)) or not CUE.search(low):
         return False
     return not _REPORTING.search(line)
 
@@ -193,7 +225,7 @@ def visible_blocks(html: str) -> str:
 
 def _notice_in(text: str) -> str | None:
     """The first line (paragraph) of ``text`` that is a reservation notice."""
-    if not MINING.search(text):
+    if not mentions_mining(text):
         return None
     for line in text.splitlines():
         if is_reservation_notice(line):
@@ -210,7 +242,7 @@ def detect_rights(text: str, html: str | None = None, signals: Iterable[str] = (
             if s not in sigs:
                 sigs.append(s)
     notice = _notice_in(text)
-    if notice is None and html and MINING.search(html):
+    if notice is None and html and mentions_mining(html):
         notice = _notice_in(footer_text(html)) or _notice_in(visible_blocks(html))
     reserved = notice is not None or any(_signal_reserves(s) for s in sigs)
     return Rights(tdm_reserved=reserved, notice=notice, signals=tuple(sigs))

@@ -26,8 +26,8 @@ NEWS_LANGUAGES: tuple[str, ...] = (
 )
 
 #: Characters of text classified: the head and a slice of the middle.
-_HEAD_CHARS = 400
-_MID_CHARS = 200
+_HEAD_CHARS = 320
+_MID_CHARS = 160
 #: Below this many letters the function-word vote is consulted.
 _SHORT_LETTERS = 120
 

@@ -135,6 +135,7 @@ _FOOTER_XPATH = (
 
 
 _BLOCK_XPATH = "//p | //small | //li | //td | //div[not(.//div) and not(.//p)] | //span[not(.//span)]"
+_LEAF_XPATH = ".//p | .//small | .//li | .//td | .//div[not(.//div) and not(.//p)]"
 
 
 #: Cheap substring tests run before the regexes: most lines mention no mining use.
@@ -204,9 +205,11 @@ def footer_text(html: str) -> str:
         bad.drop_tree()
     blocks: list[str] = []
     for el in tree.xpath(_FOOTER_XPATH):
-        text = " ".join(el.text_content().split())
-        if text and text not in blocks:
-            blocks.append(text)
+        leaves = el.xpath(_LEAF_XPATH) or [el]
+        for leaf in leaves:
+            text = " ".join(leaf.text_content().split())
+            if text and text not in blocks:
+                blocks.append(text)
     return "\n".join(blocks)
 
 

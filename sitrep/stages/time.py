@@ -128,6 +128,12 @@ _QUARTER = re.compile(
     rf"\b(?:{_YEAR}\s+)?(?:(?i:the)\s+)?(?:Q(?P<qn>[1-4])|(?P<qw>(?i:first|second|third|fourth|1st|2nd|3rd|4th))"
     rf"[\s-](?P<part>(?i:quarter|half)))\b(?:(?:\s+of|,)?\s+{_YEAR.replace('year', 'year2')})?"
 )
+_DAY_WORD = rf"{_WEEKDAY}|(?i:yesterday|today|tomorrow)"
+_CLOCK = re.compile(
+    rf"\b(?:(?P<day1>{_DAY_WORD})\s+(?:at\s+)?)?(?:(?P<h>[01]?\d)(?::(?P<min>[0-5]\d))?\s*(?P<ampm>(?i:a\.m\.|p\.m\.|a\.m|p\.m|am|pm))"
+    r"(?!\w)|(?P<noon>(?i:noon|midnight)))(?:\s+(?:EDT|EST|CDT|CST|MDT|MST|PDT|PST|GMT|UTC|BST|CET|local\s+time))?"
+    rf"(?:\s+(?:on\s+)?(?P<day2>{_DAY_WORD}))?"
+)
 _DEICTIC = re.compile(
     r"\b(?:(?P<word>yesterday|today|tomorrow|tonight|now|currently|nowadays|recently|lately|soon)"
     r"|(?:the\s+)?(?P<vague>recent|coming)\s+(?P<vunit>day|week|month|year|decade)s"
@@ -445,8 +451,12 @@ def _r_season(m: re.Match[str], ctx: _Context) -> _Value | None:
 
 
 def _r_weekday(m: re.Match[str], ctx: _Context) -> _Value | None:
-    wd = _WEEKDAYS.index(m["wd"].lower())
-    rel = " ".join((m["rel"] or "").lower().split())
+    return _weekday_value(ctx, m["wd"], m["rel"], m.start(), m.end())
+
+
+def _weekday_value(ctx: _Context, name: str, rel_text: str | None, start: int, end: int) -> _Value:
+    wd = _WEEKDAYS.index(name.lower())
+    rel = " ".join((rel_text or "").lower().split())
     pub = ctx.pub
     if pub is None:
         return _Value(None, None, "day", f"XXXX-WXX-{wd + 1}")
@@ -454,11 +464,44 @@ def _r_weekday(m: re.Match[str], ctx: _Context) -> _Value | None:
     ahead = (wd - pub.weekday()) % 7 or 7
     if rel in ("last", "this past"):
         d = pub - timedelta(days=back or 7)
-    elif rel in ("next", "this coming") or ctx.future(m.start(), m.end()):
+    elif rel in ("next", "this coming") or ctx.future(start, end):
         d = pub + timedelta(days=ahead)
     else:
         d = pub - timedelta(days=back)
     return _unit_value(d, "day")
+
+
+def _r_clock(m: re.Match[str], ctx: _Context) -> _Value | None:
+    """A clock time: on the day named next to it, else on the previous mention's day
+    (the anchor rule) when that is known to the day, else no value."""
+    if m["noon"]:
+        hour, minute = (12 if m["noon"].lower() == "noon" else 0), 0
+    else:
+        hour, minute = int(m["h"]), int(m["min"] or 0)
+        ampm = (m["ampm"] or "").lower()
+        if ampm.startswith("p") and hour < 12:
+            hour += 12
+        elif ampm.startswith("a") and hour == 12:
+            hour = 0
+        if hour > 23 or (ampm and int(m["h"]) > 12):
+            return None
+    clock = f"T{hour:02d}:{minute:02d}"
+    day_word = m["day1"] or m["day2"]
+    if not day_word:
+        anchor = ctx.anchor
+        if anchor is not None and anchor.precision == "day" and anchor.start is not None:
+            return _Value(anchor.start, anchor.start, "day", anchor.start.isoformat() + clock, point=False)
+        return _Value(None, None, "unknown", f"XXXX-XX-XX{clock}", point=False)
+    if day_word.lower() in _DAY_OFFSETS:
+        if ctx.pub is None:
+            return _Value(None, None, "day", None)
+        day = _unit_value(ctx.pub + timedelta(days=_DAY_OFFSETS[day_word.lower()]), "day")
+    else:
+        day = _weekday_value(ctx, day_word, None, m.start(), m.end())
+    return dataclasses.replace(day, timex=None if day.timex is None else day.timex + clock)
+
+
+_DAY_OFFSETS = {"yesterday": -1, "today": 0, "tomorrow": 1}
 
 
 def _r_quarter(m: re.Match[str], ctx: _Context) -> _Value | None:
@@ -606,6 +649,7 @@ _FAMILIES: tuple[tuple[str, re.Pattern[str], Callable[[re.Match[str], _Context],
     ("year", _YEAR_ONLY, _r_year),
     ("season", _SEASON, _r_season),
     ("weekday", _WEEKDAY_RE, _r_weekday),
+    ("clock", _CLOCK, _r_clock),
     ("deictic", _DEICTIC, _r_deictic),
     ("relative", _RELATIVE_UNIT, _r_relative_unit),
     ("shift", _SHIFT, _r_shift),

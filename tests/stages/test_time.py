@@ -238,3 +238,14 @@ def test_the_next_morning_is_the_day_after_the_anchor() -> None:
 def test_recent_years_is_a_vague_past_not_a_point() -> None:
     t = one("Attacks have grown in recent years.")
     assert (t.text, t.value_start, t.value_end, t.precision, t.timex) == ("recent years", None, PUB, "unknown", "PXY")
+
+
+def test_clock_time_with_a_weekday_is_that_day() -> None:
+    t = one("The blast hit at 6 a.m. Tuesday.", "2024-06-12")
+    assert (t.text, t.value_start, t.precision, t.timex) == ("6 a.m. Tuesday", "2024-06-11", "day", "2024-06-11T06:00")
+
+
+def test_clock_time_alone_takes_the_day_of_the_previous_mention_or_none() -> None:
+    found = times("The town fell on 3 March 2022. Shelling stopped at 10 p.m.")
+    assert summary(found[1]) == ("2022-03-03", "2022-03-03", "day", "2022-03-03T22:00")
+    assert summary(one("Shelling stopped at 10 p.m.")) == (None, None, "unknown", "XXXX-XX-XXT22:00")

@@ -465,15 +465,37 @@ def _sentence_attributions(c: Candidate, doc: Document) -> list[Attribution]:
     return covering or inside
 
 
+_CLAUSE_DEPS = frozenset({"aux", "auxpass", "neg", "advmod", "mark", "prt", "acomp"})
+
+
+def _clause_text(trig_tok: Any, sent_text: str) -> str:
+    """The trigger's own clause: it, the verbs above it, and their auxiliaries and adverbs.
+
+    Modality is scoped to this clause, so "more units may follow" does not make
+    the deployment in the same sentence merely possible.
+    """
+    if trig_tok is None:
+        return sent_text
+    chain = [trig_tok, *trig_tok.ancestors]
+    keep = {t.i: t for t in chain}
+    for t in chain:
+        for ch in t.children:
+            if ch.dep_ in _CLAUSE_DEPS:
+                keep[ch.i] = ch
+    return " ".join(keep[i].text for i in sorted(keep))
+
+
 def _status(c: Candidate, sent_text: str, trig_tok: Any, attrs: list[Attribution]) -> None:
-    local = sent_text
-    hedges = {a.hedge.lower() for a in attrs if a.hedge}
+    local = _clause_text(trig_tok, sent_text)
+    clause_words = set(local.lower().split())
+    # an attribution's hedge counts only when it sits in this event's clause
+    hedges = {h for h in (a.hedge.lower() for a in attrs if a.hedge) if h in clause_words or h in ("reportedly", "allegedly", "unconfirmed")}
     negated = trig_tok is not None and any(ch.dep_ in _NEGATION_DEPS for ch in trig_tok.children)
     cues = " ".join(a.cue or "" for a in attrs)
-    if _DENIAL.search(cues) or (negated and _DENIAL.search(local)):
+    if _DENIAL.search(cues) or (negated and _DENIAL.search(sent_text)):
         c.status, c.certainty = "denied", "denied"
         return
-    if _NO_EVIDENCE.search(local) or negated:
+    if _NO_EVIDENCE.search(sent_text) or negated:
         c.status, c.certainty = "unknown" if negated else c.status, "doubtful"
     if _PLANNED.search(local):
         c.status = "planned"

@@ -102,8 +102,8 @@ _EXTENSIONS: dict[str, str] = {
 
 def is_binary(raw: bytes) -> bool:
     """True for content that is not text in any encoding we read (NULs, control bytes)."""
-    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return False  # UTF-16 text is full of NULs
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE, codecs.BOM_UTF32_BE)):
+        return False  # UTF-16 and UTF-32 text is full of NULs
     sample = raw[:65536]
     if b"\x00" in sample:
         return True
@@ -209,7 +209,7 @@ def _iso_date(value: Any) -> str | None:
     from dateutil import parser as dateparser
 
     try:
-        return dateparser.parse(value).date().isoformat()
+        return dateparser.parse(value, ignoretz=True).date().isoformat()
     except (ValueError, OverflowError):
         return None
 
@@ -308,7 +308,10 @@ def read_bytes(
         yield Rejection(source, "E003", "empty input; skipped")
         return
     if raw.startswith(_GZIP_MAGIC):
-        head = gzip.GzipFile(fileobj=io.BytesIO(raw)).read(8) if len(raw) > 18 else b""
+        try:
+            head = gzip.GzipFile(fileobj=io.BytesIO(raw)).read(8)
+        except (OSError, EOFError, zlib.error):
+            head = b""  # a broken stream: _gunzip below says so
         if head.startswith(b"WARC/"):
             yield from _read_warc(io.BytesIO(raw), source=source, published=published)
             return

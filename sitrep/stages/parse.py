@@ -15,7 +15,9 @@ normalised in :mod:`sitrep.stages.cues`). After ``ner`` one rule component,
   the KB's label (countries and capitals GPE, demonyms NORP, people PERSON,
   bodies and media ORG); a longer model entity that contains a KB name
   ("the Ukrainian Army Command") is kept;
-- gazetteer place names the model mislabels ("Kursk" as PRODUCT) become GPE,
+- a name cut by an unclosed bracket ("Umma (Nation") ends before the bracket;
+- gazetteer place names the model mislabels ("Kursk" as PRODUCT, a city as
+  PERSON after "in") become GPE,
   and a capitalised place name after a locative preposition that the model
   missed ("near Kursk") is added as GPE.
 """
@@ -139,6 +141,11 @@ def _trim(span: Any) -> tuple[int, int]:
         start += 1
     while end > start and (doc[end - 1].like_num or doc[end - 1].is_punct or doc[end - 1].is_space):
         end -= 1
+    opened = [k for k in range(start, end) if doc[k].text in "(["]
+    if opened and not any(doc[k].text in ")]" for k in range(opened[0], end)):
+        end = opened[0]  # "Umma (Nation" -> "Umma"
+        while end > start and (doc[end - 1].is_punct or doc[end - 1].is_space):
+            end -= 1
     return start, end
 
 
@@ -163,7 +170,12 @@ def fix_entities(doc: Any) -> Any:
                 continue
             ent = Span(doc, start, end, label=label)
             words = ent.text.split()
-            if label in _MISLABELS and _is_place(ent.text):
+            located = start > 0 and doc[start - 1].lower_ in _LOCATIVE
+            if label == "PERSON" and located and len(words) == 1 and _is_place(ent.text):
+                place = kb.place(ent.text)
+                if place is not None and place.population >= 100_000:
+                    ent = Span(doc, start, end, label="GPE")  # "in Jaffna" tagged PERSON
+            elif label in _MISLABELS and _is_place(ent.text):
                 place = kb.place(ent.text)
                 if label != "ORG" or (place is not None and place.population >= 100_000):
                     ent = Span(doc, start, end, label="GPE")

@@ -40,7 +40,15 @@ BASE_FIELDS: frozenset[str] = frozenset(
 )
 
 #: Annotation stage modules, in pipeline order. Each exposes ``STAGE``.
-DEFAULT_STAGE_MODULES: tuple[str, ...] = ()
+DEFAULT_STAGE_MODULES: tuple[str, ...] = (
+    "sitrep.stages.parse",
+    "sitrep.stages.entities",
+    "sitrep.stages.figures",
+    "sitrep.stages.time",
+    "sitrep.stages.places",
+    "sitrep.stages.attribution",
+    "sitrep.stages.events",
+)
 
 
 @dataclass(frozen=True, slots=True)

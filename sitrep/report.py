@@ -36,11 +36,17 @@ def entities_of(doc: Document) -> list[Entity]:
 
     Actor mentions come from the entities layer; places from the places layer
     (a place mention found by both is reported once, as a place, with its
-    coordinates).
+    coordinates). A place name used as an actor (a capital standing for its
+    government, a country acting) is reported once, as the actor.
     """
     by_key: dict[tuple[str, str], dict[str, Any]] = {}
     order: list[tuple[str, str]] = []
-    place_spans = {(p.start, p.end) for p in doc.places if p.resolved}
+    places = [p for p in doc.places if p.resolved]
+    actors = [m for m in doc.entities if m.kind != "place"]
+    actor_names = {m.name for m in actors}
+
+    def overlaps_any(start: int, end: int, spans: list[Any]) -> bool:
+        return any(start < s.end and s.start < end for s in spans)
 
     def add(key: tuple[str, str], text: str, start: int, end: int, **attrs: Any) -> None:
         slot = by_key.get(key)
@@ -54,11 +60,13 @@ def entities_of(doc: Document) -> list[Entity]:
             slot["mentions"].append((start, end))
 
     for m in doc.entities:
-        if m.kind == "place" and (m.start, m.end) in place_spans:
+        if m.kind == "place" and overlaps_any(m.start, m.end, places):
             continue
         add((m.name, m.kind), m.text, m.start, m.end, kind=m.kind, country=m.country)
-    for p in doc.places:
-        if not p.resolved:
+    for p in places:
+        # a capital used as an actor ("Seoul reported") or a country already
+        # listed as a state is reported once, as the actor
+        if overlaps_any(p.start, p.end, actors) or (p.precision == "country" and p.name in actor_names):
             continue
         add(
             (p.name, "place"),

@@ -56,7 +56,14 @@ NAME = "sitrep.attribution.v1"
 
 _OPEN_QUOTES = "\u201c\u201e\u00ab"
 _CLOSE_QUOTES = "\u201d\u00bb"
-_QUOTE_CHARS = _OPEN_QUOTES + _CLOSE_QUOTES + '"'
+_QUOTE_CHARS = _OPEN_QUOTES + _CLOSE_QUOTES + "\"'`"
+# one quotation: an opening mark, then no mark and no line break, then a closing mark
+# or a line break; each alternative's body excludes its own closing marks.
+_QUOTE_SCAN = re.compile(
+    r"[\u201c\u201e\u00ab][^\u201c\u201d\u201e\u00ab\u00bb\n]*(?:[\u201d\u00bb]|\n|$)"
+    r'|"[^"\n]*(?:"|\n|$)'
+    r"|(?:''|``)(?:[^'\n]|'(?!'))*(?:''|\n|$)"
+)
 _EDGE_PUNCT = ",;:.-\u2014\u2013 \n\t"
 _HEDGE = re.compile(
     r"(?i:\b(?:" + "|".join(sorted(cues.HEDGE_WORDS - {"may"})) + r")\b)|\bmay\b"
@@ -122,23 +129,16 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
 
 
 def _quote_regions(text: str) -> list[tuple[int, int]]:
-    """Quoted stretches, quote marks included; an unclosed quote runs to the paragraph end."""
+    """Quoted stretches, quote marks included.
+
+    Curly and guillemet quotes pair open with close; a straight ``"`` (or the
+    ``''`` some wires use) closes the quote it opened. A quote still open at a
+    line break ends there (a quotation running over paragraphs reopens each).
+    """
     regions: list[tuple[int, int]] = []
-    opened: int | None = None
-    straight = False
-    for i, ch in enumerate(text):
-        if opened is None:
-            if ch in _OPEN_QUOTES or ch == '"':
-                opened, straight = i, ch == '"'
-        elif (straight and ch == '"') or (not straight and ch in _CLOSE_QUOTES):
-            regions.append((opened, i + 1))
-            opened = None
-        elif ch == "\n" and text[opened:i].count("\n") == 0 and i + 1 < len(text) and text[i + 1] == "\n":
-            regions.append((opened, i))
-            opened = None
-    if opened is not None:
-        nl = text.find("\n", opened)
-        regions.append((opened, len(text) if nl < 0 else nl))
+    for m in _QUOTE_SCAN.finditer(text):
+        a, b = m.span()
+        regions.append((a, b if text[b - 1] != "\n" else b - 1))
     return regions
 
 
@@ -198,20 +198,27 @@ def _subject(verb: Any) -> tuple[Any | None, bool]:
 
 def _content_of(verb: Any, lemma: str, cls: str, sent: Any, regions: list[tuple[int, int]]) -> tuple[int, int] | None:
     doc = verb.doc
-    comp = [c for c in verb.children if c.dep_ in ("ccomp", "xcomp")]
+    comp = [c for c in verb.children if c.dep_ == "ccomp" or (
+        c.dep_ == "xcomp" and (cls == "speech" or lemma in cues.INFINITIVE_COGNITION))]
     if not comp and lemma in cues.ADDRESSEE_VERBS:
         comp = [c for c in verb.children if c.dep_ in ("ccomp",)]
     span: tuple[int, int] | None = None
     if comp:
         i, j = _tok_span([t for c in comp for t in c.subtree])
-        span = _chars(doc, i, j)
+        span = _chars(doc, max(i, sent.start), min(j, sent.end))
     elif cls == "cognition":
         return None
     elif lemma in cues.OBJECT_CONTENT:
         objs = [c for c in verb.children if c.dep_ in ("dobj", "nsubjpass") and c.lower_ not in ("it",)]
         if objs:
             i, j = _tok_span(list(objs[0].subtree))
-            span = _chars(doc, i, j)
+            span = _chars(doc, max(i, sent.start), min(j, sent.end))
+    elif lemma in cues.RIGHT_CONTENT:  # "called him a liar", "called for talks"
+        kids = [c for c in verb.rights if c.dep_ not in ("advcl", "punct", "conj", "cc", "parataxis", "npadvmod")]
+        right = [t for c in kids for t in c.subtree if t.i < sent.end]
+        if right:
+            span = _trim(doc.text, right[0].idx, right[-1].idx + len(right[-1]))
+            span = span if span[1] - span[0] > 1 else None
     if span is None:
         inside = [r for r in regions if r[0] < sent.end_char and r[1] > sent.start_char]
         outside = [r for r in inside if not (r[0] <= verb.idx < r[1])]
@@ -265,8 +272,12 @@ def _verb_cue(verb: Any, sent: Any, regions: list[tuple[int, int]]) -> _Found | 
         if owner:
             cue_toks = list(doc[head.i : verb.i + 1]) if head.i < verb.i else cue_toks
             head = owner[0]
-        elif lemma in ("show", "find", "indicate", "suggest"):
-            return None
+    elif lemma in cues.DOCUMENT_VERBS:
+        return None  # "finding themselves", "showed up": only documents find and show
+    if head is not None and (head.lower_ in ("it", "there") and head.head.i != verb.i):
+        return None  # "it's fair to say": no one is saying
+    if cls == "cognition" and head is not None and head.lower_ in ("i", "we", "you"):
+        return None  # "I think" inside someone's words
     content = _content_of(verb, lemma, cls, sent, regions)
     source: tuple[int, int] | None = None
     if head is not None:
@@ -348,6 +359,42 @@ def _comes_from(tok: Any, sent: Any) -> _Found | None:
     return _Found(cue=[tok, frm[0]], lemma="come from", source=_noun_phrase(pobj[0]), content=content)
 
 
+_NOT_SPEAKERS = frozenset({"update", "breaking", "watch", "read", "note", "photo", "video", "live", "editor's note", "related", "source", "sources", "caption", "q", "a"})
+_DASHES = frozenset({"-", "\u2013", "\u2014", "--"})
+
+
+def _speaker(sent: Any) -> _Found | None:
+    """'TAPPER: …', 'Kelli Ward: Impeach …', 'Headline - Jeffrey Jones: “…”': a name, a colon, the words."""
+    doc = sent.doc
+    colon = next((t for t in sent if t.text == ":"), None)
+    if colon is None or colon.i == sent.start:
+        return None
+    first = colon.i
+    while first > sent.start and doc[first - 1].text not in _DASHES and "\n" not in doc[first - 1].text:
+        first -= 1
+    if "\n" in doc[first].text_with_ws and first < colon.i:
+        first += 1
+    speaker = doc[first : colon.i]
+    if not 1 <= len(speaker) <= 6 or speaker.text.lower() in _NOT_SPEAKERS:
+        return None
+    if any(t.pos_ in ("VERB", "AUX") or t.is_punct for t in speaker):
+        return None
+    named = any(e.label_ in ("PERSON", "ORG", "GPE", "NORP") for e in speaker.ents)
+    if not named and not (speaker.text.isupper() and len(speaker.text) >= 3):
+        return None
+    text = doc.text
+    line_end = text.find("\n", colon.idx)
+    line_end = len(text) if line_end < 0 else line_end
+    content = _trim(text, colon.idx + 1, line_end)
+    if content[1] - content[0] < 2:  # the words are the next paragraph
+        nxt = len(text) - len(text[line_end:].lstrip())
+        end = text.find("\n", nxt)
+        content = _trim(text, nxt, len(text) if end < 0 else end)
+    if content[1] - content[0] < 2:
+        return None
+    return _Found(cue=[colon], lemma=":", source=(first, colon.i), content=content)
+
+
 def _relay_agent(tok: Any) -> Any | None:
     """The outlet of 'as reported by Y' / 'quoted by Y' / 'cited by Y'."""
     entry = cues.verb_lemma(tok.text)
@@ -379,6 +426,9 @@ def _find(sent: Any, regions: list[tuple[int, int]]) -> list[_Found]:
         hit = _according(tok, sent) or _comes_from(tok, sent) or _verb_cue(tok, sent, regions)
         if hit is not None:
             found.append(hit)
+    speaker = _speaker(sent)
+    if speaker is not None:
+        found.append(speaker)
     cue_heads = {f.cue[-1].i for f in found} | {t.i for f in found for t in f.cue}
     for tok in sent:
         hit = _statement_phrase(tok, sent, cue_heads)
@@ -428,9 +478,10 @@ def _drop_nested(found: list[_Found], regions: list[tuple[int, int]]) -> list[_F
     Cues outside quotation marks with an explicit complement win, then text order.
     """
 
-    def rank(f: _Found) -> tuple[bool, bool, int]:
+    def rank(f: _Found) -> tuple[bool, bool, int, int]:
         at = f.cue[0].idx
-        return (any(a < at < b for a, b in regions), f.weak, at)
+        depth = sum(1 for _ in f.cue[-1].ancestors)
+        return (any(a < at < b for a, b in regions), f.weak, depth, at)
 
     kept: list[_Found] = []
     for f in sorted(found, key=rank):
@@ -582,11 +633,30 @@ def _claims_fact(sent: Any, is_lead: bool) -> bool:
     return False
 
 
+def _sentences(parse: Any) -> list[Any]:
+    """spaCy's sentences, split again at line breaks (a paragraph never shares a sentence)."""
+    out = []
+    for sent in parse.sents:
+        start = sent.start
+        for tok in sent:
+            if "\n" in tok.text_with_ws and tok.i + 1 < sent.end:
+                out.append(parse[start : tok.i + 1])
+                start = tok.i + 1
+        out.append(parse[start : sent.end])
+    return [s for s in out if s.text.strip()]
+
+
 def _previous_sentence(sent: Any) -> tuple[int, int] | None:
-    if sent.start == 0:
+    doc = sent.doc
+    i = sent.start - 1
+    while i >= 0 and doc[i].is_space:
+        i -= 1
+    if i < 0:
         return None
-    prev = sent.doc[sent.start - 1].sent
-    return _trim(sent.doc.text, prev.start_char, prev.end_char)
+    first = i
+    while first > 0 and not doc[first].is_sent_start and "\n" not in doc[first - 1].text_with_ws:
+        first -= 1
+    return _trim(doc.text, doc[first].idx, doc[i].idx + len(doc[i]))
 
 
 def _build(doc: Document, f: _Found, sent: Any, resolver: _Resolver, publisher: str) -> Attribution:
@@ -642,7 +712,7 @@ def attribute(doc: Document) -> Document:
     out: list[Attribution] = []
     last_quoted: Attribution | None = None
     lead_seen = False
-    for sent in parse.sents:
+    for sent in _sentences(parse):
         s_start, s_end = _trim(text, sent.start_char, sent.end_char)
         if s_end <= s_start:
             continue

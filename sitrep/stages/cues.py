@@ -45,16 +45,22 @@ SPEECH_VERBS: tuple[str, ...] = (
     "calculate", "forecast", "publish", "broadcast", "recount", "verify",
     "affirm", "reiterate", "repeat", "signal", "hint", "describe", "ask",
     "demand", "propose", "agree", "charge", "allege", "announce", "show",
-    "find", "explain", "continue", "answer", "joke", "declare", "counter",
-    "retort", "acknowledge", "speculate", "estimate", "project",
+    "find", "answer", "joke", "declare", "counter",
+    "retort", "speculate", "project", "call", "praise", "endorse", "mock",
+    "defend", "refer", "denounce", "label", "brand", "email",
 )
 
 #: verbs of belief and intention: cues only with a clausal complement.
 COGNITION_VERBS: tuple[str, ...] = (
     "believe", "think", "know", "expect", "fear", "hope", "want", "feel",
-    "suspect", "doubt", "worry", "wonder", "plan", "intend", "decide", "see",
-    "understand", "assume", "consider", "realize", "realise", "wish",
+    "suspect", "doubt", "worry", "wonder", "assume", "realize", "realise", "wish",
 )
+
+#: belief verbs that take an infinitive as content ("wants to run").
+INFINITIVE_COGNITION: frozenset[str] = frozenset({"want", "hope", "expect", "wish"})
+
+#: verbs that report only when a document speaks: "the poll found", "data show".
+DOCUMENT_VERBS: frozenset[str] = frozenset({"find", "show"})
 
 #: speech verbs whose direct object (not only a clause) is the content.
 OBJECT_CONTENT: frozenset[str] = frozenset(
@@ -72,6 +78,13 @@ PARENTHETICAL: frozenset[str] = frozenset(
      "acknowledge", "admit", "allege", "declare", "assert", "suggest",
      "predict", "recall", "observe", "conclude", "tell", "add", "emphasize",
      "emphasise", "reiterate", "contend", "maintain", "post", "write"}
+)
+
+#: verbs whose words are everything after them: "called him a liar", "called for talks".
+RIGHT_CONTENT: frozenset[str] = frozenset(
+    {"call", "describe", "praise", "endorse", "mock", "defend", "refer",
+     "criticize", "criticise", "condemn", "blame", "accuse", "dismiss",
+     "question", "urge", "demand", "propose", "denounce", "label", "brand"}
 )
 
 #: verbs whose object is a person told, not what was said.
@@ -172,7 +185,8 @@ CONTENT_NOUNS: frozenset[str] = frozenset(
     {"information", "data", "figure", "figures", "report", "reports", "claim",
      "claims", "estimate", "estimates", "assessment", "analysis", "footage",
      "images", "imagery", "statement", "account", "survey", "poll", "polls",
-     "numbers", "study", "intelligence", "evidence", "records", "documents"}
+     "numbers", "study", "intelligence", "evidence", "records", "documents",
+     "studies", "surveys", "results", "research", "satellite", "photos"}
 )
 
 #: nouns of "in a statement", "in an interview" and the like.

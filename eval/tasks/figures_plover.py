@@ -61,15 +61,23 @@ def run(ctx: Any) -> dict[str, float]:
 
     path = ctx.data / "plover-gsr" / "PLOVER_GSR_CAMEO.json"
     records = [
-        r for r in json.loads(path.read_text(encoding="utf-8")) if isinstance(r.get("text"), str) and r.get("event")
+        r
+        for r in json.loads(path.read_text(encoding="utf-8"))
+        if isinstance(r.get("text"), str) and r.get("event")
     ]
     nlp = load_nlp()
     texts = [r["text"] for r in records]
-    figures = [extract_figures(t, d) for t, d in zip(texts, nlp.pipe(texts, batch_size=64), strict=True)]
+    figures = [
+        extract_figures(t, d) for t, d in zip(texts, nlp.pipe(texts, batch_size=64), strict=True)
+    ]
 
     scores: dict[str, float] = {}
     for key, category in (("dead", "killed"), ("injured", "injured")):
-        gold = [(g, figs) for r, figs in zip(records, figures, strict=True) if (g := _gold(r, key)) is not None]
+        gold = [
+            (g, figs)
+            for r, figs in zip(records, figures, strict=True)
+            if (g := _gold(r, key)) is not None
+        ]
         right = sum(predicted(figs, category) == g for g, figs in gold)
         scores[f"{key}_accuracy"] = right / max(1, len(gold))
         ctx.note(f"{key}: {right} of {len(gold)} gold counts matched exactly")
@@ -78,8 +86,8 @@ def run(ctx: Any) -> dict[str, float]:
         for r, figs in zip(records, figures, strict=True)
         if _gold(r, "dead") is None and _gold(r, "injured") is None
     ]
-    scores["dead_false_positive_rate"] = sum(predicted(f, "killed") is not None for f in none) / max(
-        1, len(none)
-    )
+    scores["dead_false_positive_rate"] = sum(
+        predicted(f, "killed") is not None for f in none
+    ) / max(1, len(none))
     ctx.note(f"{len(records)} sentences scored; {len(none)} have no gold count")
     return scores

@@ -92,7 +92,9 @@ def run(ctx: Any) -> dict[str, float]:
                 heads.append((n, h.strip()))
     nlp = load_nlp()
     per_item: list[list[Any]] = [[] for _ in items]
-    for (n, text), parsed in zip(heads, nlp.pipe([h for _, h in heads], batch_size=64), strict=True):
+    for (n, text), parsed in zip(
+        heads, nlp.pipe([h for _, h in heads], batch_size=64), strict=True
+    ):
         per_item[n].extend(extract_figures(text, parsed))
 
     covered = hit = exact = askable = askable_covered = 0
@@ -108,7 +110,9 @@ def run(ctx: Any) -> dict[str, float]:
         low, high, best = float(r["low"]), float(r["high"]), float(r["best"])
         hit += consistent(fig, low, high)
         exact += point(fig) == best
-    ctx.note(f"{covered} items with a death figure; {askable} headlines with a number and a death word")
+    ctx.note(
+        f"{covered} items with a death figure; {askable} headlines with a number and a death word"
+    )
     return {
         "coverage": covered / max(1, len(items)),
         "in_range": hit / max(1, covered),

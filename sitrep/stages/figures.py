@@ -64,7 +64,9 @@ _MONTHS = (
 )
 _MONTH_AFTER = re.compile(r"\s*(?:of\s+)?" + _MONTHS + r"\b", re.IGNORECASE)
 _MONTH_BEFORE = re.compile(r"\b" + _MONTHS + r"\s+$", re.IGNORECASE)
-_MONEY_BEFORE = re.compile(r"(?:[$€£¥₹₽₩]|\b(?:US|A|C|HK|NZ)\$|\b(?:USD|EUR|GBP|Rs\.?|INR|RMB|CHF))\s*$")
+_MONEY_BEFORE = re.compile(
+    r"(?:[$€£¥₹₽₩]|\b(?:US|A|C|HK|NZ)\$|\b(?:USD|EUR|GBP|Rs\.?|INR|RMB|CHF))\s*$"
+)
 _REFERENCE_BEFORE = re.compile(
     r"\b(?:page|pages|p\.|pp\.|section|sections|article|articles|paragraph|para|chapter|resolution"
     r"|no\.|nos\.|number|clause|rule|flight|route|highway|road|item|table|figure|fig\.|vol\.|volume"
@@ -95,12 +97,13 @@ def _excluded_by_text(text: str, a: Amount, phones: list[tuple[int, int]]) -> bo
     start = a.qualifier_start if a.qualifier_start is not None else a.start
     before = text[max(0, start - 25) : start]
     after = text[a.end : a.end + 30]
-    raw = text[a.start : a.end]
     if any(s < a.end and a.start < e for s, e in phones):
         return True
     if _MONEY_BEFORE.search(before) or _HASH_BEFORE.search(before):
         return True
-    if a.spelled == "digits" and (_MODEL_BEFORE.search(before) or _DIGIT_JOIN_BEFORE.search(before)):
+    if a.spelled == "digits" and (
+        _MODEL_BEFORE.search(before) or _DIGIT_JOIN_BEFORE.search(before)
+    ):
         return True
     if _GLUED.match(after) or _HYPHEN_AFTER.match(after):
         return True
@@ -149,36 +152,41 @@ TAKE_VERBS = _forms("take takes took taken taking hold held")
 LOSE_VERBS = _forms("lose loses lost losing claim claims claimed claiming cost costs took taken")
 #: state words after a number or in a copular clause: "12 dead", "30 were missing"
 STATE_WORDS: dict[str, str] = {
-    **dict.fromkeys(("dead", "killed", "deaths", "death", "fatalities", "martyrs"), "killed"),
-    **dict.fromkeys(("wounded", "injured", "hurt", "injuries"), "injured"),
-    **dict.fromkeys(("captured", "prisoner", "prisoners", "captive", "captives", "hostage",
-                     "hostages", "pows", "pow"), "captured"),
-    **dict.fromkeys(("missing", "unaccounted"), "missing"),
-    **dict.fromkeys(("casualties", "casualty", "losses"), "casualties"),
+    **dict.fromkeys(_forms("dead killed deaths death fatalities martyrs"), "killed"),
+    **dict.fromkeys(_forms("wounded injured hurt injuries"), "injured"),
+    **dict.fromkeys(
+        _forms("captured prisoner prisoners captive captives hostage hostages pows pow"), "captured"
+    ),
+    **dict.fromkeys(_forms("missing unaccounted"), "missing"),
+    **dict.fromkeys(_forms("casualties casualty losses"), "casualties"),
 }
 NOUN_CATEGORY: dict[str, str] = {
     **{w: c for w, c in STATE_WORDS.items() if c != "casualties" or w != "losses"},
-    **dict.fromkeys(("bodies", "corpses", "dead", "deaths", "fatalities", "fatality"), "killed"),
-    **dict.fromkeys(("tests", "test", "launches", "launch", "test-firings", "firings"), "tests"),
+    **dict.fromkeys(_forms("bodies corpses dead deaths fatalities fatality"), "killed"),
+    **dict.fromkeys(_forms("tests test launches launch test-firings firings"), "tests"),
     **dict.fromkeys(
-        ("battalions", "battalion", "brigades", "brigade", "divisions", "division", "regiments",
-         "regiment", "platoons", "squadrons", "units", "btgs", "corps"),
+        _forms(
+            "battalions battalion brigades brigade divisions division regiments regiment "
+            "platoons squadrons units btgs corps"
+        ),
         "units",
     ),
     **dict.fromkeys(
-        ("missiles", "missile", "rockets", "shells", "rounds", "drones", "uavs", "tanks",
-         "artillery", "howitzers", "guns", "rifles", "bombs", "warheads", "munitions", "mines",
-         "grenades", "jets", "aircraft", "planes", "warplanes", "helicopters", "warships",
-         "submarines", "launchers", "weapons", "ammunition", "mortars", "cannons", "apcs",
-         "vehicles", "shahed", "shaheds", "interceptors", "icbms", "systems"),
+        _forms(
+            "missiles missile rockets shells rounds drones uavs tanks artillery howitzers "
+            "guns rifles bombs warheads munitions mines grenades jets aircraft planes "
+            "warplanes helicopters warships submarines launchers weapons ammunition mortars "
+            "cannons apcs vehicles shahed shaheds interceptors icbms systems"
+        ),
         "weapons",
     ),
     **dict.fromkeys(
-        ("soldiers", "soldier", "troops", "troop", "personnel", "fighters", "servicemen",
-         "servicemembers", "marines", "paratroopers", "sailors", "airmen", "militants",
-         "mercenaries", "reservists", "conscripts", "recruits", "guardsmen", "commandos",
-         "combatants", "insurgents", "rebels", "militiamen", "volunteers", "forces", "peacekeepers",
-         "gunmen", "paramilitaries"),
+        _forms(
+            "soldiers soldier troops troop personnel fighters servicemen servicemembers "
+            "marines paratroopers sailors airmen militants mercenaries reservists conscripts "
+            "recruits guardsmen commandos combatants insurgents rebels militiamen volunteers "
+            "forces peacekeepers gunmen paramilitaries"
+        ),
         "troops",
     ),
 }
@@ -186,7 +194,9 @@ NOUN_CATEGORY: dict[str, str] = {
 TOLL_NOUNS = _forms("toll tally count number total figure")
 _WEAPON_SYSTEM_CUES = _forms("artillery missile rocket air defence defense launcher weapon weapons")
 #: nouns naming an act of killing: "the killing of 22", "army killings of 6 civilians"
-KILLING_NOUNS = _forms("killing killings murder murders massacre massacres execution executions deaths")
+KILLING_NOUNS = _forms(
+    "killing killings murder murders massacre massacres execution executions deaths"
+)
 _VERB_FORMS = KILL_VERBS | DIE_VERBS | INJURE_VERBS | CAPTURE_VERBS
 _SIZE_WORDS = _forms("strong member man person")
 #: bodies a "-strong"/"-member" count sizes as troops
@@ -235,7 +245,10 @@ def _toll_category(tok: Any) -> str | None:
 def _state_child(verb: Any) -> str | None:
     """A state word hanging off a verb: 'left five dead', 'were among the dead', 'went missing'."""
     for c in verb.children:
-        if c.dep_ in ("acomp", "attr", "oprd", "xcomp", "ccomp", "dobj") and c.lower_ in STATE_WORDS:
+        if (
+            c.dep_ in ("acomp", "attr", "oprd", "xcomp", "ccomp", "dobj")
+            and c.lower_ in STATE_WORDS
+        ):
             return STATE_WORDS[c.lower_]
         if c.dep_ == "prep" and c.lower_ in ("among", "as"):
             for p in c.children:
@@ -250,7 +263,8 @@ def _verb_category(verb: Any, role: str) -> str | None:
     has_object = any(c.dep_ in ("dobj", "obj") for c in verb.children)
     if role == "patient" or (role == "subject" and not has_object):
         if w in KILL_VERBS and any(
-            c.dep_ == "conj" and c.lower_ in INJURE_VERBS
+            c.dep_ == "conj"
+            and c.lower_ in INJURE_VERBS
             and not any(k.dep_ in ("dobj", "nsubj", "nsubjpass") for k in c.children)
             for c in verb.children
         ):
@@ -265,7 +279,14 @@ def _verb_category(verb: Any, role: str) -> str | None:
             return "troops"
         if w in TAKE_VERBS:
             for c in verb.children:
-                if c.lower_ in ("prisoner", "prisoners", "captive", "captives", "hostage", "hostages"):
+                if c.lower_ in (
+                    "prisoner",
+                    "prisoners",
+                    "captive",
+                    "captives",
+                    "hostage",
+                    "hostages",
+                ):
                     return "captured"
     if role == "subject":
         if w in DIE_VERBS:
@@ -274,6 +295,8 @@ def _verb_category(verb: Any, role: str) -> str | None:
             return "captured"
         if w in LOSE_VERBS and any(c.lower_ == "lives" for c in verb.children):
             return "killed"
+    if not has_object and w in STATE_WORDS:  # "seven fishermen are still missing"
+        return STATE_WORDS[w]
     return _state_child(verb)
 
 
@@ -312,7 +335,7 @@ def _role_category(anchor: Any, depth: int = 0) -> str | None:
     if dep == "nsubjpass":
         return _verb_category(head, "patient")
     if dep == "nsubj":
-        if head.lower_ in STATE_WORDS:  # "five dead"
+        if head.lower_ in STATE_WORDS and head.pos_ != "VERB":  # "five dead"
             return STATE_WORDS[head.lower_]
         return _verb_category(head, "subject")
     if dep in ("dobj", "obj"):
@@ -328,12 +351,17 @@ def _role_category(anchor: Any, depth: int = 0) -> str | None:
             if up.pos_ in ("VERB", "AUX"):
                 return _verb_category(up, "subject") or _verb_category(up, "patient")
             return _noun_category_or_none(up) or _context_category(up, depth + 1)
-        if prep.lower_ == "of" and prep.head.lower_ == "lives" and prep.head.head.lower_ in LOSE_VERBS:
+        if (
+            prep.lower_ == "of"
+            and prep.head.lower_ == "lives"
+            and prep.head.head.lower_ in LOSE_VERBS
+        ):
             return "killed"
         if prep.lower_ == "of" and prep.head.lower_ in KILLING_NOUNS:
             return "killed"
-        if prep.lower_ in ("to", "at", "of", "by"):
-            cat = _toll_category(prep.head)
+        if prep.lower_ in ("to", "at", "of", "by", "from"):
+            up = prep.head.head if prep.head.dep_ == "prep" else prep.head  # "rose from 20 to 45"
+            cat = _toll_category(up)
             if cat is not None:
                 return cat
         if prep.lower_ == "by" and prep.head.lower_ in KILL_VERBS | INJURE_VERBS:
@@ -356,7 +384,12 @@ def _adjacent_cue(anchor: Any) -> str | None:
     while i < len(doc) and seen < 3:
         w = doc[i].lower_
         if w in STATE_WORDS:
-            return STATE_WORDS[w]
+            agent = (
+                anchor.dep_ == "nsubj"
+                and doc[i].i == anchor.head.i
+                and any(c.dep_ in ("dobj", "obj") for c in doc[i].children)
+            )
+            return None if agent else STATE_WORDS[w]  # "300 soldiers killed 12 civilians"
         if w not in _FILLER:
             return None
         i += 1
@@ -389,7 +422,11 @@ def counted_noun(head: Any, tokens: list[Any]) -> Any | None:
     after = head.doc[tokens[-1].i + 1] if tokens[-1].i + 1 < len(head.doc) else None
     if after is not None and after.text == "-" and after.i + 1 < len(head.doc):
         word = head.doc[after.i + 1]  # "an 800-strong contingent", "a 10,000-member force"
-        if word.lower_ in _SIZE_WORDS and word.head.pos_ in ("NOUN", "PROPN") and word.head.i > word.i:
+        if (
+            word.lower_ in _SIZE_WORDS
+            and word.head.pos_ in ("NOUN", "PROPN")
+            and word.head.i > word.i
+        ):
             return word.head
     if (
         after is not None
@@ -399,7 +436,7 @@ def counted_noun(head: Any, tokens: list[Any]) -> Any | None:
     ):
         return None  # "18 dead in Iraq attacks": the number counts the dead, not the attacks
     if (
-        head.dep_ in ("nummod", "quantmod", "amod")
+        head.dep_ in ("nummod", "quantmod", "amod", "compound")
         and up.i not in idx
         and up.pos_ in ("NOUN", "PROPN")
         and up.lower_ not in _VERB_FORMS
@@ -417,8 +454,10 @@ def counted_noun(head: Any, tokens: list[Any]) -> Any | None:
 def figure_category(head: Any, noun: Any | None, tokens: list[Any]) -> str:
     """The category of a figure whose number phrase has syntactic ``head``."""
     noun_cat = _noun_category(noun) if noun is not None else "other"
-    if noun is not None and noun.lower_ in MILITARY_BODIES and any(
-        t.lower_ in _SIZE_WORDS and t.head.i == noun.i for t in noun.lefts
+    if (
+        noun is not None
+        and noun.lower_ in MILITARY_BODIES
+        and any(t.lower_ in _SIZE_WORDS and t.head.i == noun.i for t in noun.lefts)
     ):
         noun_cat = "troops"
     if noun_cat not in ("other", "troops"):
@@ -428,14 +467,16 @@ def figure_category(head: Any, noun: Any | None, tokens: list[Any]) -> str:
     if cat is None and noun is not None and noun.dep_ == "pobj":
         cat = _context_category(head)  # "55 of the regime forces" -> role of "55"
     if cat is None and noun is not None:  # "Twelve soldiers, 26 insurgents killed"
-        sibs = [c for c in noun.children if c.dep_ in ("appos", "conj") and c.pos_ in ("NOUN", "PROPN")]
+        sibs = [
+            c for c in noun.children if c.dep_ in ("appos", "conj") and c.pos_ in ("NOUN", "PROPN")
+        ]
         if noun.dep_ in ("appos", "conj"):
             sibs.append(noun.head)
         for sib in sibs:
             cat = _context_category(sib, 2)
             if cat is not None:
                 break
-    if cat is None and noun_cat == "other":
+    if cat is None and noun_cat in ("other", "troops"):
         cat = _adjacent_cue(anchor) or _governing_verb_before(tokens)
     if cat is not None:
         return cat
@@ -448,8 +489,11 @@ def subject_text(text: str, noun: Any | None, number_end: int) -> str | None:
         return None
     end = noun.idx + len(noun.text)
     words = [t for t in noun.subtree if t.i <= noun.i and t.idx >= number_end]
-    while words and (words[0].dep_ in ("det", "poss", "prep", "punct", "quantmod", "nummod", "case")
-                     or words[0].lower_ in ("of", "the", "-") or words[0].lower_ in _SIZE_WORDS):
+    while words and (
+        words[0].dep_ in ("det", "poss", "prep", "punct", "quantmod", "nummod", "case")
+        or words[0].lower_ in ("of", "the", "-")
+        or words[0].lower_ in _SIZE_WORDS
+    ):
         words = words[1:]
     start = words[0].idx if words else noun.idx
     if start < number_end or start >= end:
@@ -482,8 +526,10 @@ def _figure(text: str, doc: Any, a: Amount, phones: list[tuple[int, int]]) -> Fi
     cue_noun = noun is not None and figure_category(noun, noun, [noun]) != "other"
     if any(t.ent_type_ in _NOT_COUNT_ENTS for t in tokens) and not cue_noun and category == "other":
         return None
-    if a.spelled == "digits" and not re.search(r"[A-Za-z]", raw) and any(
-        v is not None and v != int(v) for v in (a.value, a.low, a.high)
+    if (
+        a.spelled == "digits"
+        and not re.search(r"[A-Za-z]", raw)
+        and any(v is not None and v != int(v) for v in (a.value, a.low, a.high))
     ):
         return None  # "2.5", "2014.02": a measure or a date, never a head count
     if a.spelled == "digits" and _YEAR.match(raw) and not cue_noun:

@@ -80,17 +80,13 @@ class Amount:
     qualifier_start: int | None = None  # where a qualifier phrase in front begins
 
 
-UNITS: dict[str, int] = {
-    w: i
-    for i, w in enumerate(
-        "zero one two three four five six seven eight nine ten eleven twelve thirteen "
-        "fourteen fifteen sixteen seventeen eighteen nineteen".split()
-    )
-}
-TENS: dict[str, int] = {
-    w: 10 * (i + 2)
-    for i, w in enumerate("twenty thirty forty fifty sixty seventy eighty ninety".split())
-}
+_UNIT_WORDS = (
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen "
+    "fourteen fifteen sixteen seventeen eighteen nineteen"
+)
+UNITS: dict[str, int] = {w: i for i, w in enumerate(_UNIT_WORDS.split(" "))}
+_TENS_WORDS = "twenty thirty forty fifty sixty seventy eighty ninety"
+TENS: dict[str, int] = {w: 10 * (i + 2) for i, w in enumerate(_TENS_WORDS.split(" "))}
 SCALES: dict[str, int] = {
     "dozen": 12,
     "hundred": 100,
@@ -119,15 +115,26 @@ ATOM = re.compile(
     r"|(?:several|a\s+few)\s+" + _SCALE + r"s?(?!\s+of\s+thousands)"
     r"|dozens|hundreds|thousands|millions|scores(?=\s+of\b)|a\s+handful)"
     r"|(?P<digits>(?:" + _DIGITS + r")(?:k\b|K\b|\s?(?:bn|mln)\b|\s+" + _SCALE + r")?)"
-    r"|(?P<words>(?:half\s+)?(?:an?\s+(?=" + _SCALE + r"))?" + _WORD
-    + r"(?:(?:\s+and\s+|[\s-]+)" + _WORD + r")*)"
+    r"|(?P<words>(?:half\s+)?(?:an?\s+(?="
+    + _SCALE
+    + r"))?"
+    + _WORD
+    + r"(?:(?:\s+and\s+|[\s-]+)"
+    + _WORD
+    + r")*)"
     r")(?!\w|[.,]\d)",
     re.IGNORECASE,
 )
 
 _QUALIFIERS: tuple[tuple[str, str], ...] = (
-    ("at_least", r"at\s+least|no\s+fewer\s+than|no\s+less\s+than|not\s+less\s+than|a\s+minimum\s+of"),
-    ("at_most", r"up\s+to|as\s+many\s+as|no\s+more\s+than|not\s+more\s+than|at\s+most|a\s+maximum\s+of"),
+    (
+        "at_least",
+        r"at\s+least|no\s+fewer\s+than|no\s+less\s+than|not\s+less\s+than|a\s+minimum\s+of",
+    ),
+    (
+        "at_most",
+        r"up\s+to|as\s+many\s+as|no\s+more\s+than|not\s+more\s+than|at\s+most|a\s+maximum\s+of",
+    ),
     ("more_than", r"more\s+than|over|above|in\s+excess\s+of|upwards\s+of|exceeding"),
     ("less_than", r"fewer\s+than|less\s+than|under|below"),
     (
@@ -166,7 +173,11 @@ def parse_number_words(words: list[str]) -> tuple[float, int] | None:
             break
         if w in UNITS:
             n = UNITS[w]
-            if last in ("unit", "teen") or (last == "tens" and n >= 10) or (last == "tens" and n == 0):
+            if (
+                last in ("unit", "teen")
+                or (last == "tens" and n >= 10)
+                or (last == "tens" and n == 0)
+            ):
                 break
             current += n
             last = "teen" if n >= 10 else "unit"
@@ -194,7 +205,9 @@ def parse_number_words(words: list[str]) -> tuple[float, int] | None:
 
 
 def _digits_value(text: str) -> float | None:
-    m = re.match(r"([\d.,]+)\s*(k|bn|mln|dozen|hundred|thousand|million|billion)?", text, re.IGNORECASE)
+    m = re.match(
+        r"([\d.,]+)\s*(k|bn|mln|dozen|hundred|thousand|million|billion)?", text, re.IGNORECASE
+    )
     if m is None:
         return None
     num, scale = m.group(1), (m.group(2) or "").lower()
@@ -281,7 +294,7 @@ def _qualifier(text: str, start: int) -> tuple[str, int] | None:
 
 def _single(atom: _Atom, text: str) -> Amount:
     q = _qualifier(text, atom.start)
-    qual, qstart = (q if q else (None, None))
+    qual, qstart = q if q else (None, None)
     spelled = atom.kind
     if atom.kind == "vague":
         lo, hi = atom.low, atom.high

@@ -518,6 +518,10 @@ def clean(raw: RawDocument, settings: Settings | None = None) -> Document | Reje
     for k in ckeys:
         counts[k] = counts.get(k, 0) + 1
     hints = PageHints.of(raw.text)
+    # In a scraped page an exact repeat is a caption shown twice; in text
+    # already extracted from HTML, repeats are the article's own structure
+    # (interview questions, recipe steps), so they stay.
+    repeats_are_furniture = raw.format not in ("html", "warc")
     head = _find_title(lines, raw, counts, hints)
     title = raw.title or head.title
     title_keys = {_key(t) for t in (title, head.title, raw.title) if t}
@@ -567,18 +571,20 @@ def clean(raw: RawDocument, settings: Settings | None = None) -> Document | Reje
             continue
         ckey = ckeys[i]
         words = len(_WORDS.findall(line))
-        if counts.get(ckey, 0) > 1 and len(line) >= _REPEAT_MIN_CHARS:
-            if words <= _CAPTION_MAX_WORDS:
+        seen = counts.get(ckey, 0)
+        if seen == 2 and repeats_are_furniture and len(line) >= _REPEAT_MIN_CHARS:
+            if words <= _CAPTION_MAX_WORDS and not line.endswith("?"):
                 if ckey in caption_keys:
                     removed.append(Removed("caption_repeat", line))
                 else:
                     caption_keys.add(ckey)
                     captions.append(line)
                 continue
-            if ckey in caption_keys:
-                removed.append(Removed("other", line))
-                continue
-            caption_keys.add(ckey)
+            if words > _CAPTION_MAX_WORDS:  # a whole paragraph pasted twice
+                if ckey in caption_keys:
+                    removed.append(Removed("other", line))
+                    continue
+                caption_keys.add(ckey)
         if publisher is None and not body:
             publisher = wire_publisher(line)
         body.append(line)

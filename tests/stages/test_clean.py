@@ -240,3 +240,29 @@ def test_clean_handles_empty_and_whitespace_text() -> None:
     doc = cleaned(" \n\n \t\n")
     assert doc.text == ""
     assert doc.language is None
+
+
+def test_clean_keeps_lines_repeated_as_structure() -> None:
+    question = "What did you see on the day the shelling started?"
+    step = "Volunteers unload the boxes at the church hall"
+    text = "\n".join(
+        [
+            "Three residents of Kherson describe the winter",
+            f"{question}\nWe heard the sirens first and then the windows broke.",
+            f"{question}\nI was at work and came home to find the roof gone.",
+            f"{step}\nThe first convoy arrived on Monday morning.",
+            f"{step}\nThe second convoy came two days later.",
+            f"{step}\nThe last one was turned back at a checkpoint.",
+        ]
+    )
+    doc = cleaned(text)
+    assert doc.text.count(question) == 2
+    assert doc.text.count(step) == 3
+    assert doc.captions == ()
+
+
+def test_clean_html_text_keeps_its_repeats() -> None:
+    line = "A convoy of aid trucks waits at the border crossing near Rafah."
+    doc = cleaned(f"{line}\nThe trucks waited for three days.\n{line}", format="html")
+    assert doc.text.count(line) == 2
+    assert doc.captions == ()

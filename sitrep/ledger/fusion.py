@@ -246,11 +246,12 @@ class _Reported:
     source: str
     published: str | None
     document_id: str
+    origin_id: str
 
 
 def _reported(members: list[Mention]) -> list[_Reported]:
     return [
-        _Reported(f, m.figure_source(), m.published, m.document_id)
+        _Reported(f, m.figure_source(), m.published, m.document_id, m.origin_id or m.document_id)
         for m in members
         for f in m.event.figures
         if not m.denied
@@ -265,10 +266,11 @@ def figure_history(members: list[Mention]) -> list[dict[str, Any]]:
         key=lambda r: (r.published or "9999", r.figure.category, r.figure.value or 0, r.source, r.document_id),
     ):
         f = r.figure
-        key = (f.category, f.value, f.low, f.high, f.qualifier, name_key(r.source), r.published)
-        if key in seen:  # a syndicated copy of a figure already listed
+        figure = (f.category, f.value, f.low, f.high, f.qualifier, name_key(r.source))
+        keys = ((*figure, "date", r.published), (*figure, "origin", r.origin_id))
+        if any(k in seen for k in keys):  # a syndicated copy of a figure already listed
             continue
-        seen.add(key)
+        seen.update(keys)
         rows.append(
             {
                 "category": f.category,

@@ -48,6 +48,7 @@ class AddResult:
     added: int = 0
     skipped: int = 0  # already stored (same content hash)
     events: int = 0  # article-level events stored
+    types: set[str] = field(default_factory=set)  # event types the new documents carry
     types_refused: list[str] = field(default_factory=list)
 
 
@@ -73,10 +74,13 @@ class Ledger:
 
     # ------------------------------------------------------------------ writing
 
-    def add(self, documents: Iterable[Document], *, batch_size: int = 200) -> AddResult:
-        """Store new documents (one transaction per batch), then re-fuse what they touched."""
+    def add(self, documents: Iterable[Document], *, batch_size: int = 200, refresh: bool = True) -> AddResult:
+        """Store new documents (one transaction per batch), then re-fuse what they touched.
+
+        With ``refresh=False`` the caller brings syndication and fusion up to date
+        later with ``refresh(result.types)`` (one pass after many batches)."""
         result = AddResult()
-        types: set[str] = set()
+        types = result.types
         for batch in chunked(documents, batch_size):
             unique = list({d.id: d for d in batch}.values())
             with self.engine.begin() as conn:
@@ -89,7 +93,7 @@ class Ledger:
                     result.added += 1
                     result.events += len(doc.events)
             result.skipped += len(batch) - len(unique)
-        if result.added:
+        if result.added and refresh:
             result.types_refused = self.refresh(types)
         return result
 
@@ -105,8 +109,9 @@ class Ledger:
                 n += 1
         return n
 
-    def replace(self, doc: Document) -> list[str]:
-        """Store ``doc`` in place of the stored document with its id (used by reprocess)."""
+    def replace(self, doc: Document, *, refresh: bool = True) -> set[str]:
+        """Store ``doc`` in place of the stored document with its id (used by reprocess);
+        return the event types touched (re-fused unless ``refresh=False``)."""
         with self.engine.begin() as conn:
             old_types = set(
                 conn.execute(
@@ -115,7 +120,9 @@ class Ledger:
             )
             self._delete_document(conn, doc.id)
             new_types = self._insert(conn, doc)
-        return self.refresh(old_types | new_types)
+        if refresh:
+            self.refresh(old_types | new_types)
+        return old_types | new_types
 
     def _existing(self, conn: Connection, ids: list[str]) -> set[str]:
         found: set[str] = set()

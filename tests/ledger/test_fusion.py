@@ -169,7 +169,7 @@ def test_independent_sources_follow_via_chains_to_the_claimant():
 def test_figure_history_is_sorted_by_date_and_drops_copies():
     late = mention("d3", event(figures=(figure(500),), sources=(source("Ukrainian military"),)), published="2024-12-20")
     early = mention("d1", event(figures=(figure(300),), sources=(source("Ukrainian military"),)), published="2024-12-16")
-    copy = mention("d2", event(figures=(figure(300),), sources=(source("Ukrainian military"),)), published="2024-12-16", origin="d1")
+    copy = mention("d2", event(figures=(figure(300),), sources=(source("Ukrainian military"),)), published="2024-12-17", origin="d1")
     [fused] = fuse([late, copy, early])
     history = fused.payload["figure_history"]
     assert [(h["published"], h["value"], h["document_id"]) for h in history] == [

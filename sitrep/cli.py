@@ -124,6 +124,215 @@ def cmd_settings(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+# --------------------------------------------------------------------------- ledger
+
+
+def _db_arg(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--db", metavar="URL", help="ledger: SQLAlchemy URL or SQLite path (default: the db setting, env SITREP_DB)")
+
+
+def _format_args(p: argparse.ArgumentParser) -> None:
+    fmt = p.add_mutually_exclusive_group()
+    fmt.add_argument("--json", dest="fmt", action="store_const", const="json", help="JSON (the default)")
+    fmt.add_argument("--csv", dest="fmt", action="store_const", const="csv", help="CSV with a header row")
+    fmt.add_argument("--table", dest="fmt", action="store_const", const="table", help="a plain-text table")
+    p.set_defaults(fmt="json")
+
+
+def _open_ledger(args: argparse.Namespace) -> Any:
+    from .ledger import open_ledger
+
+    return open_ledger(args.db)
+
+
+def _write_rows(fmt: str, columns: list[str], rows: list[dict[str, Any]]) -> None:
+    if fmt == "csv":
+        import csv
+
+        w = csv.DictWriter(sys.stdout, fieldnames=columns, extrasaction="ignore", lineterminator="\n")
+        w.writeheader()
+        w.writerows(rows)
+        return
+    widths = {c: min(60, max([len(c)] + [len(str(r.get(c) if r.get(c) is not None else "")) for r in rows])) for c in columns}
+    sys.stdout.write("  ".join(c.ljust(widths[c]) for c in columns).rstrip() + "\n")
+    for r in rows:
+        cells = [str(r.get(c) if r.get(c) is not None else "")[: widths[c]].ljust(widths[c]) for c in columns]
+        sys.stdout.write("  ".join(cells).rstrip() + "\n")
+
+
+def _ingest_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("inputs", nargs="+", metavar="PATH", help="files, folders, feeds, WARC, JSON Lines")
+    _db_arg(p)
+    p.add_argument("--published", type=_iso_date, help="publication date (YYYY-MM-DD) where the page gives none")
+    p.add_argument("--quiet", "-q", action="store_true", help="no progress or summary on stderr")
+
+
+@verb("ingest", "Read articles, extract their events and store them in the ledger.")(_ingest_args)
+def cmd_ingest(args: argparse.Namespace) -> int:
+    from .ledger.intake import ingest
+
+    with _open_ledger(args) as ledger:
+        result = ingest(ledger, args.inputs, published=args.published, progress=None if args.quiet else _err)
+    for r in result.rejected:
+        _err(r.message())
+    if not args.quiet:
+        _err(f"{result.documents} documents: {result.added} added, {result.skipped} already stored; {len(result.rejected)} inputs rejected")
+    return EXIT_REJECTED if result.rejected else EXIT_OK
+
+
+def _events_args(p: argparse.ArgumentParser) -> None:
+    _db_arg(p)
+    p.add_argument("--type", help="event type (attack, casualties, weapons_test, ...)")
+    p.add_argument("--actor", help="an actor's canonical name, or an ISO country code of an actor")
+    p.add_argument("--country", help="ISO 3166-1 alpha-2 code of the event's place")
+    p.add_argument("--place", help="place name or its province/region")
+    p.add_argument("--since", type=_iso_date, help="events ending on or after this date")
+    p.add_argument("--until", type=_iso_date, help="events starting on or before this date")
+    p.add_argument("--min-sources", type=int, default=0, help="at least this many independent sources")
+    p.add_argument("--contradictions", action="store_true", help="only events whose sources contradict each other")
+    p.add_argument("--text", help="full-text search over summary, actors, place and evidence")
+    p.add_argument("--limit", type=int, default=100, help="at most this many events (default 100)")
+    p.add_argument("--offset", type=int, default=0, help="skip this many events first")
+    _format_args(p)
+
+
+@verb("events", "List the ledger's fused events (JSON sitrep.events/1 by default).")(_events_args)
+def cmd_events(args: argparse.Namespace) -> int:
+    from .ledger import EventFilter, events
+
+    if args.min_sources < 0 or args.limit < 0 or args.offset < 0:
+        raise UsageError("--min-sources, --limit and --offset take numbers of 0 or more")
+    flt = EventFilter(
+        type=args.type, actor=args.actor, country=args.country, place=args.place, since=args.since,
+        until=args.until, min_sources=args.min_sources, has_contradictions=True if args.contradictions else None,
+        text=args.text, limit=args.limit, offset=args.offset,
+    )
+    with _open_ledger(args) as ledger:
+        result = events(ledger, flt)
+    if args.fmt == "json":
+        sys.stdout.write(json.dumps(result, ensure_ascii=False) + "\n")
+        return EXIT_OK
+    rows = []
+    for e in result["events"]:
+        loc, tm = e.get("location") or {}, e.get("time") or {}
+        rows.append({
+            "id": e["id"], "type": e["type"], "status": e["status"], "start": tm.get("start"), "end": tm.get("end"),
+            "place": loc.get("name"), "country": loc.get("country"), "lat": loc.get("lat"), "lon": loc.get("lon"),
+            "sources": e["independent_sources"], "mentions": len(e["mentions"]),
+            "contradictions": len(e["contradictions"]), "summary": e["summary"],
+        })
+    cols = ["id", "type", "status", "start", "end", "place", "country", "lat", "lon", "sources", "mentions", "contradictions", "summary"]
+    if args.fmt == "table":
+        cols = ["start", "type", "status", "place", "country", "sources", "mentions", "summary", "id"]
+    _write_rows(args.fmt, cols, rows)
+    return EXIT_OK
+
+
+def _show_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("event_id", metavar="EVENT", help="a fused event id (from sitrep events)")
+    _db_arg(p)
+    p.add_argument("--json", action="store_true", help="print the event and its provenance as JSON")
+
+
+def _render_provenance(shown: dict[str, Any]) -> str:
+    e = shown["event"]
+    loc, tm = e.get("location") or {}, e.get("time") or {}
+    out = [f"{e['id']}  {e['type']} ({e['status']}, {e['certainty']})  {tm.get('start') or '?'}  "
+           f"{loc.get('name') or '?'}{', ' + loc['country'] if loc.get('country') else ''}",
+           f"  {e['summary']}",
+           f"  independent sources: {e['independent_sources']}; mentions: {len(e['mentions'])}"]
+    for c in e["contradictions"]:
+        out.append(f"  CONTRADICTION {c['category']}: {' vs '.join(map(str, c['values']))} ({'; '.join(c['sources'])})")
+    for h in e["figure_history"]:
+        out.append(f"  figure {h['published'] or '?'} {h['category']} {h['qualifier']} {h['value']} ({h['source']})")
+    out.append("  provenance:")
+    for p in shown["provenance"]:
+        out.append(f"    {p['claimant']} [{p['kind']}]")
+        for o in p["outlets"]:
+            out.append(f"      {o['publisher'] or '(unknown outlet)'}")
+            for a in o["articles"]:
+                via = f" via {' <- '.join(a['via'])}" if a["via"] else ""
+                copy = f" (copy of {a['syndicated_from'][:12]})" if a["syndicated_from"] else ""
+                out.append(f"        {a['published'] or '?'} {a['title'] or a['document_id'][:12]}{via}{copy}")
+                for ev in a["evidence"][:2]:
+                    out.append(f"          \u201c{ev['text']}\u201d")
+    return "\n".join(out) + "\n"
+
+
+@verb("show", "Show one fused event with its provenance: claimants, outlets, articles, evidence.")(_show_args)
+def cmd_show(args: argparse.Namespace) -> int:
+    from .ledger import event
+
+    with _open_ledger(args) as ledger:
+        shown = event(ledger, args.event_id)
+    if shown is None:
+        raise UsageError(f"no event {args.event_id!r} in the ledger (see sitrep events)")
+    sys.stdout.write(json.dumps(shown, ensure_ascii=False) + "\n" if args.json else _render_provenance(shown))
+    return EXIT_OK
+
+
+def _sources_args(p: argparse.ArgumentParser) -> None:
+    _db_arg(p)
+    p.add_argument("--limit", type=int, default=100, help="at most this many sources (default 100)")
+    _format_args(p)
+
+
+@verb("sources", "Who is cited how often, and how often another source corroborates them.")(_sources_args)
+def cmd_sources(args: argparse.Namespace) -> int:
+    from .ledger import sources
+
+    with _open_ledger(args) as ledger:
+        result = sources(ledger, limit=args.limit)
+    if args.fmt == "json":
+        sys.stdout.write(json.dumps(result, ensure_ascii=False) + "\n")
+    else:
+        _write_rows(args.fmt, ["name", "kind", "events", "mentions", "corroborated", "corroboration_rate"], result["sources"])
+    return EXIT_OK
+
+
+def _search_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("text", help="words to look for")
+    _db_arg(p)
+    p.add_argument("--limit", type=int, default=20, help="at most this many hits of each kind (default 20)")
+    _format_args(p)
+
+
+@verb("search", "Full-text search over stored documents and fused events.")(_search_args)
+def cmd_search(args: argparse.Namespace) -> int:
+    from .ledger import search
+
+    with _open_ledger(args) as ledger:
+        result = search(ledger, args.text, limit=args.limit)
+    if args.fmt == "json":
+        sys.stdout.write(json.dumps(result, ensure_ascii=False) + "\n")
+        return EXIT_OK
+    rows = [{"kind": "document", "id": d["document_id"], "date": d["published"], "what": d["title"], "where": d["publisher"]} for d in result["documents"]]
+    rows += [{"kind": "event", "id": e["id"], "date": (e.get("time") or {}).get("start"), "what": e["summary"], "where": (e.get("location") or {}).get("name")} for e in result["events"]]
+    _write_rows(args.fmt, ["kind", "date", "what", "where", "id"], rows)
+    return EXIT_OK
+
+
+def _reprocess_args(p: argparse.ArgumentParser) -> None:
+    _db_arg(p)
+    p.add_argument("--quiet", "-q", action="store_true", help="no progress or summary on stderr")
+
+
+@verb("reprocess", "Re-run extraction on stored documents made by older stage versions.")(_reprocess_args)
+def cmd_reprocess(args: argparse.Namespace) -> int:
+    from .ledger.intake import reprocess
+
+    with _open_ledger(args) as ledger:
+        result = reprocess(ledger, progress=None if args.quiet else _err)
+    for doc_id, reason in result.not_reprocessable:
+        _err(f"{doc_id}: cannot be reprocessed ({reason})")
+    for r in result.rejected:
+        _err(r.message())
+    if not args.quiet:
+        _err(f"{result.reprocessed} reprocessed, {result.current} already current, "
+             f"{len(result.not_reprocessable)} cannot be reprocessed, {len(result.rejected)} rejected")
+    return EXIT_REJECTED if result.rejected else EXIT_OK
+
+
 # --------------------------------------------------------------------------- main
 
 

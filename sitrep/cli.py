@@ -333,6 +333,18 @@ def cmd_reprocess(args: argparse.Namespace) -> int:
     return EXIT_REJECTED if result.rejected else EXIT_OK
 
 
+def _gazetteer_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("action", choices=["build"], help="build the offline gazetteer from packaged GeoNames data")
+    p.add_argument("--force", action="store_true", help="rebuild even if it exists")
+
+
+@verb("gazetteer", "Build the offline gazetteer (done once at install; places are geocoded from it).")(_gazetteer_args)
+def cmd_gazetteer(args: argparse.Namespace) -> int:
+    from .gazetteer import main as gazetteer_main
+
+    return gazetteer_main(["build", *(["--force"] if args.force else [])])
+
+
 # --------------------------------------------------------------------------- main
 
 

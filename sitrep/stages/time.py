@@ -84,6 +84,10 @@ _UNIT_CODES = {
     "fortnight": "W", "month": "M", "year": "Y", "decade": "DE", "century": "CE",
 }  # fmt: skip
 
+_MONTH_NAMES = (
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
+)  # fmt: skip
 _MONTH = (
     r"\b(?P<mon>January|February|March|April|May|June|July|August|September|October|November|December"
     r"|Jan\.|Feb\.|Mar\.|Apr\.|Jun\.|Jul\.|Aug\.|Sept\.|Sep\.|Oct\.|Nov\.|Dec\."
@@ -658,13 +662,42 @@ _FAMILIES: tuple[tuple[str, re.Pattern[str], Callable[[re.Match[str], _Context],
 )
 
 
+#: Every match of every family contains one of these words or a token with a
+#: digit; the families only scan windows around them (a fast prefilter).
+_TRIGGERS = frozenset(
+    [*_MONTHS, *(n.lower() for n in _MONTH_NAMES), "sept", *_WEEKDAYS, *_SEASONS, "quarter", "half",
+     "noon", "midnight", "yesterday", "today", "tomorrow", "tonight", "now", "currently", "nowadays",
+     "recently", "lately", "soon", "past", "future", "morning", "afternoon", "evening", "night",
+     "weekend", "fortnight", "centuries", *_UNIT_CODES]
+)  # fmt: skip
+_TOKEN = re.compile(r"\w+")
+_BEFORE, _AFTER = 50, 50  # a match starts at most _BEFORE chars before its trigger and ends before _AFTER
+
+
+def _windows(text: str) -> list[tuple[int, int]]:
+    """Merged stretches of text around trigger words, where time expressions can be."""
+    spans: list[tuple[int, int]] = []
+    for t in _TOKEN.finditer(text):
+        word = t.group()
+        low = word.lower()
+        if word[0].isdigit() or word[-1].isdigit() or low in _TRIGGERS or (low[-1] == "s" and low[:-1] in _TRIGGERS):
+            start, end = max(0, t.start() - _BEFORE), min(len(text), t.end() + _AFTER)
+            if spans and start <= spans[-1][1]:
+                spans[-1] = (spans[-1][0], end)
+            else:
+                spans.append((start, end))
+    return spans
+
+
 def _candidates(text: str) -> list[tuple[int, int, int, re.Match[str]]]:
     """Non-overlapping matches of all families, longest first, in text order."""
     found: list[tuple[int, int, int, re.Match[str]]] = []
+    windows = _windows(text)
     for i, (_, pattern, _) in enumerate(_FAMILIES):
-        for m in pattern.finditer(text):
-            if m.end() > m.start():
-                found.append((m.start(), m.end(), i, m))
+        for w0, w1 in windows:
+            for m in pattern.finditer(text, w0, w1):
+                if m.end() > m.start():
+                    found.append((m.start(), m.end(), i, m))
     found.sort(key=lambda c: (-(c[1] - c[0]), c[2], c[0]))
     taken: list[tuple[int, int]] = []
     chosen: list[tuple[int, int, int, re.Match[str]]] = []

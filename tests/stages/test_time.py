@@ -249,3 +249,10 @@ def test_clock_time_alone_takes_the_day_of_the_previous_mention_or_none() -> Non
     found = times("The town fell on 3 March 2022. Shelling stopped at 10 p.m.")
     assert summary(found[1]) == ("2022-03-03", "2022-03-03", "day", "2022-03-03T22:00")
     assert summary(one("Shelling stopped at 10 p.m.")) == (None, None, "unknown", "XXXX-XX-XXT22:00")
+
+
+def test_long_expression_is_found_whole_in_a_long_text() -> None:
+    filler = "The convoy moved slowly through the hills while aid workers waited. " * 20
+    text = filler + "Shelling went on for the past more than twenty-four hours, officials said. " + filler
+    t = one(text)
+    assert (t.text, t.timex) == ("the past more than twenty-four hours", "PT24H")

@@ -4,15 +4,20 @@ Adds ``Document.times``: one :class:`~sitrep.records.TimeMention` per time
 expression, with ``value_start``/``value_end`` (ISO dates, inclusive), a
 ``precision`` (day|week|month|season|year|range|unknown) and ``timex``, a
 TIMEX3-style value ("2024-01-12", "2024-01", "2024-W03", "2024-SU", "2024-Q3",
-"199", "PRESENT_REF", "P3D").
+"199" for the 1990s, "2024-W23-WE", "2024-01-12T06:00", "PRESENT_REF", "P3D").
 
 The finder is ours: one compiled alternation per pattern family (numeric
-dates, written dates, months, years, seasons, weekdays, quarters, decades,
-relative words, "N units ago/later", durations), each linear in the text.
-Candidates from all families are merged longest-first, so "12 January 2024"
-wins over "January 2024" inside it. It works on the text alone: spaCy's parse
-would only add sentence boundaries, and the regex finder needs neither tokens
-nor tags, so the stage stays fast (no ``parse`` needed).
+dates, written dates, months, years, decades, seasons, weekdays, clock times,
+quarters and halves, deictic words, relative units, "N units ago/later",
+durations), each linear in the text. A token pass first marks windows around
+trigger words (month and weekday names, unit words, digits, ...) and the
+families scan only those. Candidates are merged longest-first, so
+"12 January 2024" wins over "January 2024" inside it. It works on the text
+alone: the regex families need neither tokens nor tags, and spaCy's parse would
+only add sentence boundaries, so the stage does not need ``parse`` and costs a
+small fraction of it. Spans follow TimeML: prepositions (on, in, by, for) are
+left out; modifiers that change the period (early, mid, late, last, earlier
+this) are kept.
 
 Rules, stated once:
 
@@ -21,23 +26,32 @@ Rules, stated once:
   get values; others keep their precision, value ``None`` and a timex with
   unknown parts ("XXXX-03-05", "XXXX-01", "XXXX-WXX-1") or ``None``. A year is
   never invented.
-* **Tense rule** (bare months, day-months, weekdays, seasons, quarters): the
-  expression means the most recent one not after publication ("in January",
-  "on Monday": same day counts), unless the nearest tense cue in the sentence
-  is future ("will", "plans to", "scheduled", …): then the next one on or after
-  publication (for weekdays: strictly after). "last"/"next" override the tense.
+* **Tense rule** (bare months, day-months, weekdays, seasons, quarters,
+  weekends): the expression means the most recent one not after publication
+  ("in January", "on Monday": the publication day itself counts), unless the
+  tense cue nearest to it in its sentence is future ("will", "'ll", "plans to",
+  "scheduled", "expected to", ...): then the next one on or after publication
+  (for weekdays strictly after). A year-less date or month that starts within
+  ``NEAR_FUTURE_DAYS`` after publication is that coming one, unless a past
+  cue sits right beside it ("Congress reconvenes Jan. 24" / "it happened on
+  20 July"). "last"/"next"/"this" override the tense.
 * **Modifiers.** early = days 1-10 of a month, Jan-Apr of a year; mid = days
   11-20, May-Aug; late / the end of = day 21 to month end, Sep-Dec. These have
-  precision ``range`` and keep the timex of the whole unit.
-* **"by X"** is the range from publication (or unknown start) to the end of X.
+  precision ``range`` and keep the timex of the whole unit. Seasons are
+  meteorological (spring Mar-May ... winter Dec-Feb, named by its December).
+* **"by X"** is the range from publication (or unknown start) to the end of X;
+  "earlier this year" runs from the start of the year to publication.
 * **Anchor rule.** "two weeks later", "four months after", "a day earlier",
-  "the next day" are counted from the start of the previous time mention in
-  the text that has a value (and is not a duration); with none, they get no
-  value and the timex of the duration ("P2W"). "N units ago" counts back from
-  publication.
-* **Durations** ("for three days", "the past two years") are not points:
-  precision ``unknown`` and a duration timex ("P3D"); "the past/last N units"
-  also gets the range from publication back N units.
+  "the next day", "later that year", "that night" and a clock time without a
+  day are counted from the previous time mention in the text that has a value
+  (durations and vague references never anchor). When that anchor is coarser
+  than the step ("in 2022 ... four months after"), the whole anchor span is
+  shifted and the precision is ``range``. With no anchor, "later/after" get no
+  value and the timex of the duration ("P2W"); "earlier/before" count back
+  from publication, as "N units ago" always does.
+* **Durations** ("for three days", "the past two years", "recent years") are
+  not points: precision ``unknown`` and a duration timex ("P3D", "PXY");
+  "the past/last N units" also gets the range from publication back N units.
 """
 
 from __future__ import annotations

@@ -534,7 +534,9 @@ def clean(raw: RawDocument, settings: Settings | None = None) -> Document | Reje
     removed: list[Removed] = []
     publisher = raw.publisher
     byline = raw.byline or None
-    published = raw.published
+    # Plain text carries no metadata, so a date there can only be the caller's
+    # fallback (--published): the page's own dateline wins over it.
+    page_date: str | None = None
     related_left = 0
     n = max(1, len(lines) - 1)
 
@@ -566,7 +568,7 @@ def clean(raw: RawDocument, settings: Settings | None = None) -> Document | Reje
         if not body and (is_metadata_line(line) or byline_of(line)):
             found_by = byline_of(line)
             byline = byline or found_by
-            published = published or date_of(line)
+            page_date = page_date or date_of(line)
             removed.append(Removed("other", line))
             continue
         ckey = ckeys[i]
@@ -589,6 +591,10 @@ def clean(raw: RawDocument, settings: Settings | None = None) -> Document | Reje
             publisher = wire_publisher(line)
         body.append(line)
 
+    if raw.format == "text":
+        published = page_date or raw.published
+    else:
+        published = raw.published or page_date
     text = "\n\n".join(body)
     if len(text) > settings.max_text_chars:
         return Rejection(raw.source, "E030", f"text of {len(text)} characters, over the limit of {settings.max_text_chars}")

@@ -266,3 +266,10 @@ def test_clean_html_text_keeps_its_repeats() -> None:
     doc = cleaned(f"{line}\nThe trucks waited for three days.\n{line}", format="html")
     assert doc.text.count(line) == 2
     assert doc.captions == ()
+
+
+def test_clean_page_dateline_beats_fallback_date_for_plain_text() -> None:
+    text = "Ceasefire talks resume\nPublished: 18 December 2024\nDelegations met in Doha on Wednesday, officials said."
+    assert cleaned(text, published="2024-12-20").published == "2024-12-18"
+    assert cleaned(text.replace("Published: 18 December 2024\n", ""), published="2024-12-20").published == "2024-12-20"
+    assert cleaned(text, format="html", published="2024-12-01").published == "2024-12-01"

@@ -247,7 +247,29 @@ def extract_entities(parse: Any) -> tuple[EntityMention, ...]:
         found = resolver.mention(ent, start, end)
         if found is not None:
             out.append(found)
-    return tuple(out)
+    out.extend(_surnames(parse, out))
+    return tuple(sorted(out, key=lambda m: (m.start, m.end)))
+
+
+def _surnames(parse: Any, found: list[EntityMention]) -> list[EntityMention]:
+    """Later bare surnames of people named in full that the model missed."""
+    full: dict[str, EntityMention] = {}
+    for m in found:
+        if m.kind == "person" and len(m.text.split()) > 1:
+            full.setdefault(m.text.split()[-1], m)
+    if not full:
+        return []
+    covered = [False] * len(parse.text)
+    for m in found:
+        for c in range(m.start, m.end):
+            covered[c] = True
+    extra: list[EntityMention] = []
+    for tok in parse:
+        earlier = full.get(tok.text)
+        if earlier is None or covered[tok.idx] or tok.idx < earlier.end or tok.ent_type_ not in ("", "PERSON"):
+            continue
+        extra.append(dataclasses.replace(earlier, start=tok.idx, end=tok.idx + len(tok), text=tok.text))
+    return extra
 
 
 def _entities(doc: Document) -> Document:

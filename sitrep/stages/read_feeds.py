@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import io
 import json
 import re
 import zlib
@@ -161,16 +162,28 @@ def _next_boundary(stream: IO[bytes], after: int, gzipped: bool) -> int | None:
         pos += len(chunk)
 
 
+class TruncatedRecord(ValueError):
+    """A WARC record shorter than its Content-Length says."""
+
+
 def _record_doc(
-    record: Any, *, source: str, offset: int, decode: Decode, published: str | None
+    record: Any, *, archive: Any, source: str, offset: int, decode: Decode, published: str | None
 ) -> RawDocument | Rejection | None:
-    if record.rec_type != "response" or record.http_headers is None:
+    if record.rec_type != "response":
         return None
+    if record.http_headers is None:
+        inflater = getattr(getattr(archive, "reader", None), "decompressor", None)
+        if record.length == 0 and inflater is not None and not getattr(inflater, "eof", True):
+            raise TruncatedRecord("truncated gzip member")
+        return None  # not an HTTP response
     status = str(record.http_headers.get_statuscode() or "")
     if not status.startswith("2"):
         return None  # redirects and error pages are not articles
     content_type = record.http_headers.get_header("Content-Type") or ""
     payload = record.content_stream().read()
+    missing = getattr(record.raw_stream, "limit", 0)
+    if missing:
+        raise TruncatedRecord(f"truncated: {missing} of {record.length} bytes missing")
     if not _is_html(content_type, payload):
         return None
     uri = record.rec_headers.get_header("WARC-Target-URI") or None
@@ -201,7 +214,30 @@ def _one_line(exc: BaseException, limit: int = 80) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-_WARC_ERRORS = (ArchiveLoadFailed, ValueError, EOFError, OSError, zlib.error, IndexError, KeyError)
+#: what warcio raises on a damaged record (a truncated header surfaces as
+#: AttributeError/TypeError from inside its header parser)
+_WARC_ERRORS = (
+    ArchiveLoadFailed,
+    ValueError,
+    EOFError,
+    OSError,
+    zlib.error,
+    IndexError,
+    KeyError,
+    AttributeError,
+    TypeError,
+)
+
+
+def _trailing_bytes(stream: IO[bytes], end: int, source: str) -> Iterator[Rejection]:
+    """E022 when the file goes on after the last record warcio could read."""
+    size = stream.seek(0, io.SEEK_END)
+    if size > end:
+        stream.seek(end)
+        if stream.read(_CHUNK).strip():
+            yield Rejection(
+                source, "E022", f"incomplete WARC record at offset {end} (the file ends inside it)"
+            )
 
 
 def read_warc(
@@ -228,6 +264,7 @@ def read_warc(
             try:
                 record = next(records)
             except StopIteration:
+                yield from _trailing_bytes(stream, archive.offset, source)
                 return
             except _WARC_ERRORS as exc:
                 problem = exc
@@ -242,7 +279,12 @@ def read_warc(
             offset = archive.offset  # where this record starts (warcio asks the stream)
             try:
                 doc = _record_doc(
-                    record, source=source, offset=offset, decode=decode, published=published
+                    record,
+                    archive=archive,
+                    source=source,
+                    offset=offset,
+                    decode=decode,
+                    published=published,
                 )
             except _WARC_ERRORS as exc:
                 problem = exc

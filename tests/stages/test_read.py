@@ -461,3 +461,18 @@ def test_read_jsonl_sniffed_without_extension(tmp_path: Path) -> None:
     (tmp_path / "dump").write_text(line + "\n")
     doc = one([tmp_path / "dump"])
     assert isinstance(doc, RawDocument) and doc.format == "jsonl" and doc.published == "2024-02-01"
+
+
+@pytest.mark.parametrize("gz", [False, True])
+def test_read_warc_cut_short_keeps_whole_records_and_reports_the_cut_one(
+    tmp_path: Path, gz: bool
+) -> None:
+    path = tmp_path / ("cut.warc.gz" if gz else "cut.warc")
+    write_warc(path, gz=gz)
+    raw = path.read_bytes()
+    mark = b"\x1f\x8b\x08" if gz else b"WARC/1.0"
+    third = raw.index(mark, raw.index(mark, 1) + 1)
+    path.write_bytes(raw[: third + 100])  # the file ends inside the third record
+    items = list(read([path]))
+    assert [d.url for d in docs(items)] == ["https://border.example/0", "https://border.example/1"]
+    assert codes(items) == ["E022"]

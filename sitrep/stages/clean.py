@@ -220,6 +220,17 @@ _OWNER_TAIL = re.compile(r"\s+(?:\d{4}|ltd\.?|limited|inc\.?|llc|gmbh|s\.a\.|sp\
 _WIRE = re.compile(r"^[A-ZÀ-Ž][A-ZÀ-Ž .'/-]{1,40},?\s+(?:[A-Z][a-z]{2,8}\.?\s+\d{1,2}\s+)?\(([A-Z][\w .&-]{1,30})\)\s*[-–—]")
 
 
+#: RSS <author> is "email (Name)"; the name is the byline.
+_RSS_AUTHOR = re.compile(r"^[^\s@()]{1,64}@[^\s()]{1,255}\s*\(([^()]{1,120})\)$")
+
+
+def _tidy_byline(byline: str | None) -> str | None:
+    if not byline or not byline.strip():
+        return None
+    m = _RSS_AUTHOR.match(byline.strip())
+    return m.group(1).strip() if m else byline.strip()
+
+
 def glued_section(line: str, following: list[str]) -> tuple[str, str] | None:
     """(section, title) when ``line`` is a section label glued to the title.
 
@@ -533,7 +544,7 @@ def clean(raw: RawDocument, settings: Settings | None = None) -> Document | Reje
     caption_keys: set[str] = set()
     removed: list[Removed] = []
     publisher = raw.publisher
-    byline = raw.byline or None
+    byline = _tidy_byline(raw.byline)
     # Plain text carries no metadata, so a date there can only be the caller's
     # fallback (--published): the page's own dateline wins over it.
     page_date: str | None = None

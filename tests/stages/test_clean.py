@@ -273,3 +273,8 @@ def test_clean_page_dateline_beats_fallback_date_for_plain_text() -> None:
     assert cleaned(text, published="2024-12-20").published == "2024-12-18"
     assert cleaned(text.replace("Published: 18 December 2024\n", ""), published="2024-12-20").published == "2024-12-20"
     assert cleaned(text, format="html", published="2024-12-01").published == "2024-12-01"
+
+
+def test_clean_rss_author_email_becomes_the_name() -> None:
+    doc = cleaned("Navy drills off Gotland continue.", format="feed", byline="desk@invented.example (Karl Tamm)")
+    assert doc.byline == "Karl Tamm"

@@ -63,6 +63,7 @@ import re
 from collections.abc import Callable
 from datetime import date, timedelta
 
+from dateutil.easter import easter
 from dateutil.relativedelta import relativedelta
 
 from ..pipeline import Stage
@@ -152,8 +153,12 @@ _CLOCK = re.compile(
     r"(?!\w)|(?P<noon>(?i:noon|midnight)))(?:\s+(?:EDT|EST|CDT|CST|MDT|MST|PDT|PST|GMT|UTC|BST|CET|local\s+time))?"
     rf"(?:\s+(?:on\s+)?(?P<day2>{_DAY_WORD}))?"
 )
+_HOLIDAY = re.compile(
+    rf"\b(?:(?P<rel>(?i:last|this|next))\s+)?(?P<hol>Christmas(?:\s+(?:Day|Eve))?|New\s+Year's\s+(?:Day|Eve)"
+    rf"|Thanksgiving(?:\s+Day)?|Easter(?:\s+Sunday)?)(?:,?\s+{_YEAR})?"
+)
 _DEICTIC = re.compile(
-    r"\b(?:(?P<word>yesterday|today|tomorrow|tonight|now|currently|nowadays|recently|lately|soon)"
+    r"\b(?:(?P<word>yesterday|today|tomorrow|tonight|now|currently|nowadays|recently|lately)"
     r"|(?:the\s+)?(?P<vague>recent|coming)\s+(?P<vunit>day|week|month|year|decade)s"
     r"|(?P<rel>this|last|yesterday|tomorrow)\s+(?P<pod>morning|afternoon|evening|night)"
     r"|(?P<ref>the\s+(?:past|future)))\b",
@@ -522,6 +527,39 @@ def _r_clock(m: re.Match[str], ctx: _Context) -> _Value | None:
 _DAY_OFFSETS = {"yesterday": -1, "today": 0, "tomorrow": 1}
 
 
+def _holiday_date(name: str, y: int) -> date:
+    key = " ".join(name.lower().split())
+    if key.startswith("christmas"):
+        return date(y, 12, 24 if key.endswith("eve") else 25)
+    if key.startswith("new year"):
+        return date(y, 12, 31) if key.endswith("eve") else date(y, 1, 1)
+    if key.startswith("easter"):
+        return easter(y)
+    november_first = date(y, 11, 1)  # Thanksgiving (US): the fourth Thursday of November
+    return november_first + timedelta(days=(3 - november_first.weekday()) % 7 + 21)
+
+
+def _r_holiday(m: re.Match[str], ctx: _Context) -> _Value | None:
+    hol, rel, pub = m["hol"], (m["rel"] or "").lower(), ctx.pub
+    if m["year"]:
+        return _unit_value(_holiday_date(hol, int(m["year"])), "day")
+    if pub is None:
+        if hol.lower().startswith(("easter", "thanks")):
+            return _Value(None, None, "day", None)
+        d = _holiday_date(hol, 2000)
+        return _Value(None, None, "day", f"XXXX-{d.month:02d}-{d.day:02d}")
+    if rel == "this":
+        y = pub.year
+    elif rel == "last":
+        y = pub.year if _holiday_date(hol, pub.year) < pub else pub.year - 1
+    elif rel == "next":
+        y = pub.year if _holiday_date(hol, pub.year) > pub else pub.year + 1
+    else:
+        picked = _pick_year(ctx, m.start(), m.end(), lambda y: _holiday_date(hol, y), lambda y: _holiday_date(hol, y))
+        y = pub.year if picked is None else picked
+    return _unit_value(_holiday_date(hol, y), "day")
+
+
 def _r_quarter(m: re.Match[str], ctx: _Context) -> _Value | None:
     n = int(m["qn"]) if m["qn"] else _ORDINALS[m["qw"].lower()]
     half = (m["part"] or "").lower() == "half"
@@ -550,8 +588,6 @@ def _r_deictic(m: re.Match[str], ctx: _Context) -> _Value | None:
         timex = _duration_timex(None, m["vunit"])  # TimeML: "recent years" is PXY
         past = m["vague"].lower() == "recent"
         return _Value(None, pub, "unknown", timex, False) if past else _Value(pub, None, "unknown", timex, False)
-    if word == "soon":
-        return _Value(pub, None, "unknown", "FUTURE_REF", point=False)
     if m["ref"]:
         return _Value(None, None, "unknown", "PAST_REF" if "past" in m["ref"].lower() else "FUTURE_REF", point=False)
     if word in ("recently", "lately"):
@@ -668,6 +704,7 @@ _FAMILIES: tuple[tuple[str, re.Pattern[str], Callable[[re.Match[str], _Context],
     ("season", _SEASON, _r_season),
     ("weekday", _WEEKDAY_RE, _r_weekday),
     ("clock", _CLOCK, _r_clock),
+    ("holiday", _HOLIDAY, _r_holiday),
     ("deictic", _DEICTIC, _r_deictic),
     ("relative", _RELATIVE_UNIT, _r_relative_unit),
     ("shift", _SHIFT, _r_shift),
@@ -681,7 +718,7 @@ _FAMILIES: tuple[tuple[str, re.Pattern[str], Callable[[re.Match[str], _Context],
 _TRIGGERS = frozenset(
     [*_MONTHS, *(n.lower() for n in _MONTH_NAMES), "sept", *_WEEKDAYS, *_SEASONS, "quarter", "half",
      "noon", "midnight", "yesterday", "today", "tomorrow", "tonight", "now", "currently", "nowadays",
-     "recently", "lately", "soon", "past", "future", "morning", "afternoon", "evening", "night",
+     "recently", "lately", "past", "christmas", "thanksgiving", "easter", "future", "morning", "afternoon", "evening", "night",
      "weekend", "fortnight", "centuries", *_UNIT_CODES]
 )  # fmt: skip
 _TOKEN = re.compile(r"\w+")

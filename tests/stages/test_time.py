@@ -256,3 +256,10 @@ def test_long_expression_is_found_whole_in_a_long_text() -> None:
     text = filler + "Shelling went on for the past more than twenty-four hours, officials said. " + filler
     t = one(text)
     assert (t.text, t.timex) == ("the past more than twenty-four hours", "PT24H")
+
+
+def test_holidays_resolve_to_their_day() -> None:
+    assert one("Fighting paused on Christmas Day.").timex == "2023-12-25"
+    assert one("The attack came on Easter Sunday 2019.").timex == "2019-04-21"
+    assert one("They met last Thanksgiving.").timex == "2023-11-23"
+    assert one("Fighting paused on Christmas Day.", None).timex == "XXXX-12-25"

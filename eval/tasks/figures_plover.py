@@ -14,10 +14,11 @@ Metrics:
 
 * ``dead_accuracy`` / ``injured_accuracy``: exact-match share over records
   whose gold has that count (a record with no predicted figure is wrong).
-* ``dead_false_positive_rate``: share of records with neither ``dead`` nor
-  ``injured`` in gold where a killed figure is predicted (PLOVER marks counts
-  for every event that has them, so these are mostly figures in the wrong
-  category; "killed" in a quoted threat also lands here).
+* ``no_count_clean``: share of records with neither ``dead`` nor ``injured``
+  in gold where no killed figure is predicted (1 minus the false-positive
+  rate; PLOVER marks counts for every event that has them, so a killed figure
+  there is mostly a figure in the wrong category, or a killing that is not
+  the coded event).
 
 Known gap: singular victims written without a number ("A journalist has been
 killed") are gold ``dead = 1``, but the stage only reports numbers that are
@@ -86,8 +87,6 @@ def run(ctx: Any) -> dict[str, float]:
         for r, figs in zip(records, figures, strict=True)
         if _gold(r, "dead") is None and _gold(r, "injured") is None
     ]
-    scores["dead_false_positive_rate"] = sum(
-        predicted(f, "killed") is not None for f in none
-    ) / max(1, len(none))
+    scores["no_count_clean"] = sum(predicted(f, "killed") is None for f in none) / max(1, len(none))
     ctx.note(f"{len(records)} sentences scored; {len(none)} have no gold count")
     return scores

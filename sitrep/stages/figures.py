@@ -12,8 +12,11 @@ Not figures, skipped entirely: years ("in 1950"), dates and clock times, ages
 "three days"), money ("$2 billion", "€300m", "5 million dollars"),
 percentages, ordinals, calibres ("155mm"), model names ("Su-25", "F-16",
 "Hwasong-18"), phone numbers, and numbered references ("page 3", "Article 5",
-"Resolution 2231"). Glued forms ("155mm", "2nd") never match as numbers; the
-rest are checked on the text around the number and on spaCy's entity labels.
+"Resolution 2231"), citation marks ("[12]"). Glued forms ("155mm", "2nd") never
+match as numbers; the rest are checked on the text around the number
+(:func:`sitrep.stages.numbers.not_a_count`) and on spaCy's entity labels; a
+year-like number stays only when it directly counts a cue noun ("2000
+soldiers"), and a decimal without a scale word ("2.5") is never a head count.
 A bare "one" is kept only when the parse shows it counting something ("one
 soldier", "one was killed"), never in "no one" or "one of these days".
 
@@ -24,11 +27,15 @@ a toll that "rose to 45", "among the dead", "including 55"). Weapons, units
 and tests are told by the counted noun; killed, injured, captured, missing and
 casualties by the noun or the clause; troops by a soldier-like noun with no
 casualty in the clause. Only when the parse gives no role does a cue word right
-after the number decide ("12 killed" mis-parsed in a headline). Subject is the counted noun phrase as written
-("North Korean soldiers", "missile tests", "civilians" in "dozens of
-civilians"). When the number stands alone ("Around 2,700 were injured") the
-subject is None: the stage does not guess the noun from an earlier sentence,
-so a subject is always something the sentence itself says.
+after the number decide ("12 killed" mis-parsed in a headline), or a killing
+verb right before it in a title-case headline the parser misreads ("Herdsmen
+Kill 2").
+
+Subject is the counted noun phrase as written ("North Korean soldiers",
+"missile tests", "civilians" in "dozens of civilians"). When the number
+stands alone ("Around 2,700 were injured") the subject is None: the stage does
+not guess the noun from an earlier sentence, so a subject is always something
+the sentence itself says.
 """
 
 from __future__ import annotations
@@ -39,89 +46,16 @@ from typing import Any
 
 from ..pipeline import Stage
 from ..records import Document, FigureMention
-from .numbers import Amount, find_amounts
+from .numbers import Amount, find_amounts, not_a_count, phone_spans
 
 __all__ = ["NAME", "STAGE", "extract_figures"]
 
 NAME = "sitrep.figures.v1"
 
-_UNIT_AFTER = re.compile(
-    r"\s*(?:%|°|per\s*cent\b|percent(?:age)?\b|pc\b|"
-    r"(?:km|kms|kilomet(?:re|er)s?|mi|miles?|met(?:re|er)s?|m|mm|cm|ft|feet|foot|inch(?:es)?|yards?"
-    r"|kg|kilos?|kilograms?|grams?|g|lbs?|tonnes?|tons?|hectares?|acres?|sq|square|cubic|litres?"
-    r"|liters?|gallons?|barrels?|bpd|mw|kw|gw|megawatts?|knots?|mph|kph|km/h"
-    r"|seconds?|secs?|minutes?|mins?|hours?|hrs?|days?|nights?|weeks?|months?|years?|yrs?|decades?"
-    r"|centuries|century|times|fold|o'clock|a\.m\.|p\.m\.|am|pm|gmt|utc|bst|cet|edt|est|local\s+time"
-    r"|dollars?|euros?|pounds?|sterling|rubles?|roubles?|yuan|yen|rupees?|hryvnias?|shekels?"
-    r"|dinars?|riyals?|rials?|lira|liras|pesos?|francs?|usd|eur|gbp|won\b(?=\s+\(|\s+in\b|\s+worth)"
-    r"|degrees?|calibre|caliber|points?|votes?|seats?|-year-old|-year|year-old|years\s+old"
-    r"|bytes?|mb|gb|tb)\b|%)",
-    re.IGNORECASE,
-)
-_MONTHS = (
-    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
-    r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
-)
-_MONTH_AFTER = re.compile(r"\s*(?:of\s+)?" + _MONTHS + r"\b", re.IGNORECASE)
-_MONTH_BEFORE = re.compile(r"\b" + _MONTHS + r"\s+$", re.IGNORECASE)
-_MONEY_BEFORE = re.compile(
-    r"(?:[$€£¥₹₽₩]|\b(?:US|A|C|HK|NZ)\$|\b(?:USD|EUR|GBP|Rs\.?|INR|RMB|CHF))\s*$"
-)
-_REFERENCE_BEFORE = re.compile(
-    r"\b(?:page|pages|p\.|pp\.|section|sections|article|articles|paragraph|para|chapter|resolution"
-    r"|no\.|nos\.|number|clause|rule|flight|route|highway|road|item|table|figure|fig\.|vol\.|volume"
-    r"|episode|line|version|room|gate|platform|building|block|level|phase|grade|stage|round|match"
-    r"|game|tier|zone|sector|step|part|annex|appendix|exhibit|channel|studio|bus|train|tel\.?"
-    r"|phone|fax|code|unit|district|ward|precinct|camp|kilometre|kilometer|km|mile|hill|height"
-    r"|aged|age|ages|year|years|day|week|month|season|class|apartment|flat|suite|floor)\s*$",
-    re.IGNORECASE,
-)
-_HASH_BEFORE = re.compile(r"#\s*$")
-_MODEL_BEFORE = re.compile(r"[A-Za-z]-$|[A-Za-z]$")  # Su-25, F-16, Hwasong-18, MiG-29
-_GLUED = re.compile(r"^(?:[/:]\d|\.\d|'s\b)")  # 10:30, 12/03, part of a longer token
-_DIGIT_JOIN_BEFORE = re.compile(r"\d\s?[/:.-]$")
-_HYPHEN_AFTER = re.compile(r"-(?!strong\b|man\b|member\b|person\b)[A-Za-z]")
-_PHONE = re.compile(
-    r"\+\d{1,3}(?:[\s.()-]{1,2}\d{1,5}){2,}|\(?\b\d{3}\)?[\s.-]\d{3}[\s.-]\d{4}\b|\b\d{3,5}[\s.-]\d{6,8}\b"
-)
-_AGE_COMMAS = re.compile(r"^,\s*$")
 _NO_BEFORE = re.compile(r"\b(?:no|any|every|some|which|the|this|that)\s+$", re.IGNORECASE)
 _YEAR = re.compile(r"^(?:1[89]\d\d|20\d\d)$")
-
 #: spaCy entity labels that mark a number as something other than a count
 _NOT_COUNT_ENTS = frozenset({"DATE", "TIME", "MONEY", "PERCENT", "ORDINAL", "QUANTITY"})
-
-
-def _excluded_by_text(text: str, a: Amount, phones: list[tuple[int, int]]) -> bool:
-    """True when the words around the number show it is not a count."""
-    start = a.qualifier_start if a.qualifier_start is not None else a.start
-    before = text[max(0, start - 25) : start]
-    after = text[a.end : a.end + 30]
-    if any(s < a.end and a.start < e for s, e in phones):
-        return True
-    if _MONEY_BEFORE.search(before) or _HASH_BEFORE.search(before):
-        return True
-    if a.spelled == "digits" and (
-        _MODEL_BEFORE.search(before) or _DIGIT_JOIN_BEFORE.search(before)
-    ):
-        return True
-    if _GLUED.match(after) or _HYPHEN_AFTER.match(after):
-        return True
-    if _UNIT_AFTER.match(after) and not after.lstrip().lower().startswith(("am ", "won ")):
-        return True
-    if a.qualifier_start is None and _REFERENCE_BEFORE.search(before):
-        return True
-    if a.spelled == "digits" and (_MONTH_AFTER.match(after) or _MONTH_BEFORE.search(before)):
-        return True
-    # "Kim Jong-il, 40, said": an age between commas after a name
-    return bool(
-        a.spelled == "digits"
-        and a.value is not None
-        and a.value < 120
-        and _AGE_COMMAS.match(before[-2:] or "x")
-        and after.startswith(",")
-        and re.search(r"[A-Z][a-z]+,\s*$", before)
-    )
 
 
 # --------------------------------------------------------------------------- categories
@@ -441,6 +375,8 @@ def counted_noun(head: Any, tokens: list[Any]) -> Any | None:
         and up.pos_ in ("NOUN", "PROPN")
         and up.lower_ not in _VERB_FORMS
     ):
+        while up.dep_ == "compound" and up.head.i > up.i and up.head.pos_ in ("NOUN", "PROPN"):
+            up = up.head  # "six NATO service members": count the members, not the service
         return up
     for t in [head, *reversed(tokens)]:
         for c in t.children:
@@ -514,7 +450,7 @@ def _number_head(tokens: list[Any]) -> Any:
 
 
 def _figure(text: str, doc: Any, a: Amount, phones: list[tuple[int, int]]) -> FigureMention | None:
-    if _excluded_by_text(text, a, phones):
+    if not_a_count(text, a, phones):
         return None
     tokens = _tokens(doc, a.start, a.end)
     if not tokens:
@@ -532,7 +468,8 @@ def _figure(text: str, doc: Any, a: Amount, phones: list[tuple[int, int]]) -> Fi
         and any(v is not None and v != int(v) for v in (a.value, a.low, a.high))
     ):
         return None  # "2.5", "2014.02": a measure or a date, never a head count
-    if a.spelled == "digits" and _YEAR.match(raw) and not cue_noun:
+    direct = noun is not None and head.dep_ == "nummod" and head.head.i == noun.i
+    if a.spelled == "digits" and _YEAR.match(raw) and not (cue_noun and direct):
         return None
     if raw.lower() == "one" and (
         _NO_BEFORE.search(text[max(0, a.start - 10) : a.start])
@@ -555,7 +492,7 @@ def _figure(text: str, doc: Any, a: Amount, phones: list[tuple[int, int]]) -> Fi
 
 def extract_figures(text: str, doc: Any) -> tuple[FigureMention, ...]:
     """Figures in ``text``; ``doc`` is the spaCy parse of that same text."""
-    phones = [(m.start(), m.end()) for m in _PHONE.finditer(text)]
+    phones = phone_spans(text)
     out: list[FigureMention] = []
     for amount in find_amounts(text):
         fig = _figure(text, doc, amount, phones)

@@ -62,7 +62,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-__all__ = ["Amount", "find_amounts", "parse_number_words"]
+__all__ = ["Amount", "find_amounts", "not_a_count", "parse_number_words", "phone_spans"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -371,3 +371,87 @@ def find_amounts(text: str) -> list[Amount]:
         out.append(_single(atoms[i], text))
         i += 1
     return out
+
+
+# --------------------------------------------------------------------------- not counts
+
+_UNIT_AFTER = re.compile(
+    r"\s*(?:%|°|per\s*cent\b|percent(?:age)?\b|pc\b|"
+    r"(?:km|kms|kilomet(?:re|er)s?|mi|miles?|met(?:re|er)s?|m|mm|cm|ft|feet|foot|inch(?:es)?|yards?"
+    r"|kg|kilos?|kilograms?|grams?|g|lbs?|tonnes?|tons?|hectares?|acres?|sq|square|cubic|litres?"
+    r"|liters?|gallons?|barrels?|bpd|mw|kw|gw|megawatts?|knots?|mph|kph|km/h"
+    r"|seconds?|secs?|minutes?|mins?|hours?|hrs?|days?|nights?|weeks?|months?|years?|yrs?|decades?"
+    r"|centuries|century|times|fold|o'clock|a\.m\.|p\.m\.|am|pm|gmt|utc|bst|cet|edt|est|local\s+time"
+    r"|dollars?|euros?|pounds?|sterling|rubles?|roubles?|yuan|yen|rupees?|hryvnias?|shekels?"
+    r"|dinars?|riyals?|rials?|lira|liras|pesos?|francs?|usd|eur|gbp|won\b(?=\s+\(|\s+in\b|\s+worth)"
+    r"|degrees?|calibre|caliber|points?|votes?|seats?|-year-old|-year|year-old|years\s+old"
+    r"|bytes?|mb|gb|tb)\b|%)",
+    re.IGNORECASE,
+)
+_MONTHS = (
+    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
+    r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
+)
+_MONTH_AFTER = re.compile(r"\s*(?:of\s+)?" + _MONTHS + r"\b", re.IGNORECASE)
+_MONTH_BEFORE = re.compile(r"\b" + _MONTHS + r"\s+$", re.IGNORECASE)
+_MONEY_BEFORE = re.compile(
+    r"(?:[$€£¥₹₽₩]|\b(?:US|A|C|HK|NZ)\$|\b(?:USD|EUR|GBP|Rs\.?|INR|RMB|CHF))\s*$"
+)
+_REFERENCE_BEFORE = re.compile(
+    r"\b(?:page|pages|p\.|pp\.|section|sections|article|articles|paragraph|para|chapter|resolution"
+    r"|no\.|nos\.|number|clause|rule|flight|route|highway|road|item|table|figure|fig\.|vol\.|volume"
+    r"|episode|line|version|room|gate|platform|building|block|level|phase|grade|stage|round|match"
+    r"|game|tier|zone|sector|step|part|annex|appendix|exhibit|channel|studio|bus|train|tel\.?"
+    r"|phone|fax|code|unit|district|ward|precinct|camp|kilometre|kilometer|km|mile|hill|height"
+    r"|aged|age|ages|year|years|day|week|month|season|class|apartment|flat|suite|floor)\s*$",
+    re.IGNORECASE,
+)
+_HASH_BEFORE = re.compile(r"#\s*$")
+_MODEL_BEFORE = re.compile(r"[A-Za-z]-$|[A-Za-z]$")  # Su-25, F-16, Hwasong-18, MiG-29
+_GLUED = re.compile(r"^(?:[/:]\d|\.\d|'s\b)")  # 10:30, 12/03, part of a longer token
+_DIGIT_JOIN_BEFORE = re.compile(r"\d\s?[/:.-]$")
+_HYPHEN_AFTER = re.compile(r"-(?!strong\b|man\b|member\b|person\b)[A-Za-z]")
+_PHONE = re.compile(
+    r"\+\d{1,3}(?:[\s.()-]{1,2}\d{1,5}){2,}|\(?\b\d{3}\)?[\s.-]\d{3}[\s.-]\d{4}\b|\b\d{3,5}[\s.-]\d{6,8}\b"
+)
+_AGE_COMMAS = re.compile(r"^,\s*$")
+
+
+def phone_spans(text: str) -> list[tuple[int, int]]:
+    """Spans of phone numbers, whose digit groups are never amounts."""
+    return [(m.start(), m.end()) for m in _PHONE.finditer(text)]
+
+
+def not_a_count(text: str, a: Amount, phones: list[tuple[int, int]]) -> bool:
+    """True when the words around amount ``a`` show it is not a count: a year part, a
+    measure, money, a percentage, an age, a model name, a phone number, a reference."""
+    start = a.qualifier_start if a.qualifier_start is not None else a.start
+    before = text[max(0, start - 25) : start]
+    after = text[a.end : a.end + 30]
+    if any(s < a.end and a.start < e for s, e in phones):
+        return True
+    if _MONEY_BEFORE.search(before) or _HASH_BEFORE.search(before):
+        return True
+    if before.endswith("[") and after.startswith("]"):  # a citation mark: "[12]"
+        return True
+    if a.spelled == "digits" and (
+        _MODEL_BEFORE.search(before) or _DIGIT_JOIN_BEFORE.search(before)
+    ):
+        return True
+    if _GLUED.match(after) or _HYPHEN_AFTER.match(after):
+        return True
+    if _UNIT_AFTER.match(after) and not after.lstrip().lower().startswith(("am ", "won ")):
+        return True
+    if a.qualifier_start is None and _REFERENCE_BEFORE.search(before):
+        return True
+    if a.spelled == "digits" and (_MONTH_AFTER.match(after) or _MONTH_BEFORE.search(before)):
+        return True
+    # "Kim Jong-il, 40, said": an age between commas after a name
+    return bool(
+        a.spelled == "digits"
+        and a.value is not None
+        and a.value < 120
+        and _AGE_COMMAS.match(before[-2:] or "x")
+        and after.startswith(",")
+        and re.search(r"[A-Z][a-z]+,\s*$", before)
+    )

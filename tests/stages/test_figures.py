@@ -258,3 +258,18 @@ def test_figures_bounds_ordered_and_spans_inside_text(nlp, prefix, a, joiner, b)
         if fig.value is not None:
             assert fig.low is None or fig.low <= fig.value
             assert fig.high is None or fig.value <= fig.high
+
+
+def test_figures_year_is_kept_only_when_it_counts_soldiers(figures_of):
+    assert figures_of("A thirteenth victim died in 1977 of injuries from the attack.") == ()
+    fig = one(figures_of("The army sent 2000 soldiers to the front."))
+    assert (fig.value, fig.category) == (2000, "troops")
+
+
+def test_figures_citation_marks_are_not_counts(figures_of):
+    assert figures_of("Sergeant Lee Park[897] was named by the ministry.") == ()
+
+
+def test_figures_subject_is_the_compound_head(figures_of):
+    fig = one(figures_of("The bomber killed six NATO service members."))
+    assert (fig.category, fig.subject) == ("killed", "NATO service members")

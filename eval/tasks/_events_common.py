@@ -32,6 +32,8 @@ def kairos_type(gold: str) -> str | None:
 
 
 _PIPE: Pipeline | None = None
+#: documents the pipeline rejected during scoring (a scorer fails when there are any)
+FAILURES: list[str] = []
 
 
 def pipeline() -> Pipeline:
@@ -51,6 +53,8 @@ def annotate(texts: Iterable[tuple[str, str, str | None]], batch: int = 32) -> d
         for d in pipe.annotate(pending):
             if isinstance(d, Document):
                 out[d.source] = d
+            else:
+                FAILURES.append(d.message())
         pending.clear()
 
     for key, text, published in texts:
@@ -60,6 +64,8 @@ def annotate(texts: Iterable[tuple[str, str, str | None]], batch: int = 32) -> d
             flush()
     if pending:
         flush()
+    if FAILURES:
+        raise RuntimeError(f"{len(FAILURES)} gold documents failed extraction, first: {FAILURES[0]}")
     return out
 
 

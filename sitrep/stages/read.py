@@ -336,7 +336,12 @@ def read_bytes(
 def _read_warc(
     stream: Any, *, source: str, published: str | None
 ) -> Iterator[RawDocument | Rejection]:
-    yield from read_warc(stream, source=source, decode=decode_text, published=published)
+    found = False
+    for item in read_warc(stream, source=source, decode=decode_text, published=published):
+        found = True
+        yield item
+    if not found:
+        yield Rejection(source, "E020", "WARC with no HTML response records; skipped")
 
 
 def _read_raw(

@@ -61,9 +61,10 @@ _SPACES = re.compile(r"[ \t\r\f\v\u00a0]+")
 _BLANK_LINES = re.compile(r"\n{2,}")
 _ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 
-# htmldate and trafilatura log every page they find no date or text in
+# htmldate and trafilatura log (at ERROR) every page they find no date or text
+# in; here that is an expected outcome with its own fallback or rejection.
 for _name in ("htmldate", "trafilatura"):
-    logging.getLogger(_name).setLevel(logging.ERROR)
+    logging.getLogger(_name).setLevel(logging.CRITICAL)
 
 
 def _parse(html: str) -> Any | None:

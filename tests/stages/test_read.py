@@ -12,10 +12,12 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from sitrep.records import RawDocument, Rejection
 from sitrep.settings import load_settings
-from sitrep.stages.read import read
+from sitrep.stages.read import read, read_bytes
 
 READ = Path(__file__).resolve().parent.parent / "data" / "read"
 
@@ -476,3 +478,22 @@ def test_read_warc_cut_short_keeps_whole_records_and_reports_the_cut_one(
     items = list(read([path]))
     assert [d.url for d in docs(items)] == ["https://border.example/0", "https://border.example/1"]
     assert codes(items) == ["E022"]
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    prefix=st.sampled_from(
+        [b"", b"WARC/1.0\r\n", b"<html><body><p>", b"<rss><channel>", b'{"text": ']
+    ),
+    body=st.binary(max_size=400),
+    suffix=st.sampled_from(["", ".txt", ".html", ".xml", ".jsonl", ".warc"]),
+)
+def test_read_never_raises_on_arbitrary_bytes(prefix: bytes, body: bytes, suffix: str) -> None:
+    items = list(
+        read_bytes(prefix + body, source=f"fuzz{suffix}", settings=load_settings(), suffix=suffix)
+    )
+    assert items, "every input gives a document or a rejection"
+    for item in items:
+        assert isinstance(item, (RawDocument, Rejection))
+        if isinstance(item, Rejection):
+            assert "\n" not in item.message()

@@ -296,7 +296,10 @@ def _shift(d: date, n: float, unit: str) -> tuple[date, str] | None:
     if unit not in steps:
         return None
     delta, precision = steps[unit]
-    return d + delta, precision
+    try:
+        return d + delta, precision
+    except (ValueError, OverflowError):  # beyond year 1..9999 ("5000 years ago")
+        return None
 
 
 # --------------------------------------------------------------------------- context
@@ -618,8 +621,10 @@ def _r_relative_unit(m: re.Match[str], ctx: _Context) -> _Value | None:
     base = ctx.anchor.start if anchored and ctx.anchor is not None else ctx.pub
     if base is None:
         return _Value(None, None, "unknown" if anchored else _unit_precision(unit), None)
-    shifted = base + relativedelta(years=10 * step) if unit == "decade" else _shift(base, step, unit)[0]  # type: ignore[index]
-    v = _modified(_unit_value(shifted, precision), m["mod"])
+    shifted = _shift(base, 10 * step if unit == "decade" else step, "year" if unit == "decade" else unit)
+    if shifted is None:
+        return None
+    v = _modified(_unit_value(shifted[0], precision), m["mod"])
     side = (m["side"] or "").lower()
     if side and step == 0 and v.start and v.end:  # earlier/later this year, later that day
         return _Value(v.start, base, "range", v.timex) if side == "earlier" else _Value(base, v.end, "range", v.timex)
@@ -773,7 +778,10 @@ def find_times(text: str, published: str | None = None) -> tuple[TimeMention, ..
     ctx = _Context(text, pub)
     out: list[TimeMention] = []
     for start, end, i, m in _candidates(text):
-        value = _FAMILIES[i][2](m, ctx)
+        try:
+            value = _FAMILIES[i][2](m, ctx)
+        except (ValueError, OverflowError):  # calendar arithmetic past year 1 or 9999: skip it
+            continue
         if value is None:
             continue
         if value.end is not None and _BY.search(text[max(0, start - 4) : start]):

@@ -42,6 +42,7 @@ Hedges (``could``, ``may``, ``reportedly``, ``allegedly``, ``it is believed``
 from __future__ import annotations
 
 import dataclasses
+import functools
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -178,13 +179,12 @@ def _subject(verb: Any) -> tuple[Any | None, bool]:
     passive = any(c.dep_ == "auxpass" for c in verb.children)
     for child in verb.children:
         if child.dep_ in ("nsubj", "csubj"):
-            if child.lower_ in _RELATIVE and verb.dep_ == "relcl":
-                return verb.head, False
-            return child, False
+            return child, False  # a relative pronoun is resolved to its noun later
         if child.dep_ == "nsubjpass":
-            if child.lower_ == "it":
-                return None, True
-            return child, False
+            entry = cues.verb_lemma(verb.text)
+            if child.lower_ != "it" and entry is not None and entry[0] in ("quote", "cite"):
+                return child, False  # "X was quoted as saying"
+            return None, True  # "the attack was confirmed": by someone unnamed
     if passive:
         return None, True
     if verb.dep_ == "relcl" and verb.head.pos_ in ("NOUN", "PROPN", "PRON"):
@@ -292,8 +292,8 @@ def _verb_cue(verb: Any, sent: Any, regions: list[tuple[int, int]]) -> _Found | 
         weak = True
     if content is None:
         return None
-    if source is None and not anonymous:
-        return None
+    if source is None and (not anonymous or cls == "cognition"):
+        return None  # no source; "is believed to" is a hedge, not a statement
     via = []
     for child in verb.children:
         if lemma in cues.ADDRESSEE_VERBS and child.dep_ in ("dobj", "dative") and cues.is_media_name(child.text):
@@ -379,7 +379,9 @@ def _speaker(sent: Any) -> _Found | None:
         return None
     if any(t.pos_ in ("VERB", "AUX") or t.is_punct for t in speaker):
         return None
-    named = any(e.label_ in ("PERSON", "ORG", "GPE", "NORP") for e in speaker.ents)
+    named = any(e.label_ in ("PERSON", "ORG", "GPE", "NORP") for e in speaker.ents) or (
+        any(t.pos_ == "PROPN" for t in speaker) and all(t.text[:1].isupper() for t in speaker)
+    )
     if not named and not (speaker.text.isupper() and len(speaker.text) >= 3):
         return None
     text = doc.text
@@ -518,20 +520,30 @@ def _phrase_name(doc: Any, i: int, j: int) -> str:
     return _DETERMINERS.sub("", name).strip()
 
 
-def _profile_kind(name: str) -> str | None:
-    """A kind the knowledge base knows for this actor ('intelligence' for a spy chief), if any."""
-    try:
-        from .. import kb  # built by the entities work; optional here
-    except ImportError:
-        return None
-    lookup = getattr(kb, "knowledge_base", None)
-    if lookup is None:
-        return None
-    entry = lookup().lookup(name)
+@functools.lru_cache(maxsize=4096)
+def _profile(name: str) -> tuple[str, str, str | None] | None:
+    """(canonical name, source kind, country) the knowledge base knows for a name, if any.
+
+    A person speaking for an intelligence body (their own role, or the body
+    they are affiliated with) is an ``intelligence`` source.
+    """
+    from ..kb import knowledge_base
+
+    kb = knowledge_base()
+    entry = kb.lookup(name)
     if entry is None:
         return None
-    words = " ".join(str(getattr(entry, f, "") or "") for f in ("kind", "role", "affiliation", "description", "org"))
-    return "intelligence" if cues.kind_from_words(words) == "intelligence" else None
+    body = kb.by_id(entry.affiliation) if entry.affiliation else None
+    if "intelligence" in (entry.subkind, body.subkind if body else None):
+        kind = "intelligence"
+    else:
+        kind = _ENTITY_KIND.get(entry.kind, "organization")
+    return entry.name, kind, entry.country
+
+
+def _profile_kind(name: str) -> str | None:
+    known = _profile(name)
+    return known[1] if known and known[1] == "intelligence" else None
 
 
 def _source_kind(base: str, words: str, name: str) -> str:
@@ -570,6 +582,9 @@ class _Resolver:
         start, end = _chars(doc, i, j)
         text = doc.text[start:end]
         head = doc[i:j].root
+        if head.lower_ in _RELATIVE and head.head.dep_ == "relcl" and head.head.head.i != head.head.i:
+            antecedent = self.resolve(*_noun_phrase(head.head.head))  # "Kim, who warned …"
+            return _Actor(start, end, antecedent.name, antecedent.kind, antecedent.country)
         overlap = [m for m in self.mentions if m.start < end and m.end > start]
         if overlap:
             on_head = [m for m in overlap if m.start <= head.idx < m.end and m.kind != "place"]
@@ -581,6 +596,9 @@ class _Resolver:
         antecedent = self._anaphor(head, i, j, start)
         if antecedent is not None:
             return _Actor(start, end, antecedent.name, antecedent.kind, antecedent.country)
+        known = _profile(_phrase_name(doc, i, j)) if head.pos_ != "PRON" else None
+        if known is not None:
+            return self._remember(_Actor(start, end, *known))
         ents = [e for e in doc.ents if e.start_char < end and e.end_char > start and e.label_ in _SPACY_KIND]
         if ents:
             e = next((x for x in ents if x.start <= head.i < x.end), ents[0])
@@ -674,7 +692,8 @@ def _build(doc: Document, f: _Found, sent: Any, resolver: _Resolver, publisher: 
         src_start, src_end = actor.start, actor.end
     else:
         name, kind, country, src_start, src_end = publisher, "unattributed", None, None, None
-    via = [v for v in f.via if v and v != name]
+    via = [known[0] if (known := _profile(v)) else v for v in f.via if v]
+    via = [v for v in via if v != name]
     if doc.publisher and (not via or via[-1] != doc.publisher) and name != doc.publisher:
         via.append(doc.publisher)
     points = [cue_start, cue_end, *content] + ([src_start, src_end] if src_start is not None else [])

@@ -1,0 +1,243 @@
+"""The attribution stage: who said what, citing whom, through which outlets.
+
+Every article here is written for these tests. Each test parses its text with
+the shared spaCy pipeline, adds hand-built entity mentions where the test is
+about entities, and runs the attribution stage alone.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from sitrep.records import Attribution, Document, EntityMention
+from sitrep.stages import attribution, cues, parse
+
+
+def _doc(text: str, publisher: str | None = "Example Times", entities: tuple[EntityMention, ...] = ()) -> Document:
+    doc = Document(id="t", source="t", text=text, language="en", published="2024-11-05", publisher=publisher)
+    return dataclasses.replace(parse.STAGE(doc), entities=entities)
+
+
+def _run(text: str, **kwargs: object) -> tuple[Attribution, ...]:
+    return attribution.STAGE(_doc(text, **kwargs)).attributions  # type: ignore[arg-type]
+
+
+def _mention(text: str, surface: str, name: str, kind: str, country: str | None, label: str = "ORG") -> EntityMention:
+    start = text.index(surface)
+    return EntityMention(start, start + len(surface), surface, label, name, kind, country)
+
+
+def _sourced(attrs: tuple[Attribution, ...]) -> list[Attribution]:
+    return [a for a in attrs if a.source_kind != "unattributed"]
+
+
+def _content(text: str, a: Attribution) -> str:
+    return text[a.content_start : a.content_end]
+
+
+def test_attribution_said_gives_subject_as_source_and_clause_as_content() -> None:
+    text = "The Ukrainian Defence Ministry said 300 Russian soldiers were killed near Bakhmut."
+    (a,) = _run(text)
+    assert a.cue == "said" and a.cue_lemma == "say"
+    assert text[a.source_start : a.source_end] == "The Ukrainian Defence Ministry"
+    assert _content(text, a) == "300 Russian soldiers were killed near Bakhmut"
+    assert a.via == ("Example Times",)
+
+
+def test_attribution_parenthetical_said_takes_rest_of_sentence() -> None:
+    text = "Two drones were shot down over the port overnight, the regional governor said."
+    (a,) = _run(text)
+    assert a.cue == "said" and a.source_kind == "government"
+    assert _content(text, a) == "Two drones were shot down over the port overnight"
+
+
+def test_attribution_according_to_with_reported_by_chain() -> None:
+    text = (
+        "According to the Joint Chiefs of Staff, as reported by the Polish Press Agency, "
+        "North Korea fired two ballistic missiles into the sea on Monday."
+    )
+    ents = (
+        _mention(text, "Joint Chiefs of Staff", "Joint Chiefs of Staff", "military", "KR"),
+        _mention(text, "Polish Press Agency", "Polish Press Agency", "media", "PL"),
+        _mention(text, "North Korea", "North Korea", "state", "KP", "GPE"),
+    )
+    (a,) = _sourced(_run(text, entities=ents))
+    assert (a.source, a.source_kind, a.source_country) == ("Joint Chiefs of Staff", "military", "KR")
+    assert a.cue == "according to"
+    assert a.via == ("Polish Press Agency", "Example Times")
+    assert _content(text, a) == "North Korea fired two ballistic missiles into the sea on Monday"
+
+
+def test_attribution_corroborated_by_agent_is_an_intelligence_source() -> None:
+    text = "Russian units were moved to Kursk last week. This information was corroborated by General Kyrylo Budanov."
+    ents = (_mention(text, "Kyrylo Budanov", "Kyrylo Budanov", "person", "UA", "PERSON"),)
+    a = next(a for a in _run(text, entities=ents) if a.cue)
+    assert (a.source, a.source_kind, a.source_country, a.cue) == ("Kyrylo Budanov", "intelligence", "UA", "corroborated")
+    # "this information" points back at the sentence before
+    assert _content(text, a) == "Russian units were moved to Kursk last week"
+
+
+def test_attribution_citing_moves_the_reporting_outlet_into_via() -> None:
+    text = "Yonhap reported, citing the Joint Chiefs of Staff, that the missile flew 800 km."
+    (a,) = _run(text)
+    assert a.source == "Joint Chiefs of Staff" and a.cue == "reported"
+    assert a.via == ("Yonhap", "Example Times")
+    assert _content(text, a) == "that the missile flew 800 km"
+
+
+def test_attribution_told_a_news_agency_adds_it_to_via() -> None:
+    text = '"We will answer every strike," the defence minister told Reuters.'
+    (a,) = _run(text)
+    assert a.cue == "told" and a.via == ("Reuters", "Example Times")
+    assert _content(text, a) == '"We will answer every strike,"'
+
+
+def test_attribution_ministry_anaphor_resolves_to_the_earlier_ministry() -> None:
+    text = (
+        "The Ministry of Defence of Ukraine said the bridge was hit twice. "
+        "The ministry added that repairs could take weeks."
+    )
+    ents = (_mention(text, "Ministry of Defence of Ukraine", "Ministry of Defence of Ukraine", "government", "UA"),)
+    first, second = _sourced(_run(text, entities=ents))
+    assert second.source == first.source == "Ministry of Defence of Ukraine"
+    assert second.source_country == "UA"
+    assert text[second.source_start : second.source_end] == "The ministry"
+
+
+def test_attribution_pronoun_resolves_to_the_nearest_earlier_person() -> None:
+    text = "Olena Marchenko runs the clinic in the village. She said 14 patients arrived after the shelling."
+    ents = (_mention(text, "Olena Marchenko", "Olena Marchenko", "person", "UA", "PERSON"),)
+    (a,) = _sourced(_run(text, entities=ents))
+    assert a.source == "Olena Marchenko" and a.source_kind == "person"
+
+
+def test_attribution_quote_in_next_sentence_keeps_the_source() -> None:
+    text = (
+        '"The front is holding," the commander told the Example Times. '
+        '"We need more shells." The weather was cold and grey.'
+    )
+    attrs = _sourced(_run(text))
+    assert len(attrs) == 2
+    assert attrs[0].source == attrs[1].source
+    assert _content(text, attrs[1]) == '"We need more shells."'
+    assert attrs[1].cue_start is None  # no cue is written in that sentence
+
+
+def test_attribution_unattributed_only_for_claims_of_fact() -> None:
+    text = (
+        "Heavy fighting continued around the town on Tuesday. "
+        "The sky was overcast all morning. "
+        "At least 12 civilians were wounded. "
+        "Artillery struck the railway station."
+    )
+    attrs = _run(text)
+    contents = [_content(text, a) for a in attrs]
+    assert "The sky was overcast all morning" not in contents  # no figure, no event, not the lead
+    assert "Heavy fighting continued around the town on Tuesday" in contents  # the lead
+    assert "At least 12 civilians were wounded" in contents  # a figure
+    assert "Artillery struck the railway station" in contents  # an event verb
+    assert all(a.source == "Example Times" and a.source_kind == "unattributed" and a.cue == "" for a in attrs)
+
+
+def test_attribution_unknown_publisher_when_none_is_known() -> None:
+    (a,) = _run("Three missiles hit the airfield.", publisher=None)
+    assert a.source == "unknown publisher" and a.via == ()
+
+
+def test_attribution_passive_it_was_reported_keeps_its_cue() -> None:
+    text = "It was reported that about 1,500 troops had crossed the border."
+    (a,) = _run(text)
+    assert a.cue == "it was reported" and a.source_kind == "unattributed"
+    assert _content(text, a) == "that about 1,500 troops had crossed the border"
+
+
+@pytest.mark.parametrize(
+    ("text", "hedge"),
+    [
+        ("Officials said the strike reportedly killed four fighters.", "reportedly"),
+        ("The ministry said the dam could collapse.", "could"),
+        ("It is believed that 40 vehicles were lost.", "it is believed"),
+        ("The army said the attack allegedly came from the north.", "allegedly"),
+        ("The army said 20 tanks were destroyed in May.", None),
+    ],
+)
+def test_attribution_hedge_word_is_kept(text: str, hedge: str | None) -> None:
+    attrs = _run(text)
+    assert attrs and attrs[0].hedge == hedge
+
+
+def test_attribution_statement_data_and_comes_from_cues() -> None:
+    text = (
+        "In a statement, the group took responsibility for the attack on the base. "
+        "The UN's data shows that 12,000 civilians have died. "
+        "This information comes from the monitoring mission."
+    )
+    attrs = _sourced(_run(text))
+    assert [a.cue for a in attrs] == ["in a statement", "data shows", "comes from"]
+    assert attrs[1].source == "UN" or attrs[1].source.endswith("United Nations")
+    assert _content(text, attrs[2]) == "The UN's data shows that 12,000 civilians have died"
+
+
+def test_attribution_speaker_label_with_colon() -> None:
+    text = "Governor Ana Lopez: We will rebuild every school that was destroyed."
+    (a,) = _sourced(_run(text))
+    assert a.cue == ":" and "Ana Lopez" in a.source
+    assert _content(text, a) == "We will rebuild every school that was destroyed"
+
+
+def test_attribution_belief_of_a_speaker_inside_a_quote_is_not_a_new_source() -> None:
+    text = '"I think the offensive has stalled," the analyst said.'
+    attrs = _sourced(_run(text))
+    assert [a.cue for a in attrs] == ["said"]
+
+
+def test_attribution_spans_point_into_the_text() -> None:
+    text = (
+        "Kyiv, Ukraine\n\nRussian forces fired 40 drones overnight, the air force said. "
+        '"Most were shot down," spokesman Yurii Ihnat told Ukrinform. '
+        '"Two hit a depot." According to local officials, a fire broke out and could spread, '
+        "as reported by the Kyiv Independent."
+    )
+    attrs = _run(text)
+    assert len(attrs) >= 3
+    for a in attrs:
+        assert a.text == text[a.start : a.end]
+        assert 0 <= a.start <= a.content_start <= a.content_end <= a.end <= len(text)
+        if a.source_start is not None and a.cue_start is not None:
+            assert a.start <= a.source_start < a.source_end <= a.end
+        if a.cue_start is not None:
+            assert text[a.cue_start : a.cue_end].lower().replace("\u2019", "'") == a.cue
+
+
+def test_cues_verb_lemma_normalises_inflections() -> None:
+    assert cues.verb_lemma("said") == ("say", "speech")
+    assert cues.verb_lemma("Says") == ("say", "speech")
+    assert cues.verb_lemma("reporting") == ("report", "speech")
+    assert cues.verb_lemma("denied") == ("deny", "speech")
+    assert cues.verb_lemma("believes") == ("believe", "cognition")
+    assert cues.verb_lemma("fired") is None
+
+
+_WORDS = st.sampled_from(
+    ["said", "according", "to", "the", "ministry", "“", "”", '"', "''", ":", ",", ".", "\n", "he",
+     "reported", "by", "citing", "Reuters", "12", "killed", "may", "it", "was", "agency", "-", "who"]
+)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(_WORDS, max_size=30), st.text(max_size=40))
+def test_attribution_random_text_never_raises_and_spans_stay_inside(words: list[str], noise: str) -> None:
+    text = " ".join(words) + noise
+    if not text.strip():
+        return
+    for a in _run(text):
+        assert 0 <= a.start <= a.end <= len(text)
+        assert a.text == text[a.start : a.end]
+        assert 0 <= a.content_start <= a.content_end <= len(text)
+        for s, e in ((a.source_start, a.source_end), (a.cue_start, a.cue_end)):
+            if s is not None:
+                assert e is not None and 0 <= s <= e <= len(text)

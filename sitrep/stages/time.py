@@ -130,7 +130,8 @@ _DAY_MONTH = re.compile(
 _MONTH_DAY = re.compile(
     rf"\b(?:{_WEEKDAY},?\s+|(?P<rel>(?i:last|this|next))\s+)?{_MONTH}\s+(?P<d>[0-3]?\d)(?:st|nd|rd|th)?(?!\d|:\d|,\d)(?:,?\s+{_YEAR})?"
 )
-_MONTH_YEAR = re.compile(rf"\b(?:{_MOD}|(?P<rel>(?i:last|this|next|this\s+past))\s+)?{_MONTH}(?![a-z])(?:,?\s+(?:of\s+)?{_YEAR})?")
+_MONTH_YEAR = re.compile(rf"\b(?:{_MOD}|(?P<rel>(?i:last|this|next|this\s+past))\s+)?{_MONTH}(?![a-z])"
+    rf"(?:,?\s+(?:of\s+)?{_YEAR}|\s+(?P<ryear>(?i:this|last|next))\s+(?i:year)\b)?")
 _YEAR_ONLY = re.compile(
     rf"\b(?:{_MOD}|(?i:the\s+year\s+))?(?<![\w$£€,.']){_YEAR}(?![\w%]|'(?!s\b)|-(?!(?:1[89]|20)\d\d\b)|[.,]\d)"
 )
@@ -182,8 +183,9 @@ _DURATION = re.compile(
 _BARE_DURATION = re.compile(r"(?<=\bfor\s)(?P<unit>day|week|month|year|decade)s\b", _F)
 
 _BY = re.compile(r"(?:^|\W)by\s$", _F)
+_DEADLINE_LEAD = re.compile(r"\b(?:by|until|till|through)\s+$", _F)
 _FUTURE_OR_PAST = re.compile(
-    r"\b(?:(?P<fut>will|shall|won't|going\s+to|plans?\s+to|planned|scheduled|expected\s+to|due\s+to|set\s+to"
+    r"\b(?:(?P<fut>will|shall|won't|going\s+to|plans?\s+to|planned|scheduled|expected|due\s+to|set\s+to"
     r"|intends?\s+to|upcoming|next)|(?P<past>said|says|was|were|had|has|have|did|been|ago|\w+ed))\b|(?P<ll>'ll\b)",
     _F,
 )
@@ -344,9 +346,9 @@ def _pick_year(ctx: _Context, start: int, end: int, first: Callable[[int], date]
     next_y = pub.year if last(pub.year) >= pub else pub.year + 1
     if past_y == next_y:  # publication falls inside it
         return past_y
-    if ctx.future(start, end) or (
-        (first(next_y) - pub).days <= NEAR_FUTURE_DAYS and ctx.tense(start, end, reach=PAST_VETO_CHARS) != "past"
-    ):
+    near = (first(next_y) - pub).days <= NEAR_FUTURE_DAYS
+    deadline = _DEADLINE_LEAD.search(ctx.text, max(0, start - 9), start) is not None  # "by August"
+    if ctx.future(start, end) or ((near or deadline) and ctx.tense(start, end, reach=PAST_VETO_CHARS) != "past"):
         return next_y
     return past_y
 
@@ -418,6 +420,8 @@ def _r_month_year(m: re.Match[str], ctx: _Context) -> _Value | None:
     pub = ctx.pub
     if m["year"]:
         y: int | None = int(m["year"])
+    elif pub is not None and m["ryear"]:  # "June last year"
+        y = pub.year + {"this": 0, "last": -1, "next": 1}[m["ryear"].lower()]
     elif pub is not None and rel:
         if rel == "this":
             y = pub.year

@@ -269,3 +269,12 @@ def test_holidays_resolve_to_their_day() -> None:
 def test_expressions_past_the_calendar_edge_are_skipped_not_fatal() -> None:
     assert one("Tools like these were made 5000 years ago.").value_start is None
     assert times("It rained last year.", "0001-03-01") == ()
+
+
+def test_month_with_last_year_is_that_month_of_the_previous_year() -> None:
+    assert summary(one("In June last year the town fell.")) == ("2023-06-01", "2023-06-30", "month", "2023-06")
+
+
+def test_deadline_month_is_the_coming_one() -> None:
+    t = one("Flights are to double by August.", "2024-02-12")
+    assert (t.text, t.value_end, t.precision, t.timex) == ("August", "2024-08-31", "range", "2024-08")

@@ -22,7 +22,7 @@ from __future__ import annotations
 import dataclasses
 import datetime
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from ..pipeline import Stage
 from ..records import Document, RawDocument, Rejection, Removed
@@ -75,7 +75,9 @@ _NAV_PHRASE = re.compile(
     r"sign up (?:for|to) (?:our|the) [\w ]{1,40}newsletter.{0,120}|subscribe (?:to|for) .{0,120}|"
     r"follow (?:us|[A-Z][\w ]{0,40}) on .{0,80}|\d{1,3} (?:min(?:ute)?s?|minutes?) read|"
     r"reading time:? .{0,20}|\d{1,5} comments?|tags?:.{0,300}|topics?:.{0,300}|"
-    r"click here .{0,150}|our standards:.{0,100}|(?:this|the) article continues below.{0,40}|"
+    r"click here .{0,150}|our standards:.{0,100}|support (?:independent|our|quality) journalism.{0,120}|"
+    r"become a (?:member|subscriber|supporter|patron).{0,100}|we(?:'|’)re (?:now )?on \w+.{0,120}|"
+    r"join (?:us|our \w+) on .{0,100}|subscribe to our .{0,120}|(?:this|the) article continues below.{0,40}|"
     r"(?:story|article) continues (?:below|after).{0,40}|listen to (?:this )?article.{0,30})$",
     _I,
 )
@@ -191,7 +193,7 @@ _DATE_MDY_NAME = re.compile(r"\b" + _MONTH_RE + r"\s+(\d{1,2})(?:st|nd|rd|th)?,?
 _DATE_DMY_NUM = re.compile(r"\b(\d{1,2})[./](\d{1,2})[./](\d{4})\b")
 
 _META_WORDS = re.compile(
-    r"^(?:published|updated|posted|last updated|modified|date|first published|opublikowano|"
+    r"^(?:published|updated|posted|last updated|modified|date|first published|press release|opublikowano|"
     r"aktualizacja|veröffentlicht|aktualisiert|publié|mis à jour|publicado|actualizado|"
     r"pubblicato|aggiornato|gepubliceerd|publikováno)\b",
     _I,
@@ -359,6 +361,19 @@ def _is_headline_like(line: str) -> bool:
     return 2 <= n <= 25 and len(line) <= 200 and not _SENTENCE_END.search(line.rstrip("?!"))
 
 
+_CREDIT_PREFIX = re.compile(r"^\(?(?:photo|image|picture|foto|fot\.|pictured|above|top)\s*:\s*", _I)
+_LOWER_WORD = re.compile(r"\s[a-zà-ž]{2,}\b")
+
+
+def _described(line: str) -> bool:
+    """A caption behind a credit label ("Photo: A view of the plant ... (Agency)")."""
+    m = _CREDIT_PREFIX.match(line)
+    if m is None:
+        return False
+    rest = line[m.end() :]
+    return len(rest.split()) >= 6 and len(_LOWER_WORD.findall(rest)) >= 3
+
+
 def _nav(line: str, low: str) -> bool:
     bare = low.strip(" .:|•·-–—>»›")
     if bare in _NAV_WORDS or _NAV_PHRASE.match(line) or _BREADCRUMB.match(line):
@@ -371,6 +386,13 @@ def _nav(line: str, low: str) -> bool:
     parts = _SEPARATED.split(line)
     return len(parts) >= 3 and all(0 < len(p.split()) <= 3 and not _SENTENCE_END.search(p) for p in parts)
 
+
+#: "Media contact: ...", "For more information, contact ...".
+_CONTACT = re.compile(
+    r"^(?:media|press|news) (?:contacts?|enquiries|inquiries)\b|^for (?:more|further) information\b|"
+    r"^contacts?:\s|^(?:kontakt|contact) (?:dla mediów|presse|médias)\b",
+    _I,
+)
 
 #: Substrings that must occur before the legal regexes are worth running.
 _LEGAL_STEMS: tuple[str, ...] = (
@@ -448,6 +470,8 @@ def classify_line(line: str, position: float = 1.0, hints: PageHints = ALL_RULES
         return "editor"
     if n <= 220 and (_RELATED_HEADER.match(line) or _RELATED_PREFIX.match(line)):
         return "related"
+    if n <= 200 and (_CONTACT.match(line) or (n <= 12 and not any(c.isalnum() for c in line))):
+        return "other"
     if n <= 400 and _nav(line, low):
         return "nav"
     if n <= 5000 and hints.mining(line, low) and is_reservation_notice(line, low):
@@ -468,26 +492,57 @@ class _Head:
     title: str | None = None
     title_index: int = -1
     section: str | None = None
-    byline: str | None = None
-    published: str | None = None
+    publisher: str | None = None
+    #: head lines that are neither title nor body: markers, datelines, issuers
+    other: set[int] = field(default_factory=set)
 
+
+#: Head-of-page markers: "FOR IMMEDIATE RELEASE", "BREAKING", a dateline alone ("TOKYO").
+_MARKER = re.compile(
+    r"^(?:(?i:for immediate release|press release|breaking(?: news)?|exclusive|developing story|"
+    r"embargoed\b.{0,60})|[A-ZÀ-Ž][A-ZÀ-Ž'’.-]{1,25}(?:[ ,]{1,2}[A-ZÀ-Ž][A-ZÀ-Ž'’.-]{1,25}){0,2})$"
+)
+#: An issuing body on its own line above the headline of a press release.
+_ISSUER = re.compile(
+    r"^(?:the )?(?:ministry|department|office|embassy|press office|press service|government|"
+    r"secretariat|headquarters|general staff|mission|permanent mission|command)\b[^.!?:]{0,100}$",
+    _I,
+)
 
 _CRLF = re.compile(r"\r\n?|[\u2028\u2029\x0b\x0c]")
 _ZERO_WIDTH = re.compile(r"[\u200b\u200c\u200d\ufeff\u00ad]")
 
 
+def _hard_wrapped(rows: list[str]) -> bool:
+    """Text wrapped at a fixed width: blank-line paragraphs, no line much over 100 chars."""
+    long = sum(1 for r in rows if len(r) > 110)
+    wrapped = sum(1 for r in rows if 50 <= len(r) <= 110)
+    return "" in rows and long == 0 and wrapped >= 2
+
+
 def _lines(text: str) -> list[str]:
-    """Normalised, non-empty lines; hard-wrapped paragraphs are rejoined."""
+    """Normalised, non-empty lines; hard-wrapped paragraphs are rejoined.
+
+    Scraped pages put one paragraph per line, so lines are only rejoined in
+    text wrapped at a fixed width (and then only where a line runs on, with no
+    end mark, into a lowercase word).
+    """
     text = _ZERO_WIDTH.sub("", _CRLF.sub("\n", text))
+    rows = [" ".join(r.split()) for r in text.split("\n")]
+    unwrap = _hard_wrapped(rows)
     out: list[str] = []
     joinable = False
-    for raw in text.split("\n"):
-        line = " ".join(raw.split())
+    for line in rows:
         if not line:
             joinable = False
             continue
-        # a wrapped paragraph: previous line ran on (no end mark) into a lowercase word
-        if joinable and out and line[0].islower() and not _SENTENCE_END.search(out[-1]) and not out[-1].endswith(":"):
+        if (
+            unwrap
+            and joinable
+            and line[0].islower()
+            and not _SENTENCE_END.search(out[-1])
+            and not out[-1].endswith(":")
+        ):
             out[-1] = f"{out[-1]} {line}"
             continue
         out.append(line)
@@ -504,6 +559,13 @@ def _find_title(lines: list[str], raw: RawDocument, counts: dict[str, int], hint
             head.section = SECTIONS[low]
             continue
         if classify_line(line, 0.0, hints) or is_metadata_line(line) or byline_of(line):
+            continue
+        if _MARKER.match(line):
+            head.other.add(i)
+            continue
+        if _ISSUER.match(line) and i + 1 < len(lines) and _is_headline_like(lines[i + 1]):
+            head.publisher = head.publisher or line
+            head.other.add(i)
             continue
         split = glued_section(line, lines[i + 1 : i + 1 + _HEAD_LINES])
         if split is not None:
@@ -543,7 +605,7 @@ def clean(raw: RawDocument, settings: Settings | None = None) -> Document | Reje
     captions: list[str] = []
     caption_keys: set[str] = set()
     removed: list[Removed] = []
-    publisher = raw.publisher
+    publisher = raw.publisher or head.publisher
     byline = _tidy_byline(raw.byline)
     # Plain text carries no metadata, so a date there can only be the caller's
     # fallback (--published): the page's own dateline wins over it.
@@ -554,6 +616,9 @@ def clean(raw: RawDocument, settings: Settings | None = None) -> Document | Reje
     for i, line in enumerate(lines):
         if i == head.title_index:
             continue
+        if i in head.other:
+            removed.append(Removed("other", line))
+            continue
         position = i / n
         key = keys[i]
         if key in title_keys and key:
@@ -563,6 +628,9 @@ def clean(raw: RawDocument, settings: Settings | None = None) -> Document | Reje
             removed.append(Removed("nav", line))
             continue
         kind = classify_line(line, position, hints)
+        if kind == "credit" and _described(line):
+            captions.append(line)
+            continue
         if kind is not None:
             if kind == "related" and _RELATED_HEADER.match(line):
                 related_left = _RELATED_FOLLOWERS

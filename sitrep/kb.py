@@ -388,6 +388,14 @@ def _gazetteer() -> dict[str, Place]:
     return places
 
 
+#: subdivision names that are ordinary words in news text ("Western", "Central")
+_VAGUE_REGIONS = frozenset(
+    """western eastern northern southern central north south east west capital coast national upper
+    lower lakes islands centre center greater federal northwest northeast southwest southeast
+    north east north west south east south west midlands highlands interior border littoral
+    plateau mountain valley""".split()
+) | frozenset({"north east", "north west", "south east", "south west", "far north", "far west"})
+
 _NON_LATIN = re.compile(r"[\u0370-\u1dff\u2c00-\uffff]")
 
 
@@ -405,6 +413,8 @@ def _admin_regions() -> dict[str, Place]:
         return out
     for line in lines:
         cols = line.split("\t")
+        if fold(cols[0]) in _VAGUE_REGIONS:
+            continue
         if len(cols) < 7 or cols[6] != "1":
             continue
         code = (cols[1] or cols[2])[:2].upper()

@@ -55,7 +55,9 @@ TITLES = frozenset(
     governor gov mayor premier pope comrade chairman chairwoman envoy director head former late
     acting lawmaker commissioner special representative national security adviser advisor
     gen. lt. col. maj. capt. adm. sgt. mr. mrs. ms. dr. sen. rep. gov. top army military
-    intelligence chief-of-staff state""".split()
+    intelligence chief-of-staff state councillor councilor cllr judge justice bishop archbishop
+    cardinal rabbi imam cleric professor prof dean minister-president first lady lord baroness
+    baron duke count general-secretary secretary-general""".split()
 )
 _DETERMINERS = frozenset({"the", "a", "an"})
 #: prepositions after which a country name is a place, not an actor
@@ -69,6 +71,26 @@ _KIND_WORDS: tuple[tuple[str, frozenset[str]], ...] = (
     ("military", frozenset("army armed forces military navy air force brigade brigades regiment battalion division corps command troops marines guard guards fleet".split())),
     ("media", frozenset("news agency newspaper times tribune herald journal radio tv television broadcaster gazette".split())),
     ("government", frozenset("ministry government police parliament council office cabinet department presidency administration senate congress assembly authority authorities embassy court committee commission".split())),
+)
+#: words that can make up the name of a state body without naming its state
+_GENERIC_BODY_WORDS = frozenset(
+    """ministry of defence defense national foreign affairs joint chiefs staff general armed forces
+    military army intelligence service services agency presidential office president government navy
+    air force security council interior police parliament the and for""".split()
+)
+#: subkind -> id suffix of the generated body of a country (see organizations.json templates)
+_SUBKIND_SUFFIX = {
+    "armed_forces": "armed_forces", "defence": "defence_ministry", "foreign": "foreign_ministry",
+    "general_staff": "general_staff", "intelligence": "intelligence", "head_of_state": "presidency",
+    "government": "government", "police": "police", "legislature": "parliament",
+}
+#: words of an unnamed body -> its subkind, first hit wins
+_BODY_SUBKIND: tuple[tuple[frozenset[str], str], ...] = (
+    (frozenset({"defence", "defense"}), "defence"),
+    (frozenset({"foreign"}), "foreign"),
+    (frozenset({"chiefs", "staff"}), "general_staff"),
+    (frozenset({"intelligence"}), "intelligence"),
+    (frozenset({"army", "military", "armed"}), "armed_forces"),
 )
 _INITIALS_SKIP = frozenset({"of", "for", "and", "the", "de", "la", "des", "du", "on", "in"})
 _UPPER_WORD = re.compile(r"^[A-Z][A-Z0-9&]{1,9}$")
@@ -143,6 +165,8 @@ class _Resolver:
         if start > 0 and doc[start - 1].lower_ == "ethnic":
             return None  # "ethnic Albanians in Serbia": a people, not the state
         match = self.kb.resolve(text)
+        if match is not None and match.case == "upper" and not text.isupper():
+            match = None  # "us" is not the US, "un" is not the UN
         if match is None and label in ("PERSON", "NORP", "ORG"):
             match = self._group(sub)
         single_org = label == "ORG" and len(sub) == 1 and text.istitle()
@@ -244,11 +268,61 @@ def extract_entities(parse: Any) -> tuple[EntityMention, ...]:
         start, end = _strip(ent)
         if start >= end:
             continue
+        if ent.label_ in ("ORG", "PERSON") and all(t.lower_.rstrip(".") in TITLES for t in parse[start:end]):
+            continue  # "Defence" left over from "Deputy Defence Minister"
         found = resolver.mention(ent, start, end)
         if found is not None:
             out.append(found)
     out.extend(_surnames(parse, out))
+    out = _home_bodies(out)
     return tuple(sorted(out, key=lambda m: (m.start, m.end)))
+
+
+def _home_country(found: list[EntityMention]) -> str | None:
+    """The country a text is mostly about: most mentioned, earliest on ties."""
+    counts: dict[str, int] = {}
+    for m in found:
+        if m.country and m.kind in ("state", "place"):
+            counts[m.country] = counts.get(m.country, 0) + 1
+    return max(counts, key=lambda c: counts[c]) if counts else None
+
+
+def _home_bodies(found: list[EntityMention]) -> list[EntityMention]:
+    """Bodies named without their state ("the Joint Chiefs of Staff", "the
+    foreign ministry") belong to the country the text is about."""
+    home = _home_country(found)
+    if home is None:
+        return found
+    kb = knowledge_base()
+    out: list[EntityMention] = []
+    for m in found:
+        words = set(fold(m.text).split())
+        if m.label != "ORG" or not words or not words <= _GENERIC_BODY_WORDS or m.country == home:
+            out.append(m)
+            continue
+        entry = kb.by_id(m.entity_id) if m.entity_id else None
+        subkind = entry.subkind if entry is not None else next(
+            (sk for cue, sk in _BODY_SUBKIND if words & cue), None
+        )
+        body = _body_of(home, subkind)
+        out.append(m if body is None else dataclasses.replace(
+            m, name=body.name, kind=body.kind, country=body.country, entity_id=body.id
+        ))
+    return out
+
+
+def _body_of(code: str, subkind: str | None) -> Any:
+    """The named body of a country with this subkind (kr + general_staff -> JCS)."""
+    if subkind is None or subkind not in _SUBKIND_SUFFIX:
+        return None
+    kb = knowledge_base()
+    named = [
+        e for e in kb.entries()
+        if e.country == code and e.subkind == subkind and e.kind != "person" and not e.id.endswith("." + _SUBKIND_SUFFIX[subkind])
+    ]
+    if len(named) == 1:
+        return named[0]
+    return kb.by_id(f"{code.lower()}.{_SUBKIND_SUFFIX[subkind]}")
 
 
 def _surnames(parse: Any, found: list[EntityMention]) -> list[EntityMention]:

@@ -141,6 +141,10 @@ def _trim(span: Any) -> tuple[int, int]:
         start += 1
     while end > start and (doc[end - 1].like_num or doc[end - 1].is_punct or doc[end - 1].is_space):
         end -= 1
+    for k in range(start, end):
+        if "\n" in doc[k].text:
+            end = k  # a name never crosses a line break
+            break
     opened = [k for k in range(start, end) if doc[k].text in "(["]
     if opened and not any(doc[k].text in ")]" for k in range(opened[0], end)):
         end = opened[0]  # "Umma (Nation" -> "Umma"

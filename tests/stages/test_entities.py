@@ -90,3 +90,21 @@ def test_entities_title_gives_unknown_person_a_country():
 def test_entities_stage_is_versioned():
     doc = Document(id="t", source="t", text="Kyiv said so.", language="en", published=None)
     assert entities.STAGE(parse.STAGE(doc)).stages[-1] == "sitrep.entities.v1"
+
+
+def test_entities_unnamed_body_belongs_to_the_story_country():
+    found = _by_text(
+        "South Korea said on Monday that North Korea fired a missile. "
+        "South Korea's Joint Chiefs of Staff tracked it, and later the Joint Chiefs of Staff said it fell into the sea."
+    )
+    assert found["Joint Chiefs of Staff"].country == "KR"
+
+
+def test_entities_abbreviation_needs_capitals():
+    found = _by_text("Let us say the UN did not reply.")
+    assert "UN" in found and all(m.name != "United States" for m in found.values())
+
+
+def test_entities_titles_alone_are_not_names():
+    found = _mentions("Deputy Defence Minister Ardent Vellmore told reporters in Warsaw.")
+    assert all(m.text != "Defence" for m in found)

@@ -53,3 +53,8 @@ def test_parse_batch_keeps_order():
     out = parse.STAGE.pipe(docs)
     assert [d.parse.text for d in out] == ["Kyiv.", "Seoul."]
     assert all(parse.NAME in d.stages for d in out)
+
+
+def test_parse_names_never_cross_a_line_break():
+    doc = _doc("Recommendations for Western Partners\n\nPartners should act. Kyiv agreed.")
+    assert all("\n" not in e.text for e in doc.parse.ents)

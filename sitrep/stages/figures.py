@@ -222,6 +222,8 @@ def _verb_category(verb: Any, role: str) -> str | None:
                     "hostages",
                 ):
                     return "captured"
+    if w in ("burnt", "burned") and any(c.lower_ == "alive" for c in verb.children):
+        return "killed"  # "30 persons were burnt alive"
     if role == "subject":
         if w in DIE_VERBS:
             return "killed"

@@ -12,7 +12,8 @@ Reading rules (each a documented choice, not a guess per case):
 * ``1,234`` and ``1.234`` are thousands (a dot followed by exactly three digits
   is read as the European thousands separator unless a scale word such as
   "million" follows: "1.500 million" is 1.5 million). ``2.5`` is a decimal.
-* ``10k`` is 10,000; "bn"/"mln" multiply by 1e9/1e6. A bare "m" is *not* read
+* ``10k`` is 10,000; "bn"/"mln" multiply by 1e9/1e6, "lakh"/"crore" by
+  1e5/1e7 ("5 lakh people" is 500,000). A bare "m" is *not* read
   as million, because "10m" is far more often ten metres.
 * A number glued to letters ("155mm", "30km", "1990s", "2nd") is not an
   amount at all and is never matched.
@@ -107,6 +108,7 @@ VAGUE: dict[str, tuple[float, float]] = {
 
 _WORD = r"(?:" + "|".join(sorted([*UNITS, *TENS, *SCALES], key=len, reverse=True)) + r")\b"
 _SCALE = r"(?:dozen|hundred|thousand|million|billion)\b"
+_SOUTH_ASIAN = r"(?:lakhs?|crores?)\b"  # 1e5 and 1e7, as written in South Asian news
 _DIGITS = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d{1,3}(?:\.\d{3})+(?![\d,])|\d+(?:\.\d+)?"
 
 ATOM = re.compile(
@@ -114,7 +116,13 @@ ATOM = re.compile(
     r"(?P<vague>tens\s+of\s+thousands|hundreds\s+of\s+thousands"
     r"|(?:several|a\s+few)\s+" + _SCALE + r"s?(?!\s+of\s+thousands)"
     r"|dozens|hundreds|thousands|millions|scores(?=\s+of\b)|a\s+handful)"
-    r"|(?P<digits>(?:" + _DIGITS + r")(?:k\b|K\b|\s?(?:bn|mln)\b|\s+" + _SCALE + r")?)"
+    r"|(?P<digits>(?:"
+    + _DIGITS
+    + r")(?:k\b|K\b|\s?(?:bn|mln)\b|\s+"
+    + _SCALE
+    + r"|\s+"
+    + _SOUTH_ASIAN
+    + r")?)"
     r"|(?P<words>(?:half\s+)?(?:an?\s+(?="
     + _SCALE
     + r"))?"
@@ -206,7 +214,9 @@ def parse_number_words(words: list[str]) -> tuple[float, int] | None:
 
 def _digits_value(text: str) -> float | None:
     m = re.match(
-        r"([\d.,]+)\s*(k|bn|mln|dozen|hundred|thousand|million|billion)?", text, re.IGNORECASE
+        r"([\d.,]+)\s*(k|bn|mln|dozen|hundred|thousand|million|billion|lakh|crore)?",
+        text,
+        re.IGNORECASE,
     )
     if m is None:
         return None
@@ -219,7 +229,14 @@ def _digits_value(text: str) -> float | None:
         value = float(num)
     except ValueError:
         return None
-    mult = {"k": 1_000, "bn": 1_000_000_000, "mln": 1_000_000, **SCALES}.get(scale, 1)
+    mult = {
+        "k": 1_000,
+        "bn": 1_000_000_000,
+        "mln": 1_000_000,
+        "lakh": 100_000,
+        "crore": 10_000_000,
+        **SCALES,
+    }.get(scale, 1)
     return value * mult
 
 
@@ -277,11 +294,11 @@ def _atoms(text: str) -> list[_Atom]:
             scaled = any(w.lower() in SCALES for w in words[:used])
             out.append(_Atom(start, end, kind, value, value, value, scaled))
             continue
-        value = _digits_value(m.group())
-        if value is None:
+        amount = _digits_value(m.group())
+        if amount is None:
             continue
         scaled = bool(re.search(r"[a-zA-Z]", m.group()))
-        out.append(_Atom(start, end, kind, value, value, value, scaled))
+        out.append(_Atom(start, end, kind, amount, amount, amount, scaled))
     return out
 
 
@@ -395,7 +412,8 @@ _MONTHS = (
 _MONTH_AFTER = re.compile(r"\s*(?:of\s+)?" + _MONTHS + r"\b", re.IGNORECASE)
 _MONTH_BEFORE = re.compile(r"\b" + _MONTHS + r"\s+$", re.IGNORECASE)
 _MONEY_BEFORE = re.compile(
-    r"(?:[$€£¥₹₽₩]|\b(?:US|A|C|HK|NZ)\$|\b(?:USD|EUR|GBP|Rs\.?|INR|RMB|CHF))\s*$"
+    r"(?:[$€£¥₹₽₩]|\b(?:US|A|C|HK|NZ)\$|\b(?:USD|EUR|GBP|Rs\.?|INR|RMB|CHF))\s*$",
+    re.IGNORECASE,
 )
 _REFERENCE_BEFORE = re.compile(
     r"\b(?:page|pages|p\.|pp\.|section|sections|article|articles|paragraph|para|chapter|resolution"
@@ -403,7 +421,8 @@ _REFERENCE_BEFORE = re.compile(
     r"|episode|line|version|room|gate|platform|building|block|level|phase|grade|stage|round|match"
     r"|game|tier|zone|sector|step|part|annex|appendix|exhibit|channel|studio|bus|train|tel\.?"
     r"|phone|fax|code|unit|district|ward|precinct|camp|kilometre|kilometer|km|mile|hill|height"
-    r"|aged|age|ages|year|years|day|week|month|season|class|apartment|flat|suite|floor)\s*$",
+    r"|aged|age|ages|year|years|day|week|month|season|class|apartment|flat|suite|floor)\s*"
+    r"(?:\d+\s*(?:,|and|or|&)\s*)*$",
     re.IGNORECASE,
 )
 _HASH_BEFORE = re.compile(r"#\s*$")

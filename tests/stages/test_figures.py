@@ -273,3 +273,17 @@ def test_figures_citation_marks_are_not_counts(figures_of):
 def test_figures_subject_is_the_compound_head(figures_of):
     fig = one(figures_of("The bomber killed six NATO service members."))
     assert (fig.category, fig.subject) == ("killed", "NATO service members")
+
+
+def test_figures_lakh_scale_and_rupees(figures_of):
+    fig = one(figures_of("Nearly 5 lakh people fled after aid worth Rs 30 lakh was lost."))
+    assert (fig.value, fig.qualifier, fig.subject) == (500_000, "approx", "people")
+
+
+def test_figures_listed_section_numbers_are_references(figures_of):
+    assert figures_of("Police filed a case under sections 302 and 307 of the code.") == ()
+
+
+def test_figures_burnt_alive_is_killed(figures_of):
+    fig = one(figures_of("At least 30 persons were burnt alive in the village."))
+    assert (fig.category, fig.qualifier, fig.low) == ("killed", "at_least", 30)

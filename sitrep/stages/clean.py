@@ -389,7 +389,7 @@ def _nav(line: str, low: str) -> bool:
 
 #: "Media contact: ...", "For more information, contact ...".
 _CONTACT = re.compile(
-    r"^(?:media|press|news) (?:contacts?|enquiries|inquiries)\b|^for (?:more|further) information\b|"
+    r"^(?:media|press|news) (?:contacts?|enquiries|inquiries)\b|"
     r"^contacts?:\s|^(?:kontakt|contact) (?:dla mediów|presse|médias)\b",
     _I,
 )
@@ -560,7 +560,7 @@ def _find_title(lines: list[str], raw: RawDocument, counts: dict[str, int], hint
             continue
         if classify_line(line, 0.0, hints) or is_metadata_line(line) or byline_of(line):
             continue
-        if _MARKER.match(line):
+        if guess and _MARKER.match(line):  # extracted HTML keeps its dateline
             head.other.add(i)
             continue
         if _ISSUER.match(line) and i + 1 < len(lines) and _is_headline_like(lines[i + 1]):

@@ -99,6 +99,7 @@ def read_feed(
                 url=link,
                 published=date,
                 fallback_published=published,
+                whole_page=False,
             )
             if isinstance(doc, RawDocument):
                 break

@@ -13,22 +13,24 @@ Paragraphs are separated by ``"\\n"``. A page trafilatura finds nothing in
 elements, so any page with text gives text; a page with none is E020.
 
 The date is htmldate's "original" (first publication) date, found in the
-markup only: no network. Metadata comes from ``<title>``/``og:title``,
-``og:site_name`` (publisher), ``author``, ``rel=canonical`` and
-``article:section``. Rights signals are collected from meta and link tags
+markup only: no network (run through trafilatura's metadata search, which
+calls htmldate). Metadata comes from ``og:title``/``<title>``,
+``og:site_name`` (publisher), ``author`` (byline), ``rel=canonical`` and
+``article:section``, with trafilatura's byline and site-name search filling
+what the head does not declare. Rights signals are collected from meta and link tags
 (and, for WARC records, from HTTP headers) as short strings such as
 ``meta:tdm-reservation=1`` or ``header:x-robots-tag=noai``.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import logging
 import re
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-import htmldate
 import lxml.html
 import trafilatura
 
@@ -39,6 +41,7 @@ __all__ = [
     "extract_main_text",
     "header_rights_signals",
     "html_metadata",
+    "page_metadata",
     "read_html",
 ]
 
@@ -174,13 +177,44 @@ def header_rights_signals(headers: Iterable[tuple[str, str]]) -> list[str]:
     return signals
 
 
-def page_date(tree: Any) -> str | None:
-    """The page's original publication date (ISO), from its markup only."""
+def _looks_like_url(value: str | None) -> bool:
+    return bool(value) and str(value).startswith(("http://", "https://", "www."))
+
+
+def page_metadata(tree: Any, url: str | None = None) -> dict[str, str | None]:
+    """Title, publisher, byline, canonical URL, section and date of a whole page.
+
+    The page's own declarations win (``og:title``, ``og:site_name``, meta
+    ``author``, ``rel=canonical``, ``article:section``); trafilatura's metadata
+    search (bylines in the markup, site names in JSON-LD) fills the gaps. The
+    date is htmldate's original publication date, from the markup only.
+    """
+    fields = html_metadata(tree)
     try:
-        found = htmldate.find_date(tree, original_date=True, outputformat="%Y-%m-%d")
-    except (ValueError, TypeError, OverflowError):
-        return None
-    return found if found and _ISO_DAY.fullmatch(found) else None
+        found = trafilatura.extract_metadata(tree, default_url=url, date_config=_date_options())
+    except (ValueError, TypeError, AttributeError, IndexError):  # a page too odd to search
+        log.debug("metadata search failed for %s", url, exc_info=True)
+        found = None
+    date = getattr(found, "date", None)
+    fields["published"] = date if date and _ISO_DAY.fullmatch(date) else None
+    if found is not None:
+        if not fields["publisher"] or _looks_like_url(fields["publisher"]):
+            fields["publisher"] = found.sitename or None
+        fields["byline"] = found.author or fields["byline"]
+        fields["title"] = fields["title"] or found.title or None
+    if _looks_like_url(fields["publisher"]):
+        fields["publisher"] = None
+    return fields
+
+
+def _date_options() -> dict[str, Any]:
+    """htmldate options: the original (first) publication date, no later than today."""
+    return {
+        "original_date": True,
+        "extensive_search": True,
+        "max_date": dt.date.today().isoformat(),
+        "outputformat": "%Y-%m-%d",
+    }
 
 
 def read_html(
@@ -194,12 +228,14 @@ def read_html(
     encoding: str | None = None,
     headers: Sequence[tuple[str, str]] = (),
     fallback_published: str | None = None,
+    whole_page: bool = True,
 ) -> RawDocument | Rejection:
     """One HTML page -> RawDocument (E020 when it has no text at all).
 
     ``published`` is a date the container gives (feed item, JSONL field) and
     wins over the page's; ``fallback_published`` (the caller's ``--published``)
-    is used only when neither gives one.
+    is used only when neither gives one. A fragment (``whole_page=False``, a
+    feed item's content) has no head to search for metadata or dates.
     """
     text = extract_main_text(html, url=url)
     if not text:
@@ -208,10 +244,9 @@ def read_html(
     fields: dict[str, str | None] = {}
     signals = header_rights_signals(headers)
     if tree is not None:
-        fields = html_metadata(tree)
         signals = meta_rights_signals(tree) + signals
-        if published is None:
-            published = page_date(tree)
+        if whole_page:
+            fields = page_metadata(tree, url=url)
     return RawDocument(
         id=hashlib.sha256(raw).hexdigest(),
         source=source,
@@ -224,7 +259,7 @@ def read_html(
         section=fields.get("section"),
         publisher=fields.get("publisher"),
         byline=fields.get("byline"),
-        published=published or fallback_published,
+        published=published or fields.get("published") or fallback_published,
         encoding=encoding,
         rights_signals=tuple(dict.fromkeys(signals)),
         headers=tuple(headers),

@@ -18,9 +18,10 @@ Two tables::
 Keys are :func:`name_key` forms (accents folded, case folded, punctuation to
 spaces), so lookups are one indexed equality query.
 
-Subdivisions and countries carry no coordinates in the packaged data; their
-point is the centre of the grid cells their cities occupy (cities weighted by
-area, not by population), which lands near the GeoNames point for most of them.
+Subdivisions and countries carry no coordinates in the packaged data: a
+country's point is its World Factbook reference point where listed
+(:data:`COUNTRY_POINTS`), otherwise, like a subdivision's, the middle of the
+extent of its towns (:func:`_centre`).
 
 The file is built at first use (or by :func:`build_gazetteer`) into
 ``$SITREP_CACHE`` or ``~/.cache/sitrep``, written to a temporary file and
@@ -71,15 +72,31 @@ ADMIN_WORDS: frozenset[str] = frozenset(
 #: cities smaller than this keep only their own name, not their alternate names
 ALIAS_MIN_POPULATION = 5_000
 
-#: GeoNames' points for the largest countries, where the centre of the grid
-#: cells their cities occupy is far from the country's middle (Siberia, the
-#: Canadian north, the Australian interior hold few towns)
-LARGE_COUNTRY_POINTS: dict[str, tuple[float, float]] = {
-    "RU": (60.0, 100.0), "CA": (60.10867, -113.64258), "US": (39.76, -98.5), "CN": (35.0, 105.0),
-    "BR": (-10.0, -55.0), "AU": (-25.0, 135.0), "IN": (22.0, 79.0), "AR": (-34.0, -64.0),
-    "KZ": (48.0, 68.0), "DZ": (28.0, 3.0), "CD": (-2.5, 23.5), "SA": (25.0, 45.0), "MX": (23.0, -102.0),
-    "ID": (-5.0, 120.0), "SD": (16.0, 30.0), "LY": (28.0, 17.0), "IR": (32.0, 53.0), "MN": (46.0, 105.0),
-    "PE": (-10.0, -75.25), "GL": (72.0, -40.0),
+#: Reference points of countries: GeoNames' own point where we know it (the
+#: United States), otherwise the "geographic coordinates" of the CIA World
+#: Factbook (public domain), which GeoNames and Wikipedia mostly share.
+#: Countries not listed get the middle of their towns' extent (``_centre``),
+#: which is close for small countries and poor for large, empty ones.
+COUNTRY_POINTS_TEXT = """
+AF 33 65|AL 41 20|DZ 28 3|AO -12.5 18.5|AR -34 -64|AM 40 45|AU -27 133|AT 47.33 13.33|AZ 40.5 47.5
+BD 24 90|BY 53 28|BE 50.83 4|BJ 9.5 2.25|BO -17 -65|BA 44 18|BW -22 24|BR -10 -55|BG 43 25|BF 13 -2
+BI -3.5 30|KH 13 105|CM 6 12|CA 60 -95|CF 7 21|TD 15 19|CL -30 -71|CN 35 105|CO 4 -72|CD 0 25
+CG -1 15|CR 10 -84|HR 45.17 15.5|CU 21.5 -80|CZ 49.75 15.5|DK 56 10|EC -2 -77.5|EG 27 30|ER 15 39
+EE 59 26|ET 8 38|FI 64 26|FR 46 2|GA -1 11.75|GE 42 43.5|DE 51 9|GH 8 -2|GR 39 22|GT 15.5 -90.25
+GN 11 -10|HT 19 -72.42|HN 15 -86.5|HU 47 20|IS 65 -18|IN 20 77|ID -5 120|IR 32 53|IQ 33 44|IE 53 -8
+IL 31.5 34.75|IT 42.83 12.83|CI 8 -5|JP 36 138|JO 31 36|KZ 48 68|KE 1 38|KP 40 127|KR 37 127.5
+KW 29.5 45.75|KG 41 75|LA 18 105|LV 57 25|LB 33.83 35.83|LR 6.5 -9.5|LY 25 17|LT 56 24|MG -20 47
+MW -13.5 34|MY 2.5 112.5|ML 17 -4|MR 20 -12|MX 23 -102|MD 47 29|MN 46 105|MA 32 -5|MZ -18.25 35
+MM 22 98|NA -22 17|NP 28 84|NL 52.5 5.75|NZ -41 174|NI 13 -85|NE 16 8|NG 10 8|NO 62 10|OM 21 57
+PK 30 70|PA 9 -80|PG -6 147|PY -23 -58|PE -10 -76|PH 13 122|PL 52 20|PT 39.5 -8|QA 25.5 51.25
+RO 46 25|RU 60 100|RW -2 30|SA 25 45|SN 14 -14|RS 44 21|SL 8.5 -11.5|SO 10 49|ZA -29 24|SS 8 30
+ES 40 -4|LK 7 81|SD 15 30|SE 62 15|CH 47 8|SY 35 38|TW 23.5 121|TJ 39 71|TZ -6 35|TH 15 100
+TG 8 1.17|TN 34 9|TR 39 35|TM 40 60|UG 1 32|UA 49 32|AE 24 54|GB 54 -2|US 39.76 -98.5|UY -33 -56
+UZ 41 64|VE 8 -66|VN 16.17 107.83|YE 15 48|ZM -15 30|ZW -20 30|GL 72 -40|PS 32 35.25|XK 42.58 21
+"""
+COUNTRY_POINTS: dict[str, tuple[float, float]] = {
+    iso: (float(lat), float(lon))
+    for iso, lat, lon in (item.split() for item in COUNTRY_POINTS_TEXT.replace("\n", "|").split("|") if item.strip())
 }
 
 #: a few English usages the packaged data lacks
@@ -133,6 +150,7 @@ class Place:
     lat: float
     lon: float
     population: int
+    capital: bool = False  # the capital city of its country
     rank: int = 0  # how the looked-up key matched: 0 own name, 1 alias, 2 stem
 
 
@@ -162,23 +180,34 @@ def _tsv(path: Path) -> Iterator[list[str]]:
             yield line.rstrip("\n").split("\t")
 
 
-def _grid_centre(points: Iterable[tuple[float, float]], cell: float) -> tuple[float, float] | None:
-    """Mean of the distinct grid cells the points fall in (a cheap area centroid).
+def _centre(points: list[tuple[float, float]], trim: float = 0.01) -> tuple[float, float] | None:
+    """Middle of the box that holds the points, outliers trimmed.
 
-    Averaged as unit vectors so regions across the antimeridian come out right.
+    Reference points of countries and regions (GeoNames, Wikipedia) sit near
+    the middle of their extent, not at the mean of their towns, which crowd
+    where people live. The extremes are trimmed (``trim`` at each end) so a far
+    island does not move the box; longitudes are shifted to 0..360 when that
+    makes the box narrower (Russia, Fiji across the antimeridian).
     """
-    cells = {(math.floor(lat / cell), math.floor(lon / cell)) for lat, lon in points}
-    if not cells:
+    if not points:
         return None
-    x = y = z = 0.0
-    for a, b in cells:
-        lat, lon = math.radians((a + 0.5) * cell), math.radians((b + 0.5) * cell)
-        x += math.cos(lat) * math.cos(lon)
-        y += math.cos(lat) * math.sin(lon)
-        z += math.sin(lat)
-    lon = math.degrees(math.atan2(y, x))
-    lat = math.degrees(math.atan2(z, math.hypot(x, y)))
-    return round(lat, 4), round(lon, 4)
+    lats = sorted(p[0] for p in points)
+    lons = sorted(p[1] for p in points)
+    shifted = sorted(lon % 360.0 for lon in lons)
+    k = int(len(lats) * trim)
+
+    def box(values: list[float]) -> tuple[float, float]:
+        return values[k], values[len(values) - 1 - k]
+
+    lat_lo, lat_hi = box(lats)
+    lon_lo, lon_hi = box(lons)
+    slo, shi = box(shifted)
+    if shi - slo < lon_hi - lon_lo:
+        lon = (slo + shi) / 2
+        lon = lon - 360.0 if lon > 180.0 else lon
+    else:
+        lon = (lon_lo + lon_hi) / 2
+    return round((lat_lo + lat_hi) / 2, 4), round(lon, 4)
 
 
 def _latin_keys(names: Iterable[str]) -> set[str]:
@@ -253,6 +282,7 @@ def _rows(limit_countries: frozenset[str] | None = None) -> tuple[list[tuple], l
 
     # cities ----------------------------------------------------------------
     cities: list[dict] = []
+    cities_by_country: dict[str, list[dict]] = {}
     for r in _tsv(ldata / "cities" / "cities.tsv"):
         iso = country_by_lid.get(int(r[3] or 0))
         if iso not in countries:
@@ -262,6 +292,7 @@ def _rows(limit_countries: frozenset[str] | None = None) -> tuple[list[tuple], l
         admin1 = next((subs[x] for x in links if x in subs and subs[x]["level"] == 1), None)
         city = {"gid": int(r[1]), "name": r[0], "lat": lat, "lon": lon, "pop": pop, "country": iso, "admin1": admin1}
         cities.append(city)
+        cities_by_country.setdefault(iso, []).append(city)
         countries[iso].setdefault("points", []).append((lat, lon))
         for x in links:
             if x in subs:
@@ -289,11 +320,11 @@ def _rows(limit_countries: frozenset[str] | None = None) -> tuple[list[tuple], l
                         names[(s, gid)] = 2
 
     for iso, c in countries.items():
-        centre = LARGE_COUNTRY_POINTS.get(iso) or _grid_centre(c.get("points", []), 1.0) or (0.0, 0.0)
+        centre = COUNTRY_POINTS.get(iso) or _centre(c.get("points", [])) or (0.0, 0.0)
         info = gcountries.get(iso) or {}
         pop = int(info.get("population") or 0)
         name = info.get("name") or c["name"]  # GeoNames' English short name ("Russia")
-        places.append((c["gid"], name, "country", iso, None, None, centre[0], centre[1], pop))
+        places.append((c["gid"], name, "country", iso, None, None, centre[0], centre[1], pop, 0))
         add_names(c["gid"], [name], c["names"])
 
     for s in subs.values():
@@ -308,23 +339,38 @@ def _rows(limit_countries: frozenset[str] | None = None) -> tuple[list[tuple], l
                 aliases.insert(0, f"{city_name} {kind_word}")
                 break
         s["display"] = _english_admin_name(s["name"], aliases) if s["level"] == 1 else s["name"]
-        centre = _grid_centre(s["points"], 0.25 if s["level"] == 1 else 0.05)
+        centre = _centre(s["points"])
         assert centre is not None
         admin1 = s["code"] if s["level"] == 1 else ".".join(s["code"].split(".")[:2])
         kind = "admin1" if s["level"] == 1 else "admin2"
-        places.append((s["gid"], s["display"], kind, s["country"], admin1, None, centre[0], centre[1], s["population"]))
+        places.append(
+            (s["gid"], s["display"], kind, s["country"], admin1, None, centre[0], centre[1], s["population"], 0)
+        )
         add_names(s["gid"], [s["name"], s["display"]], aliases, stems=True)
     admin1_names = {s["code"]: s["display"] for s in subs.values() if s["level"] == 1 and "display" in s}
     places = [
         (*p[:5], admin1_names.get(p[4]) if p[2] in ("admin1", "admin2") else None, *p[6:]) for p in places
     ]
 
+    capitals: dict[str, int] = {}  # iso -> geonameid of its capital city
+    for iso in countries:
+        want = name_key((gcountries.get(iso) or {}).get("capital") or "")
+        if not want:
+            continue
+        local = cities_by_country.get(iso, [])
+        named = [c for c in local if name_key(c["name"]) == want] or [
+            c for c in local if c["pop"] >= 50_000 and want in _latin_keys(alt_names.get(c["gid"], ()))
+        ]
+        if named:
+            capitals[iso] = max(named, key=lambda c: c["pop"])["gid"]
+    capital_ids = set(capitals.values())
+
     for c in cities:
         a1 = c["admin1"]
         code = a1["code"] if a1 else None
         places.append(
             (c["gid"], c["name"], "city", c["country"], code, admin1_names.get(code) if code else None,
-             c["lat"], c["lon"], c["pop"])
+             c["lat"], c["lon"], c["pop"], int(c["gid"] in capital_ids))
         )
         add_names(c["gid"], [c["name"]], alt_names.get(c["gid"], ()))
 
@@ -333,7 +379,7 @@ def _rows(limit_countries: frozenset[str] | None = None) -> tuple[list[tuple], l
         for c in continents.values():
             gid = int(c["geonameId"])
             places.append((gid, c["name"], "continent", None, None, None, float(c["lat"]), float(c["lng"]),
-                           int(c.get("population") or 0)))
+                           int(c.get("population") or 0), 0))
             add_names(gid, [c["name"], c.get("asciiName", "")], ())
 
     seen: set[int] = set()
@@ -349,7 +395,8 @@ _SCHEMA = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT) WITHOUT ROWID;
 CREATE TABLE place (
     id INTEGER PRIMARY KEY, name TEXT NOT NULL, kind TEXT NOT NULL, country TEXT,
-    admin1 TEXT, admin1_name TEXT, lat REAL NOT NULL, lon REAL NOT NULL, population INTEGER NOT NULL
+    admin1 TEXT, admin1_name TEXT, lat REAL NOT NULL, lon REAL NOT NULL, population INTEGER NOT NULL,
+    capital INTEGER NOT NULL
 );
 CREATE TABLE name (key TEXT NOT NULL, place INTEGER NOT NULL, rank INTEGER NOT NULL,
                    PRIMARY KEY (key, place)) WITHOUT ROWID;
@@ -378,7 +425,7 @@ def build_gazetteer(
         con.execute("PRAGMA synchronous=OFF")
         with con:
             con.executescript(_SCHEMA)
-            con.executemany("INSERT INTO place VALUES (?,?,?,?,?,?,?,?,?)", places)
+            con.executemany("INSERT INTO place VALUES (?,?,?,?,?,?,?,?,?,?)", places)
             con.executemany("INSERT INTO name VALUES (?,?,?)", sorted(names))
             con.executemany(
                 "INSERT INTO meta VALUES (?,?)",
@@ -422,7 +469,8 @@ class Gazetteer:
 
     def _lookup(self, key: str) -> tuple[Place, ...]:
         rows = self._con().execute(
-            "SELECT p.id, p.name, p.kind, p.country, p.admin1, p.admin1_name, p.lat, p.lon, p.population, n.rank "
+            "SELECT p.id, p.name, p.kind, p.country, p.admin1, p.admin1_name, p.lat, p.lon, p.population, "
+            "p.capital, n.rank "
             "FROM name n JOIN place p ON p.id = n.place WHERE n.key = ?",
             (key,),
         ).fetchall()
@@ -437,7 +485,7 @@ class Gazetteer:
 
     def country(self, iso: str) -> Place | None:
         row = self._con().execute(
-            "SELECT id, name, kind, country, admin1, admin1_name, lat, lon, population, 0 "
+            "SELECT id, name, kind, country, admin1, admin1_name, lat, lon, population, capital, 0 "
             "FROM place WHERE kind = 'country' AND country = ?",
             (iso,),
         ).fetchone()
@@ -445,7 +493,7 @@ class Gazetteer:
 
     def admin1(self, code: str) -> Place | None:
         row = self._con().execute(
-            "SELECT id, name, kind, country, admin1, admin1_name, lat, lon, population, 0 "
+            "SELECT id, name, kind, country, admin1, admin1_name, lat, lon, population, capital, 0 "
             "FROM place WHERE kind = 'admin1' AND admin1 = ?",
             (code,),
         ).fetchone()

@@ -122,6 +122,8 @@ def _make(doc: Document, parse, start_tok: int, end_tok: int, strong: bool) -> _
     m = _LEADING_THE.match(text)
     if m and m.end() < len(text):
         start += m.end()
+    if doc.text[start:end].endswith(("'s", "’s")) and end - start > 3:
+        end -= 2
     while end > start and doc.text[end - 1] in ".,;:'’\"":
         end -= 1
     key = name_key(doc.text[start:end])
@@ -153,6 +155,10 @@ def _candidates(doc: Document, gaz: Gazetteer) -> list[_Candidate]:
     def known(c: _Candidate | None) -> bool:
         return c is not None and (gaz.has(c.key) or (c.admin_word is not None and gaz.has(_strip_word(c))))
 
+    def named_area(c: _Candidate | None) -> bool:
+        """A country or first-level region by its own name: a place whatever the tagger said."""
+        return c is not None and any(p.kind in ("country", "admin1") and p.rank < 2 for p in gaz.lookup(c.key))
+
     # entity spans from the entities layer and from spaCy, in text order
     spans: list[tuple[int, int, str]] = []
     for m in doc.entities:
@@ -169,7 +175,7 @@ def _candidates(doc: Document, gaz: Gazetteer) -> list[_Candidate]:
             accept(_make(doc, parse, s, e, strong=True), s, e)
         elif label in KNOWN_LABELS or label in CONTEXT_LABELS:
             c = _make(doc, parse, s, e, strong=False)
-            if known(c) and (label in KNOWN_LABELS or _place_context(parse, s, e, accepted_ends)):
+            if known(c) and (label in KNOWN_LABELS or named_area(c) or _place_context(parse, s, e, accepted_ends)):
                 accept(c, s, e)
 
     # proper nouns no model tagged
@@ -240,9 +246,11 @@ def _score(
     elif c.admin_word in ADMIN2_WORDS:
         score += 6.0 if p.kind == "admin2" else (2.0 if p.kind == "admin1" else -3.0)
     elif p.kind == "city":
-        score += 0.5
+        score += 1.0 if p.capital else 0.5  # capitals are named far beyond their size
     elif p.kind == "country":
         score += 1.0
+    elif p.kind in ("admin1", "admin2"):
+        score -= 0.5  # a region's population is the sum of its towns: it overstates how often it is named
     if qualifier:
         if any(
             (q.kind == "country" and q.country == p.country)
@@ -251,9 +259,9 @@ def _score(
         ):
             score += 8.0
             contextual = True
-    if p.kind not in ("country", "continent"):
+    if p.kind not in ("country", "continent") and p.rank == 0:
         if p.country in countries:
-            score += 2.0
+            score += 1.5
             contextual = True
         if p.admin1 and p.admin1 in admin1s and p.kind != "admin1":
             score += 1.5
@@ -369,4 +377,4 @@ def _places(doc: Document) -> Document:
     return dataclasses.replace(doc, places=find_places(doc))
 
 
-STAGE = Stage(name=NAME, fn=_places, needs=("parse",), adds=("places",))
+STAGE = Stage(name=NAME, fn=_places, needs=("parse",), adds=("places",), setup=load_gazetteer)

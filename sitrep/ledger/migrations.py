@@ -50,11 +50,11 @@ def _search(conn: Connection) -> None:
         conn.execute(text("CREATE INDEX IF NOT EXISTS ix_documents_search ON documents USING GIN (search)"))
         conn.execute(
             text(
-                "ALTER TABLE events ADD COLUMN IF NOT EXISTS search tsvector "
+                "ALTER TABLE event_payloads ADD COLUMN IF NOT EXISTS search tsvector "
                 "GENERATED ALWAYS AS (to_tsvector('english', coalesce(search_text, ''))) STORED"
             )
         )
-        conn.execute(text("CREATE INDEX IF NOT EXISTS ix_events_search ON events USING GIN (search)"))
+        conn.execute(text("CREATE INDEX IF NOT EXISTS ix_event_payloads_search ON event_payloads USING GIN (search)"))
     else:  # pragma: no cover - only the two dialects are supported
         raise LedgerError(f"unsupported database dialect {conn.dialect.name!r}")
 

@@ -56,7 +56,9 @@ def _event_text_match(ledger: Ledger, query: str) -> ColumnElement[bool]:
             q=" ".join(f'"{t}"' for t in terms)
         )
         return ev.c.id.in_(sub.columns(event_id=String).subquery().select())
-    return literal_column("events.search").op("@@")(func.plainto_tsquery("english", " ".join(terms)))
+    ep = schema.event_payloads
+    tsq = func.plainto_tsquery("english", " ".join(terms))
+    return ev.c.id.in_(select(ep.c.event_id).where(literal_column("event_payloads.search").op("@@")(tsq)))
 
 
 def _events_query(ledger: Ledger, f: EventFilter) -> Select[Any]:
@@ -82,29 +84,35 @@ def _events_query(ledger: Ledger, f: EventFilter) -> Select[Any]:
         who = ea.c.name_key == k
         if len(f.actor) == 2 and f.actor.isalpha():
             who = or_(who, ea.c.country == f.actor.upper())
-        conds.append(ev.c.id.in_(select(ea.c.event_id).where(who)))
+        conds.append(select(ea.c.event_id).where(ea.c.event_id == ev.c.id, who).exists())
     if f.text:
         conds.append(_event_text_match(ledger, f.text))
     date = ev.c.date_start.desc()
     if ledger.dialect == "postgresql":
         date = date.nulls_last()
-    return select(ev.c.payload).where(and_(true(), *conds)).order_by(date, ev.c.id.desc())
+    return select(ev.c.id).where(and_(true(), *conds)).order_by(date, ev.c.id.desc())
 
 
 def events(ledger: Ledger, f: EventFilter | None = None) -> dict[str, Any]:
     """Fused events matching ``f``, newest first, as ``{"schema": "sitrep.events/1", "events": [...]}``."""
     f = f or EventFilter()
     q = _events_query(ledger, f).limit(max(0, min(f.limit, MAX_LIMIT))).offset(max(0, f.offset))
+    ep = schema.event_payloads
     with ledger.engine.connect() as conn:
-        rows = conn.execute(q).scalars().all()
-    return {"schema": EVENTS_SCHEMA, "events": [json.loads(p) for p in rows]}
+        # select and sort narrow ids first, then fetch the payloads of the page only
+        ids = conn.execute(q).scalars().all()
+        payloads: dict[str, str] = {}
+        for start in range(0, len(ids), 500):
+            part = ids[start : start + 500]
+            payloads.update(conn.execute(select(ep.c.event_id, ep.c.payload).where(ep.c.event_id.in_(part))).all())
+    return {"schema": EVENTS_SCHEMA, "events": [json.loads(payloads[i]) for i in ids]}
 
 
 def event(ledger: Ledger, event_id: str) -> dict[str, Any] | None:
     """One fused event with its provenance: claimants -> outlets -> articles with evidence quotes."""
-    ev, em, d, de, cl = schema.events, schema.event_mentions, schema.documents, schema.doc_events, schema.claims
+    ep, em, d, de, cl = schema.event_payloads, schema.event_mentions, schema.documents, schema.doc_events, schema.claims
     with ledger.engine.connect() as conn:
-        payload = conn.execute(select(ev.c.payload).where(ev.c.id == event_id)).scalar()
+        payload = conn.execute(select(ep.c.payload).where(ep.c.event_id == event_id)).scalar()
         if payload is None:
             return None
         rows = conn.execute(

@@ -6,7 +6,9 @@
               ──< doc_events     (article-level EVENTs as in sitrep.report/1)
               ──< claims         (attributed statements)
     sources                      (every claimant seen, once)
-    events ──< event_mentions    (fused, cross-article events; the ledger)
+    events ──< event_payloads    (fused, cross-article events; the ledger: filter columns,
+           │                      and the contract object apart)
+           ──< event_mentions
            ──< event_actors
            ──< event_claimants   (the independent originating sources)
     rejections                   (inputs the pipeline refused, with their code)
@@ -40,6 +42,7 @@ __all__ = [
     "event_actors",
     "event_claimants",
     "event_mentions",
+    "event_payloads",
     "events",
     "migrations",
     "rejections",
@@ -164,8 +167,6 @@ events = Table(
     Column("independent_sources", Integer, nullable=False, default=0),
     Column("has_contradictions", Boolean, nullable=False, default=False),
     Column("mention_count", Integer, nullable=False, default=0),
-    Column("search_text", Text),  # summary, actors, place, evidence quotes
-    Column("payload", Text, nullable=False),  # the contract's sitrep.events/1 event
     Column("version", String(60), nullable=False),
     Index("ix_events_date", "date_start", "id"),
     Index("ix_events_type_date", "type", "date_start"),
@@ -174,6 +175,15 @@ events = Table(
     Index("ix_events_admin1", "admin1_key"),
     Index("ix_events_sources", "independent_sources"),
     Index("ix_events_contradictions", "has_contradictions", "date_start"),
+)
+
+# Kept apart from ``events`` so that the rows filters and sorts touch stay narrow.
+event_payloads = Table(
+    "event_payloads",
+    METADATA,
+    Column("event_id", String(80), primary_key=True),
+    Column("payload", Text, nullable=False),  # the contract's sitrep.events/1 event
+    Column("search_text", Text),  # summary, actors, place, evidence quotes
 )
 
 event_mentions = Table(

@@ -273,7 +273,15 @@ class Ledger:
                     )
             for t in sorted(todo):
                 self._refuse(conn, t)
+        if todo:
+            self.optimize()
         return sorted(todo)
+
+    def optimize(self) -> None:
+        """Refresh the query planner's statistics on the filtered tables so filters pick good indexes."""
+        with self.engine.begin() as conn:
+            for t in ("events", "event_actors"):
+                conn.execute(text(f"ANALYZE {t}"))
 
     def mentions(self, conn: Connection, event_type: str) -> list[fusion.Mention]:
         de, d = schema.doc_events, schema.documents
@@ -302,7 +310,7 @@ class Ledger:
         old = select(ev.c.id).where(ev.c.type == event_type)
         if self.dialect == "sqlite":
             conn.execute(text("DELETE FROM events_fts WHERE event_id IN (SELECT id FROM events WHERE type = :t)"), {"t": event_type})
-        for t in (schema.event_mentions, schema.event_actors, schema.event_claimants):
+        for t in (schema.event_payloads, schema.event_mentions, schema.event_actors, schema.event_claimants):
             conn.execute(delete(t).where(t.c.event_id.in_(old)))
         conn.execute(delete(ev).where(ev.c.type == event_type))
         fused = fusion.fuse(self.mentions(conn, event_type))
@@ -311,7 +319,7 @@ class Ledger:
 
     def write_fused(self, conn: Connection, fused: Sequence[fusion.FusedEvent]) -> None:
         """Insert fused events and their index rows (mentions, actors, claimants, search)."""
-        ev_rows, m_rows, a_rows, c_rows, fts_rows = [], [], [], [], []
+        ev_rows, p_rows, m_rows, a_rows, c_rows, fts_rows = [], [], [], [], [], []
         for f in fused:
             p = f.payload
             loc = p["location"] or {}
@@ -345,10 +353,11 @@ class Ledger:
                     "independent_sources": p["independent_sources"],
                     "has_contradictions": bool(p["contradictions"]),
                     "mention_count": len(p["mentions"]),
-                    "search_text": search,
-                    "payload": json.dumps(p, ensure_ascii=False, sort_keys=True),
                     "version": fusion.VERSION,
                 }
+            )
+            p_rows.append(
+                {"event_id": f.id, "payload": json.dumps(p, ensure_ascii=False, sort_keys=True), "search_text": search}
             )
             m_rows += [
                 {"event_id": f.id, "document_id": m["document_id"], "doc_event_id": m["event_id"], "published": m["published"], "publisher": m["publisher"]}
@@ -365,6 +374,7 @@ class Ledger:
             fts_rows.append({"i": f.id, "b": search})
         for table, rows in (
             (schema.events, ev_rows),
+            (schema.event_payloads, p_rows),
             (schema.event_mentions, m_rows),
             (schema.event_actors, a_rows),
             (schema.event_claimants, c_rows),

@@ -497,3 +497,43 @@ def test_read_never_raises_on_arbitrary_bytes(prefix: bytes, body: bytes, suffix
         assert isinstance(item, (RawDocument, Rejection))
         if isinstance(item, Rejection):
             assert "\n" not in item.message()
+
+
+def test_read_html_metadata_from_json_ld_when_the_head_has_no_meta_tags(tmp_path: Path) -> None:
+    ld = {
+        "@context": "https://schema.org",
+        "@type": "NewsArticle",
+        "headline": "Dam breach floods villages",
+        "author": {"@type": "Person", "name": "Jonas Weber"},
+        "publisher": {"@type": "Organization", "name": "Delta Observer"},
+        "datePublished": "2023-06-06",
+    }
+    html = (
+        "<html><head><title>Dam breach floods villages</title>"
+        f"<script type='application/ld+json'>{json.dumps(ld)}</script></head>"
+        "<body><article><h1>Dam breach floods villages</h1><p>Water from the breached dam"
+        " flooded at least eight villages downstream on Tuesday, regional authorities said.</p>"
+        "</article></body></html>"
+    )
+    (tmp_path / "dam.html").write_text(html)
+    doc = one([tmp_path / "dam.html"], published="2020-01-01")
+    assert isinstance(doc, RawDocument)
+    assert (doc.byline, doc.publisher, doc.published) == (
+        "Jonas Weber",
+        "Delta Observer",
+        "2023-06-06",
+    )
+
+
+def test_read_feed_item_without_date_takes_the_given_one_not_a_date_in_its_text(
+    tmp_path: Path,
+) -> None:
+    rss = (
+        '<?xml version="1.0"?><rss version="2.0"><channel><title>Hill Post</title><item>'
+        "<title>Anniversary</title><link>https://hill.example/a</link>"
+        "<description>&lt;p&gt;The siege that began on 3 March 2019 is remembered in the town"
+        " every spring, residents said.&lt;/p&gt;</description></item></channel></rss>"
+    )
+    (tmp_path / "hill.rss").write_text(rss)
+    doc = one([tmp_path / "hill.rss"], published="2024-03-03")
+    assert isinstance(doc, RawDocument) and doc.published == "2024-03-03"

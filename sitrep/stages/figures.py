@@ -506,6 +506,8 @@ def extract_figures(text: str, doc: Any) -> tuple[FigureMention, ...]:
 def _run(doc: Document) -> Document:
     if doc.parse is None:
         raise ValueError("figures stage needs the parse layer (run sitrep.parse.v1 first)")
+    if doc.parse.text != doc.text:
+        raise ValueError("figures stage: the parse is of a different text than Document.text")
     return dataclasses.replace(doc, figures=extract_figures(doc.text, doc.parse))
 
 

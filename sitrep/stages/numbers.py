@@ -427,7 +427,8 @@ _REFERENCE_BEFORE = re.compile(
 )
 _HASH_BEFORE = re.compile(r"#\s*$")
 _MODEL_BEFORE = re.compile(r"[A-Za-z]-$|[A-Za-z]$")  # Su-25, F-16, Hwasong-18, MiG-29
-_GLUED = re.compile(r"^(?:[/:]\d|\.\d|'s\b)")  # 10:30, 12/03, part of a longer token
+#: 10:30, 12/03, a score or code "3-2" (real ranges were joined before this check)
+_GLUED = re.compile(r"^(?:[/:-]\d|\.\d|'s\b)")
 _DIGIT_JOIN_BEFORE = re.compile(r"\d\s?[/:.-]$")
 _HYPHEN_AFTER = re.compile(r"-(?!strong\b|man\b|member\b|person\b)[A-Za-z]")
 _PHONE = re.compile(

@@ -201,6 +201,7 @@ def test_figures_lone_one_needs_a_counted_role(figures_of):
         "See page 12 and Article 5 of the treaty, and Resolution 2231.",
         "The talks lasted three days.",
         "The inflation rate reached 2.5 this year.",
+        "The council vote was 3-2 and the match ended 2-1.",
     ],
 )
 def test_figures_skip_non_counts(figures_of, text):

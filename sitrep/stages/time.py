@@ -130,6 +130,14 @@ _DAY_MONTH = re.compile(
 _MONTH_DAY = re.compile(
     rf"\b(?:{_WEEKDAY},?\s+|(?P<rel>(?i:last|this|next))\s+)?{_MONTH}\s+(?P<d>[0-3]?\d)(?:st|nd|rd|th)?(?!\d|:\d|,\d)(?:,?\s+{_YEAR})?"
 )
+_MONTH_DAY_RANGE = re.compile(  # "June 21-27", "July 25-Aug. 1, 2019"
+    rf"{_MONTH}\s+(?P<d>[0-3]?\d)\s*[-–]\s*(?:{_MONTH.replace('mon', 'mon2')}\s+)?(?P<d2>[0-3]?\d)(?![\d:])"
+    rf"(?:,?\s+{_YEAR})?"
+)
+_DAY_MONTH_RANGE = re.compile(  # "21-27 June 2024", "28 Feb - 3 March"
+    rf"\b(?P<d>[0-3]?\d)\s*(?:{_MONTH.replace('mon', 'mon2')}\s*)?[-–]\s*(?P<d2>[0-3]?\d)\s+{_MONTH}(?![a-z])"
+    rf"(?:,?\s+{_YEAR})?"
+)
 _MONTH_YEAR = re.compile(rf"\b(?:{_MOD}|(?P<rel>(?i:last|this|next|this\s+past))\s+)?{_MONTH}(?![a-z])"
     rf"(?:,?\s+(?:of\s+)?{_YEAR}|\s+(?P<ryear>(?i:this|last|next))\s+(?i:year)\b)?")
 _YEAR_ONLY = re.compile(
@@ -156,7 +164,7 @@ _CLOCK = re.compile(
 )
 _HOLIDAY = re.compile(
     rf"\b(?:(?P<rel>(?i:last|this|next))\s+)?(?P<hol>Christmas(?:\s+(?:Day|Eve))?|New\s+Year's\s+(?:Day|Eve)"
-    rf"|Thanksgiving(?:\s+Day)?|Easter(?:\s+Sunday)?)(?:,?\s+{_YEAR})?"
+    rf"|Thanksgiving(?:\s+Day)?|Easter(?:\s+Sunday)?)\b(?:,?\s+{_YEAR})?"
 )
 _DEICTIC = re.compile(
     r"\b(?:(?P<word>yesterday|today|tomorrow|tonight|now|currently|nowadays|recently|lately)"
@@ -382,6 +390,28 @@ def _day_value(ctx: _Context, m: re.Match[str], month: int, day: int) -> _Value 
         return _unit_value(date(y, month, day), "day")
     except ValueError:
         return None
+
+
+def _r_day_range(m: re.Match[str], ctx: _Context) -> _Value | None:
+    """"June 21-27": from the first day to the last (precision range)."""
+    gd = m.groupdict()
+    later_month = _month_number(m["mon"])
+    first_month = _month_number(gd["mon2"]) if gd["mon2"] and m.re is _DAY_MONTH_RANGE else later_month
+    if gd["mon2"] and m.re is _MONTH_DAY_RANGE:
+        later_month = _month_number(gd["mon2"])
+    d1, d2 = int(m["d"]), int(m["d2"])
+    try:
+        if m["year"]:
+            y: int | None = int(m["year"])
+        else:
+            y = _pick_year(ctx, m.start(), m.end(), lambda y: date(y, first_month, d1), lambda y: date(y, first_month, d1))
+        if y is None:
+            return _Value(None, None, "range", None)
+        start = date(y, first_month, d1)
+        end = date(y + (later_month < first_month), later_month, d2)
+    except ValueError:
+        return None
+    return _Value(start, end, "range", None) if start < end else None
 
 
 def _safe(y: int, m: int, d: int) -> date:
@@ -706,6 +736,8 @@ _FAMILIES: tuple[tuple[str, re.Pattern[str], Callable[[re.Match[str], _Context],
     ("numeric", _NUMERIC, _r_numeric),
     ("day_month", _DAY_MONTH, _r_day_month),
     ("month_day", _MONTH_DAY, _r_day_month),
+    ("month_day_range", _MONTH_DAY_RANGE, _r_day_range),
+    ("day_month_range", _DAY_MONTH_RANGE, _r_day_range),
     ("quarter", _QUARTER, _r_quarter),
     ("month", _MONTH_YEAR, _r_month_year),
     ("decade", _DECADE, _r_decade),

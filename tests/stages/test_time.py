@@ -278,3 +278,20 @@ def test_month_with_last_year_is_that_month_of_the_previous_year() -> None:
 def test_deadline_month_is_the_coming_one() -> None:
     t = one("Flights are to double by August.", "2024-02-12")
     assert (t.text, t.value_end, t.precision, t.timex) == ("August", "2024-08-31", "range", "2024-08")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Casualty report: June 21-27.", ("2024-06-21", "2024-06-27")),
+        ("Casualty report: July 25-Aug. 1, 2019.", ("2019-07-25", "2019-08-01")),
+        ("Casualty report: 28 Feb - 3 March 2024.", ("2024-02-28", "2024-03-03")),
+    ],
+)
+def test_day_range_runs_from_first_to_last_day(text: str, expected: tuple[str, str]) -> None:
+    t = one(text)
+    assert (t.value_start, t.value_end, t.precision) == (*expected, "range")
+
+
+def test_holiday_name_inside_a_place_name_is_not_a_holiday() -> None:
+    assert times("Shelling hit Eastern Ghouta.") == ()

@@ -24,12 +24,12 @@ import datetime
 import re
 from dataclasses import dataclass, field
 
+from ..errors import InputError
 from ..pipeline import Stage
 from ..records import Document, RawDocument, Rejection, Removed
 from ..settings import Settings, load_settings
-from ..errors import InputError
 from .language import detect_language
-from .rights import CASED_MINING, MINING_STEMS, detect_rights, is_reservation_notice
+from .rights import MINING_STEMS, detect_rights, has_mining_acronym, is_reservation_notice
 
 __all__ = ["NAME", "SECTIONS", "STAGE", "byline_of", "classify_line", "clean", "date_of"]
 
@@ -37,8 +37,6 @@ NAME = "sitrep.clean.v1"
 
 _I = re.IGNORECASE
 
-#: Lines compared as keys: case-folded, letters and digits only.
-_KEY_DROP = re.compile(r"[\W_]+", re.UNICODE)
 #: A trailing photo credit on a caption: "... Photo: Reuters", "(Fot. PAP)".
 _CAPTION_CREDIT = re.compile(
     r"[\s.|/–—-]*\(?(?:photo|image|picture|foto|fot\.|zdjęcie|bild|source)s?\b[^()]{0,80}\)?$", _I
@@ -46,9 +44,13 @@ _CAPTION_CREDIT = re.compile(
 _SENTENCE_END = re.compile(r"[.!?…]['\"”’)]?$")
 _WORDS = re.compile(r"\S+")
 
-_NAV_WORDS = frozenset(
-    phrase.strip()
-    for phrase in """
+def _phrases(table: str, sep: str | None = None) -> frozenset[str]:
+    """A vocabulary written as a block of text: items separated by ``sep``."""
+    return frozenset(p.strip() for p in table.split(sep) if p.strip())
+
+
+_NAV_WORDS = _phrases(
+    """
     home, menu, search, subscribe, login, log in, logout, sign in, sign up, register, newsletter,
     advertisement, advertising, ad, sponsored, skip to content, skip to main content, share,
     share this, share this article, share this story, share on facebook, share on x,
@@ -64,11 +66,12 @@ _NAV_WORDS = frozenset(
     open in app, download the app, download, download pdf, print this page,
     cite this publication, cite this article, back to article, udostępnij, czytaj więcej,
     teilen, weiterlesen, partager, lire la suite, compartir, condividi, delen, sdílet
-    """.split(",")
+    """,
+    ",",
 )
-_NAV_TOKENS = frozenset(
+_NAV_TOKENS = _phrases(
     """home menu search subscribe login share print email facebook twitter x whatsapp telegram
-    linkedin reddit instagram youtube mastodon bluesky threads copy link comments newsletter""".split()
+    linkedin reddit instagram youtube mastodon bluesky threads copy link comments newsletter"""
 )
 _NAV_PHRASE = re.compile(
     r"^(?:advertisement|sponsored content|share this (?:article|story|page)|share on \w+|"
@@ -336,14 +339,15 @@ def wire_publisher(line: str) -> str | None:
     return m.group(1).strip() if m else None
 
 
-#: Deleted from keys: ASCII punctuation, spaces, typographic quotes and dashes.
-_KEY_TABLE = str.maketrans("", "", " \t!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~\u2018\u2019\u201a\u201c\u201d\u201e\u2013\u2014\u2026\u00ab\u00bb\u00b7\u2022")
+#: Stripped from both ends of a key.
+_KEY_ENDS = " \t.,:;|!?-–—…'\"‘’“”«»()[]"
 
 
 def _key(line: str) -> str:
+    """A line's identity for repeat detection: case-folded, end punctuation dropped."""
     if len(line) > 400:  # paragraphs repeat exactly or not at all
         return line
-    return line.casefold().translate(_KEY_TABLE)
+    return line.casefold().strip(_KEY_ENDS)
 
 
 def _caption_key(line: str) -> str:
@@ -425,13 +429,13 @@ class PageHints:
         low = text.casefold()
         return cls(
             mining_stems=tuple(s for s in MINING_STEMS if s in low),
-            mining_cased=bool(CASED_MINING.search(text)),
+            mining_cased=has_mining_acronym(text),
             legal_stems=tuple(s for s in _LEGAL_STEMS if s in low),
         )
 
     def mining(self, line: str, low: str) -> bool:
         return any(s in low for s in self.mining_stems) or (
-            self.mining_cased and bool(CASED_MINING.search(line))
+            self.mining_cased and has_mining_acronym(line)
         )
 
 
@@ -527,7 +531,10 @@ def _lines(text: str) -> list[str]:
     text wrapped at a fixed width (and then only where a line runs on, with no
     end mark, into a lowercase word).
     """
-    text = _ZERO_WIDTH.sub("", _CRLF.sub("\n", text))
+    if "\r" in text or "\u2028" in text or "\x0b" in text or "\x0c" in text or "\u2029" in text:
+        text = _CRLF.sub("\n", text)
+    if not text.isascii():
+        text = _ZERO_WIDTH.sub("", text)
     rows = [" ".join(r.split()) for r in text.split("\n")]
     unwrap = _hard_wrapped(rows)
     out: list[str] = []
@@ -670,14 +677,16 @@ def clean(raw: RawDocument, settings: Settings | None = None) -> Document | Reje
             publisher = wire_publisher(line)
         body.append(line)
 
-    if raw.format == "text":
-        published = page_date or raw.published
-    else:
-        published = raw.published or page_date
+    published = (page_date or raw.published) if raw.format == "text" else (raw.published or page_date)
     text = "\n\n".join(body)
     if len(text) > settings.max_text_chars:
         return Rejection(raw.source, "E030", f"text of {len(text)} characters, over the limit of {settings.max_text_chars}")
-    rights = detect_rights(raw.text, html=raw.html, signals=raw.rights_signals)
+    rights = detect_rights(
+        raw.text,
+        html=raw.html,
+        signals=raw.rights_signals,
+        scan_text=bool(hints.mining_stems) or hints.mining_cased,
+    )
     language = detect_language(text or (title or ""))
     return Document(
         id=raw.id,

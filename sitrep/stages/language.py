@@ -34,19 +34,23 @@ _SHORT_LETTERS = 120
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
 _LETTER = re.compile(r"[^\W\d_]", re.UNICODE)
 
+def _vocab(words: str) -> frozenset[str]:
+    return frozenset(words.split())
+
+
 #: Frequent function words that are (nearly) unique to one language.
 _FUNCTION_WORDS: dict[str, frozenset[str]] = {
-    "en": frozenset("the of and to in is was that for on with by from has have said were are at its this which".split()),
-    "de": frozenset("der die das und ist nicht mit den von sich des auf für dem ein eine wurde sind auch".split()),
-    "fr": frozenset("le la les des et est une dans du pour que qui sur au aux avec par sont été".split()),
-    "es": frozenset("el los las del y es una en por con para que se al fue han según".split()),
-    "it": frozenset("il lo gli della delle degli di che è per con una sono stato nel alla".split()),
-    "pt": frozenset("os as do da dos das em um uma para com não foi são pelo pela".split()),
-    "nl": frozenset("de het een van en is dat op te zijn met voor niet werd door".split()),
-    "pl": frozenset("i w z na się że do nie jest to przez od po oraz jak dla".split()),
-    "cs": frozenset("a v se na je že do z to by jako pro od byl jsou".split()),
-    "uk": frozenset("і в на що з не до та як це від за".split()),
-    "ru": frozenset("и в на что с не по как это от за из".split()),
+    "en": _vocab("the of and to in is was that for on with by from has have said were are at its this which"),
+    "de": _vocab("der die das und ist nicht mit den von sich des auf für dem ein eine wurde sind auch"),
+    "fr": _vocab("le la les des et est une dans du pour que qui sur au aux avec par sont été"),
+    "es": _vocab("el los las del y es una en por con para que se al fue han según"),
+    "it": _vocab("il lo gli della delle degli di che è per con una sono stato nel alla"),
+    "pt": _vocab("os as do da dos das em um uma para com não foi são pelo pela"),
+    "nl": _vocab("de het een van en is dat op te zijn met voor niet werd door"),
+    "pl": _vocab("i w z na się że do nie jest to przez od po oraz jak dla"),
+    "cs": _vocab("a v se na je že do z to by jako pro od byl jsou"),
+    "uk": _vocab("і в на що з не до та як це від за"),
+    "ru": _vocab("и в на что с не по как это от за из"),
 }
 
 

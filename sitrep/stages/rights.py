@@ -26,7 +26,7 @@ from collections.abc import Iterable
 
 from ..records import Rights
 
-__all__ = ["CASED_MINING", "MINING_STEMS", "detect_rights", "footer_text", "is_reservation_notice", "mentions_mining", "signals_from_html", "visible_blocks"]
+__all__ = ["MINING_STEMS", "detect_rights", "footer_text", "has_mining_acronym", "is_reservation_notice", "mentions_mining", "signals_from_html", "visible_blocks"]
 
 #: Longest notice kept on the Rights record.
 NOTICE_MAX_CHARS = 1000
@@ -146,13 +146,23 @@ MINING_STEMS: tuple[str, ...] = (
     "apprendimento", "eksploracj", "uczeni", "sztuczn", "minera", "prospe", "vytěžování", "uměl",
     "strojov",
 )
-CASED_MINING = re.compile(r"\b(?:AI|A\.I|KI|IA|SI|TDM|LLMs?)\b")
+# No leading \b: a pattern that starts with literals lets the engine skip ahead.
+_ACRONYM = re.compile(r"(?:AI|A\.I|KI|IA|SI|TDM|LLMs?)\b")
+
+
+def has_mining_acronym(text: str) -> bool:
+    """AI, KI, IA, SI, TDM or LLM as a word of its own."""
+    for m in _ACRONYM.finditer(text):
+        start = m.start()
+        if start == 0 or not text[start - 1].isalnum():
+            return True
+    return False
 
 
 def mentions_mining(text: str, folded: str | None = None) -> bool:
     """Fast test: could ``text`` name text-and-data mining or machine use at all?"""
     low = text.casefold() if folded is None else folded
-    return any(stem in low for stem in MINING_STEMS) or bool(CASED_MINING.search(text))
+    return any(stem in low for stem in MINING_STEMS) or has_mining_acronym(text)
 
 
 def is_reservation_notice(line: str, folded: str | None = None) -> bool:
@@ -237,14 +247,20 @@ def _notice_in(text: str) -> str | None:
     return None
 
 
-def detect_rights(text: str, html: str | None = None, signals: Iterable[str] = ()) -> Rights:
-    """The rights an article's publisher states for text-and-data mining."""
+def detect_rights(
+    text: str, html: str | None = None, signals: Iterable[str] = (), *, scan_text: bool = True
+) -> Rights:
+    """The rights an article's publisher states for text-and-data mining.
+
+    ``scan_text=False`` skips the search of ``text`` for a notice (the caller
+    already knows it names no mining use).
+    """
     sigs = list(dict.fromkeys(signals))
     if html:
         for s in signals_from_html(html):
             if s not in sigs:
                 sigs.append(s)
-    notice = _notice_in(text)
+    notice = _notice_in(text) if scan_text else None
     if notice is None and html and mentions_mining(html):
         notice = _notice_in(footer_text(html)) or _notice_in(visible_blocks(html))
     reserved = notice is not None or any(_signal_reserves(s) for s in sigs)

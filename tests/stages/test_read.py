@@ -537,3 +537,14 @@ def test_read_feed_item_without_date_takes_the_given_one_not_a_date_in_its_text(
     (tmp_path / "hill.rss").write_text(rss)
     doc = one([tmp_path / "hill.rss"], published="2024-03-03")
     assert isinstance(doc, RawDocument) and doc.published == "2024-03-03"
+
+
+def test_read_html_page_is_not_dated_by_a_date_in_its_text(tmp_path: Path) -> None:
+    html = (
+        "<html><head><title>Siege remembered</title></head><body><article>"
+        "<p>The siege that began on 3 March 2019 is remembered in the town every spring,"
+        " residents said on Sunday, as hundreds gathered at the memorial.</p></article></body></html>"
+    )
+    (tmp_path / "siege.html").write_text(html)
+    doc = one([tmp_path / "siege.html"], published="2024-03-03")
+    assert isinstance(doc, RawDocument) and doc.published == "2024-03-03"

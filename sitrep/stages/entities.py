@@ -59,6 +59,8 @@ TITLES = frozenset(
     cardinal rabbi imam cleric professor prof dean minister-president first lady lord baroness
     baron duke count general-secretary secretary-general""".split()
 )
+#: seas, rivers and ranges cross borders: their mentions get no country
+_WATER_WORDS = frozenset("sea ocean gulf strait straits bay river lake channel mountains range desert".split())
 _DETERMINERS = frozenset({"the", "a", "an"})
 #: prepositions after which a country name is a place, not an actor
 _LOCATIVE = frozenset({"in", "into", "inside", "across", "throughout", "within", "near", "at", "around", "over", "outside"})
@@ -117,6 +119,22 @@ def _governing(tok: Any) -> Any:
     return tok
 
 
+#: verbs whose object is addressed as an actor, not a place ("warned Washington"), as stems
+_ADDRESS_VERBS = frozenset(
+    """warn accus urg blam condemn criticis criticiz thank ask tell told inform sanction threaten support
+    back help join invit pressur rebuk reject slam prais notify defi challeng call press lobb court
+    persuad convinc assur reassur caution chid scold denounc fault ally align trust recogniz recognis
+    punish reward""".split()
+)
+
+def _stem(word: str) -> str:
+    """A crude stem for matching verb forms without a lemmatizer ("warned" -> "warn")."""
+    for suffix in ("ied", "ing", "ed", "es", "s", "e", "y"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            return word[: -len(suffix)]
+    return word
+
+
 def _acts(span: Any) -> bool:
     """Is this mention an actor in its sentence (subject, possessor, agent)?"""
     root = _governing(span.root)
@@ -124,6 +142,8 @@ def _acts(span: Any) -> bool:
         return True
     if root.dep_ == "pobj" and root.head.lower_ in _ACTOR_PREPS:
         return True
+    if root.dep_ in ("dobj", "dative", "npadvmod") and _stem(root.head.lower_) in _ADDRESS_VERBS:
+        return True  # "Tehran warned Washington"
     if root.dep_ == "compound" and root.head.dep_ in _ACTOR_DEPS and root.head.pos_ in ("NOUN", "PROPN"):
         head = root.head.lower_
         return head in {"government", "officials", "leadership", "authorities", "regime", "military"}
@@ -187,6 +207,8 @@ class _Resolver:
             state = self.kb.country(code)
             name = state.name if state else code
             return EntityMention(c0, c1, text, "NORP", name, "state", code, state.id if state else None)
+        if set(fold(text).split()) & _WATER_WORDS:
+            return EntityMention(c0, c1, text, label, text, "place", None, None)
         place = self.kb.place(text)
         country = place.country if place is not None else self.kb.country_in(text)
         return EntityMention(c0, c1, text, label, text, "place", country, None)
@@ -219,17 +241,24 @@ class _Resolver:
         return first if first is not None and first.via == "demonym" else None
 
     def _title_country(self, sub: Any) -> str | None:
-        """The country in the title before a name ("Kenyan Vice-President X")."""
+        """The country in the title before a name: "Kenyan Vice-President X",
+        "Pentagon spokesman Y" (a body's country), "Ukraine's army chief Z"."""
         doc = sub.doc
         k = sub.start - 1
-        while k >= 0 and sub.start - k <= 5:
+        while k >= 0 and sub.start - k <= 6:
             tok = doc[k]
             low = tok.lower_.rstrip(".")
             if low in TITLES or tok.text in ("-", "'s", "\u2019s"):
                 k -= 1
                 continue
-            hit = self.kb.resolve(tok.text)
-            if hit is not None and hit.entry.kind == "state" and hit.via in ("demonym", "country_name"):
+            if tok.ent_iob_ == "I" or tok.ent_iob_ == "B":
+                first = k
+                while first > 0 and doc[first].ent_iob_ == "I":
+                    first -= 1
+                hit = self.kb.resolve(doc[first : k + 1].text)
+            else:
+                hit = self.kb.resolve(tok.text)
+            if hit is not None and hit.entry.kind != "person" and hit.via != "capital":
                 return hit.entry.country
             return None
         return None

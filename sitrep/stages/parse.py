@@ -175,7 +175,7 @@ def fix_entities(doc: Any) -> Any:
             ent = Span(doc, start, end, label=label)
             words = ent.text.split()
             located = start > 0 and doc[start - 1].lower_ in _LOCATIVE
-            if label == "PERSON" and located and len(words) == 1 and _is_place(ent.text):
+            if label == "PERSON" and located and _is_place(ent.text):
                 place = kb.place(ent.text)
                 if place is not None and place.population >= 100_000:
                     ent = Span(doc, start, end, label="GPE")  # "in Jaffna" tagged PERSON
@@ -245,7 +245,8 @@ def _load(model: str) -> Any:
         Language.component(_FIXER, func=fix_entities)
     nlp = spacy.load(model, exclude=list(_DISABLED))
     nlp.add_pipe(_FIXER, after="ner")
-    _alias_index()  # build the KB index now, not inside the first batch
+    _alias_index()  # build the KB index and gazetteer now, not inside the first batch
+    knowledge_base().place("")
     return nlp
 
 

@@ -108,3 +108,19 @@ def test_entities_abbreviation_needs_capitals():
 def test_entities_titles_alone_are_not_names():
     found = _mentions("Deputy Defence Minister Ardent Vellmore told reporters in Warsaw.")
     assert all(m.text != "Defence" for m in found)
+
+
+def test_entities_capital_addressed_by_a_verb_is_the_state():
+    m = _by_text("The foreign minister warned Washington against new sanctions.")["Washington"]
+    assert m.kind == "state" and m.country == "US"
+
+
+def test_entities_spokesman_of_a_body_gets_its_country():
+    found = _by_text("Pentagon spokesman Ardent Vellmore declined to comment.")
+    person = next(v for v in found.values() if v.kind == "person")
+    assert person.country == "US"
+
+
+def test_entities_seas_have_no_country():
+    found = _by_text("A drone boat was seen in the Red Sea on Friday.")
+    assert found["Red Sea"].kind == "place" and found["Red Sea"].country is None

@@ -40,6 +40,7 @@ Rules, stated once:
   precision ``range`` and keep the timex of the whole unit. Seasons are
   meteorological (spring Mar-May ... winter Dec-Feb, named by its December).
 * **"by X"** is the range from publication (or unknown start) to the end of X;
+  "since X" the range from the start of X to publication (or unknown end);
   "earlier this year" runs from the start of the year to publication.
 * **Anchor rule.** "two weeks later", "four months after", "a day earlier",
   "the next day", "later that year", "that night" and a clock time without a
@@ -191,6 +192,7 @@ _DURATION = re.compile(
 _BARE_DURATION = re.compile(r"(?<=\bfor\s)(?P<unit>day|week|month|year|decade)s\b", _F)
 
 _BY = re.compile(r"(?:^|\W)by\s$", _F)
+_SINCE = re.compile(r"(?:^|\W)since\s$", _F)
 _DEADLINE_LEAD = re.compile(r"\b(?:by|until|till|through)\s+$", _F)
 _FUTURE_OR_PAST = re.compile(
     r"\b(?:(?P<fut>will|shall|won't|going\s+to|plans?\s+to|planned|scheduled|expected|due\s+to|set\s+to"
@@ -820,9 +822,13 @@ def find_times(text: str, published: str | None = None) -> tuple[TimeMention, ..
             continue
         if value is None:
             continue
-        if value.end is not None and _BY.search(text[max(0, start - 4) : start]):
+        lead = text[max(0, start - 7) : start]
+        if value.end is not None and _BY.search(lead):
             begin = pub if pub is not None and pub <= value.end else None
             value = _Value(begin, value.end, "range", value.timex, point=False)
+        elif value.start is not None and value.point and _SINCE.search(lead):
+            until = pub if pub is not None and pub >= value.start else None
+            value = _Value(value.start, until, "range", value.timex, point=False)
         if value.point and value.start is not None:
             ctx.anchor = value
         out.append(

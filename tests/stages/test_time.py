@@ -295,3 +295,8 @@ def test_day_range_runs_from_first_to_last_day(text: str, expected: tuple[str, s
 
 def test_holiday_name_inside_a_place_name_is_not_a_holiday() -> None:
     assert times("Shelling hit Eastern Ghouta.") == ()
+
+
+def test_since_year_is_a_range_from_that_year_to_publication() -> None:
+    t = one("The siege has lasted since 2022.")
+    assert (t.text, t.value_start, t.value_end, t.precision, t.timex) == ("2022", "2022-01-01", PUB, "range", "2022")

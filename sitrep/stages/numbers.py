@@ -60,6 +60,7 @@ A qualifier in front of a vague amount keeps its bound and drops the other
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 
@@ -448,7 +449,8 @@ def not_a_count(text: str, a: Amount, phones: list[tuple[int, int]]) -> bool:
     start = a.qualifier_start if a.qualifier_start is not None else a.start
     before = text[max(0, start - 25) : start]
     after = text[a.end : a.end + 30]
-    if any(s < a.end and a.start < e for s, e in phones):
+    i = bisect.bisect_left(phones, (a.end, -1)) - 1  # the last phone starting before a.end
+    if i >= 0 and phones[i][1] > a.start:
         return True
     if _MONEY_BEFORE.search(before) or _HASH_BEFORE.search(before):
         return True

@@ -288,3 +288,13 @@ def test_figures_listed_section_numbers_are_references(figures_of):
 def test_figures_burnt_alive_is_killed(figures_of):
     fig = one(figures_of("At least 30 persons were burnt alive in the village."))
     assert (fig.category, fig.qualifier, fig.low) == ("killed", "at_least", 30)
+
+
+def test_figures_pipeline_refuses_figures_without_parse():
+    from sitrep.errors import PipelineError
+    from sitrep.pipeline import Pipeline
+    from sitrep.stages import parse
+
+    with pytest.raises(PipelineError, match="needs parse"):
+        Pipeline([STAGE])
+    assert Pipeline([parse.STAGE, STAGE]).stage_names == ("sitrep.parse.v1", "sitrep.figures.v1")

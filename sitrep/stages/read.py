@@ -105,8 +105,8 @@ def is_binary(raw: bytes) -> bool:
     if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE, codecs.BOM_UTF32_BE)):
         return False  # UTF-16 and UTF-32 text is full of NULs
     sample = raw[:65536]
-    if b"\x00" in sample:
-        return True
+    if b"\x00" in sample[:1024]:
+        return True  # file signatures (images, archives, documents) carry NULs up front
     controls = len(sample) - len(sample.translate(None, _CONTROL))
     return controls > BINARY_CONTROL_RATIO * len(sample)
 
@@ -367,7 +367,8 @@ def _read_raw(
         yield Rejection(source, "E011", "undecodable bytes (no text encoding fits); skipped")
         return
     text, encoding = decoded
-    text = _NEWLINES.sub("\n", text.removeprefix("\ufeff"))
+    # a stray NUL deep inside a text is damage, not a sign of binary content
+    text = _NEWLINES.sub("\n", text.removeprefix("\ufeff")).replace("\x00", "")
     if not text.strip():
         yield Rejection(source, "E003", "empty input (whitespace only); skipped")
         return

@@ -548,3 +548,10 @@ def test_read_html_page_is_not_dated_by_a_date_in_its_text(tmp_path: Path) -> No
     (tmp_path / "siege.html").write_text(html)
     doc = one([tmp_path / "siege.html"], published="2024-03-03")
     assert isinstance(doc, RawDocument) and doc.published == "2024-03-03"
+
+
+def test_read_text_with_a_stray_nul_deep_inside_is_still_text(tmp_path: Path) -> None:
+    line = "Aid trucks crossed at the northern checkpoint, the agency said.\n"
+    (tmp_path / "aid.txt").write_bytes((line * 30).encode() + b"\x00" + line.encode())
+    doc = one([tmp_path / "aid.txt"])
+    assert isinstance(doc, RawDocument) and doc.text == line * 31

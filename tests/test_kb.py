@@ -109,3 +109,14 @@ def test_every_resource_table_is_versioned_with_contract_kinds():
         table = json.loads(resources.files("sitrep.resources").joinpath(name).read_text("utf-8"))
         assert table["version"].startswith(name.split(".")[0])
     assert all(e.kind in KINDS for e in knowledge_base().entries())
+
+
+def test_every_affiliation_names_a_known_body(kb):
+    people = [e for e in kb.entries() if e.kind == "person"]
+    assert len(people) > 50
+    assert all(kb.by_id(e.affiliation) is not None for e in people if e.affiliation)
+
+
+def test_named_bodies_cover_forty_countries(kb):
+    named = {e.country for e in kb.entries() if e.kind in ("military", "government") and e.aliases and e.country}
+    assert len(named) >= 40

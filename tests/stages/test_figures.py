@@ -297,4 +297,4 @@ def test_figures_pipeline_refuses_figures_without_parse():
 
     with pytest.raises(PipelineError, match="needs parse"):
         Pipeline([STAGE])
-    assert Pipeline([parse.STAGE, STAGE]).stage_names == ("sitrep.parse.v1", "sitrep.figures.v1")
+    assert Pipeline([parse.STAGE, STAGE]).stage_names == (parse.STAGE.name, "sitrep.figures.v1")

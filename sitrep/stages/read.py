@@ -148,6 +148,11 @@ def _declared_charset(raw: bytes) -> str | None:
     return found.group(1).decode("ascii", "replace") if found else None
 
 
+def _decode_page(raw: bytes, declared: str | None) -> tuple[str, str] | None:
+    """A WARC payload: the HTTP header's charset, else the page's own meta charset."""
+    return decode_text(raw, declared or _declared_charset(raw))
+
+
 # --------------------------------------------------------------------------- sniffing
 
 
@@ -337,7 +342,7 @@ def _read_warc(
     stream: Any, *, source: str, published: str | None
 ) -> Iterator[RawDocument | Rejection]:
     found = False
-    for item in read_warc(stream, source=source, decode=decode_text, published=published):
+    for item in read_warc(stream, source=source, decode=_decode_page, published=published):
         found = True
         yield item
     if not found:

@@ -38,7 +38,6 @@ __all__ = ["read_feed", "read_warc"]
 Decode = Callable[[bytes, "str | None"], "tuple[str, str] | None"]
 
 _CHARSET = re.compile(r"charset\s*=\s*[\"']?([\w.:-]+)", re.IGNORECASE)
-_TAGS = re.compile(r"<[^>]{0,2000}>")
 _WARC_MARK = b"WARC/1."
 _GZIP_MARK = b"\x1f\x8b\x08"
 _CHUNK = 1 << 16

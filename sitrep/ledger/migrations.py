@@ -59,10 +59,26 @@ def _search(conn: Connection) -> None:
         raise LedgerError(f"unsupported database dialect {conn.dialect.name!r}")
 
 
+def _postgres_sort_indexes(conn: Connection) -> None:
+    """PostgreSQL sorts undated events last with DESC NULLS LAST; give it indexes in that order
+    (SQLite puts NULLs last in DESC order already and uses the plain indexes)."""
+    if conn.dialect.name != "postgresql":
+        return
+    for name, cols in (
+        ("ix_events_date_desc", ""),
+        ("ix_events_type_date_desc", "type, "),
+        ("ix_events_country_date_desc", "location_country, "),
+        ("ix_events_place_date_desc", "location_key, "),
+        ("ix_events_contradictions_date_desc", "has_contradictions, "),
+    ):
+        conn.execute(text(f"CREATE INDEX IF NOT EXISTS {name} ON events ({cols}date_start DESC NULLS LAST, id DESC)"))
+
+
 #: (name, step) in the order they apply.
 STEPS: tuple[tuple[str, Step], ...] = (
     ("0001_core_tables", _core_tables),
     ("0002_full_text_search", _search),
+    ("0003_postgres_sort_indexes", _postgres_sort_indexes),
 )
 
 

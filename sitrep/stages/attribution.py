@@ -113,6 +113,14 @@ class _Found:
 # --------------------------------------------------------------------------- spans
 
 
+def _text(doc: Any) -> str:
+    """The parse's text; spaCy rebuilds ``Doc.text`` on every access, so it is kept once."""
+    text = doc.user_data.get("sitrep.text")
+    if text is None:
+        text = doc.user_data["sitrep.text"] = doc.text
+    return str(text)
+
+
 def _tok_span(tokens: list[Any]) -> tuple[int, int]:
     return min(t.i for t in tokens), max(t.i for t in tokens) + 1
 
@@ -217,7 +225,7 @@ def _content_of(verb: Any, lemma: str, cls: str, sent: Any, regions: list[tuple[
         kids = [c for c in verb.rights if c.dep_ not in ("advcl", "punct", "conj", "cc", "parataxis", "npadvmod")]
         right = [t for c in kids for t in c.subtree if t.i < sent.end]
         if right:
-            span = _trim(doc.text, right[0].idx, right[-1].idx + len(right[-1]))
+            span = _trim(_text(doc), right[0].idx, right[-1].idx + len(right[-1]))
             span = span if span[1] - span[0] > 1 else None
     if span is None:
         inside = [r for r in regions if r[0] < sent.end_char and r[1] > sent.start_char]
@@ -234,7 +242,7 @@ def _content_of(verb: Any, lemma: str, cls: str, sent: Any, regions: list[tuple[
 
 def _rest_of_sentence(sent: Any, taken: tuple[int, int]) -> tuple[int, int] | None:
     """The longer side of the sentence around a cue phrase."""
-    text = sent.doc.text
+    text = _text(sent.doc)
     left = _trim(text, sent.start_char, taken[0])
     right = _trim(text, taken[1], sent.end_char)
     best = max(left, right, key=lambda s: s[1] - s[0])
@@ -253,9 +261,25 @@ def _cue_tokens(verb: Any) -> list[Any]:
     return out
 
 
+def _clausal_verb(verb: Any) -> tuple[str, str] | None:
+    """A verb outside the lexicon that reports all the same: a named or personal
+    subject and a finite clause as object ("Sanders mused that …")."""
+    if verb.pos_ != "VERB" or not any(c.dep_ == "ccomp" for c in verb.children):
+        return None
+    subj = [c for c in verb.children if c.dep_ == "nsubj"]
+    if not subj or subj[0].lower_ in ("it", "there", "this", "that", "which", "what"):
+        return None
+    if subj[0].pos_ not in ("PROPN", "PRON") and subj[0].ent_type_ not in ("PERSON", "ORG", "NORP", "GPE"):
+        if cues.kind_from_words(subj[0].text) is None:
+            return None
+    return verb.lower_, "cognition"
+
+
 def _verb_cue(verb: Any, sent: Any, regions: list[tuple[int, int]]) -> _Found | None:
-    entry = cues.verb_lemma(verb.text)
-    if entry is None or verb.pos_ not in ("VERB", "AUX") or verb.dep_ in ("amod", "compound"):
+    if verb.pos_ not in ("VERB", "AUX") or verb.dep_ in ("amod", "compound"):
+        return None
+    entry = cues.verb_lemma(verb.text) or _clausal_verb(verb)
+    if entry is None:
         return None
     lemma, cls = entry
     doc = verb.doc
@@ -337,9 +361,9 @@ def _statement_phrase(tok: Any, sent: Any, taken: set[int]) -> _Found | None:
     cue = list(doc[tok.i : pobj[0].i + 1])
     left = min(source[0], tok.i)
     rest_from = max(source[1], pobj[0].right_edge.i + 1)
-    content = _trim(doc.text, doc[rest_from].idx if rest_from < sent.end else sent.end_char, sent.end_char)
+    content = _trim(_text(doc), doc[rest_from].idx if rest_from < sent.end else sent.end_char, sent.end_char)
     if left > sent.start and tok.i > source[1]:
-        content = _trim(doc.text, doc[source[1]].idx, sent.end_char)
+        content = _trim(_text(doc), doc[source[1]].idx, sent.end_char)
     if content[1] - content[0] < 2:
         return None
     return _Found(cue=cue, lemma=cues.normalise_cue(" ".join(t.text for t in cue)), source=source, content=content)
@@ -379,12 +403,12 @@ def _speaker(sent: Any) -> _Found | None:
         return None
     if any(t.pos_ in ("VERB", "AUX") or t.is_punct for t in speaker):
         return None
-    named = any(e.label_ in ("PERSON", "ORG", "GPE", "NORP") for e in speaker.ents) or (
+    named = any(t.ent_type_ in ("PERSON", "ORG", "GPE", "NORP") for t in speaker) or (
         any(t.pos_ == "PROPN" for t in speaker) and all(t.text[:1].isupper() for t in speaker)
     )
     if not named and not (speaker.text.isupper() and len(speaker.text) >= 3):
         return None
-    text = doc.text
+    text = _text(doc)
     line_end = text.find("\n", colon.idx)
     line_end = len(text) if line_end < 0 else line_end
     content = _trim(text, colon.idx + 1, line_end)
@@ -452,12 +476,12 @@ def _find(sent: Any, regions: list[tuple[int, int]]) -> list[_Found]:
         for tok, agent in relays:
             f.via.append(_phrase_name(doc, *_noun_phrase(agent)))
             first = tok.i - 1 if tok.i > sent.start and doc[tok.i - 1].lower_ == "as" else tok.i
-            f.content = _cut(doc.text, f.content, _chars(doc, first, agent.right_edge.i + 1))
+            f.content = _cut(_text(doc), f.content, _chars(doc, first, agent.right_edge.i + 1))
         for tok, obj in citing:
             if f.source is not None and not f.source[0] <= tok.i < f.source[1]:
                 f.via.insert(0, _phrase_name(doc, *f.source))
                 f.source = _noun_phrase(obj)
-                f.content = _cut(doc.text, f.content, _chars(doc, tok.i, tok.right_edge.i + 1))
+                f.content = _cut(_text(doc), f.content, _chars(doc, tok.i, tok.right_edge.i + 1))
     return found
 
 
@@ -563,6 +587,7 @@ class _Resolver:
     def __init__(self, doc: Document) -> None:
         self.doc = doc
         self.parse = doc.parse
+        self.ents = list(doc.parse.ents)  # spaCy rebuilds .ents on every access
         self.mentions: list[EntityMention] = sorted(doc.entities, key=lambda m: m.start)
         self.actors: list[_Actor] = [
             _Actor(m.start, m.end, m.name, _source_kind(_ENTITY_KIND.get(m.kind, "organization"), m.text, m.name), m.country)
@@ -572,7 +597,7 @@ class _Resolver:
         if not self.mentions:
             self.actors += [
                 _Actor(e.start_char, e.end_char, _DETERMINERS.sub("", e.text), _source_kind(_SPACY_KIND[e.label_], e.text, e.text), None)
-                for e in self.parse.ents
+                for e in self.ents
                 if e.label_ in ("PERSON", "ORG")
             ]
         self.actors.sort(key=lambda a: a.start)
@@ -580,7 +605,7 @@ class _Resolver:
     def resolve(self, i: int, j: int) -> _Actor:
         doc = self.parse
         start, end = _chars(doc, i, j)
-        text = doc.text[start:end]
+        text = _text(doc)[start:end]
         head = doc[i:j].root
         if head.lower_ in _RELATIVE and head.head.dep_ == "relcl" and head.head.head.i != head.head.i:
             antecedent = self.resolve(*_noun_phrase(head.head.head))  # "Kim, who warned …"
@@ -599,7 +624,7 @@ class _Resolver:
         known = _profile(_phrase_name(doc, i, j)) if head.pos_ != "PRON" else None
         if known is not None:
             return self._remember(_Actor(start, end, *known))
-        ents = [e for e in doc.ents if e.start_char < end and e.end_char > start and e.label_ in _SPACY_KIND]
+        ents = [e for e in self.ents if e.start_char < end and e.end_char > start and e.label_ in _SPACY_KIND]
         if ents:
             e = next((x for x in ents if x.start <= head.i < x.end), ents[0])
             kind = _source_kind(_SPACY_KIND[e.label_], text, e.text)
@@ -674,7 +699,7 @@ def _previous_sentence(sent: Any) -> tuple[int, int] | None:
     first = i
     while first > 0 and not doc[first].is_sent_start and "\n" not in doc[first - 1].text_with_ws:
         first -= 1
-    return _trim(doc.text, doc[first].idx, doc[i].idx + len(doc[i]))
+    return _trim(_text(doc), doc[first].idx, doc[i].idx + len(doc[i]))
 
 
 def _build(doc: Document, f: _Found, sent: Any, resolver: _Resolver, publisher: str) -> Attribution:

@@ -19,7 +19,8 @@ text       anything else that decodes                           here
 =========  ===================================================  ==============
 
 A gzip file that is not a WARC is decompressed (within the size limit) and
-sniffed again, so ``page.html.gz`` reads as HTML.
+sniffed again, so ``page.html.gz`` reads as HTML; its id hashes the
+decompressed bytes, so ``page.html`` and ``page.html.gz`` are one document.
 
 Text is decoded by evidence, never a blind guess: a byte-order mark, then
 strict UTF-8, then the charset an HTML page declares, then charset-normalizer;
@@ -330,7 +331,7 @@ def read_bytes(
             return
         inner_suffix = Path(source[:-3]).suffix.lower() if source.endswith(".gz") else ""
         yield from _read_raw(
-            inner, raw, source=source, settings=settings, published=published, suffix=inner_suffix
+            inner, inner, source=source, settings=settings, published=published, suffix=inner_suffix
         )
         return
     yield from _read_raw(

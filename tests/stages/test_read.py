@@ -364,6 +364,8 @@ def test_read_gzipped_html_page(tmp_path: Path) -> None:
     doc = one([tmp_path / "page.html.gz"])
     assert isinstance(doc, RawDocument) and doc.format == "html"
     assert doc.title == "Convoy reaches border town"
+    plain = one([READ / "article.html"])
+    assert isinstance(plain, RawDocument) and doc.id == plain.id
 
 
 def test_read_html_in_declared_code_page(tmp_path: Path) -> None:

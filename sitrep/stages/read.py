@@ -331,12 +331,10 @@ def read_bytes(
             return
         inner_suffix = Path(source[:-3]).suffix.lower() if source.endswith(".gz") else ""
         yield from _read_raw(
-            inner, inner, source=source, settings=settings, published=published, suffix=inner_suffix
+            inner, source=source, settings=settings, published=published, suffix=inner_suffix
         )
         return
-    yield from _read_raw(
-        raw, raw, source=source, settings=settings, published=published, suffix=suffix
-    )
+    yield from _read_raw(raw, source=source, settings=settings, published=published, suffix=suffix)
 
 
 def _read_warc(
@@ -352,7 +350,6 @@ def _read_warc(
 
 def _read_raw(
     raw: bytes,
-    original: bytes,
     *,
     source: str,
     settings: Settings,
@@ -385,11 +382,11 @@ def _read_raw(
         yield from _read_jsonl(text, source=source, published=published)
     elif fmt == "html":
         yield read_html(
-            text, source=source, raw=original, encoding=encoding, fallback_published=published
+            text, source=source, raw=raw, encoding=encoding, fallback_published=published
         )
     else:
         yield RawDocument(
-            id=hashlib.sha256(original).hexdigest(),
+            id=hashlib.sha256(raw).hexdigest(),
             source=source,
             text=text,
             format="text",

@@ -435,7 +435,8 @@ _HYPHEN_AFTER = re.compile(r"-(?!strong\b|man\b|member\b|person\b)[A-Za-z]")
 _PHONE = re.compile(
     r"\+\d{1,3}(?:[\s.()-]{1,2}\d{1,5}){2,}|\(?\b\d{3}\)?[\s.-]\d{3}[\s.-]\d{4}\b|\b\d{3,5}[\s.-]\d{6,8}\b"
 )
-_AGE_COMMAS = re.compile(r"^,\s*$")
+_AGE_NAME_BEFORE = re.compile(r"[A-Z][a-z]+ ?,\s*$")  # "Tamerlan, " (or tokenised "Tamerlan , ")
+_AGE_COMMA_AFTER = re.compile(r" ?,")
 
 
 def phone_spans(text: str) -> list[tuple[int, int]]:
@@ -473,7 +474,6 @@ def not_a_count(text: str, a: Amount, phones: list[tuple[int, int]]) -> bool:
         a.spelled == "digits"
         and a.value is not None
         and a.value < 120
-        and _AGE_COMMAS.match(before[-2:] or "x")
-        and after.startswith(",")
-        and re.search(r"[A-Z][a-z]+,\s*$", before)
+        and _AGE_NAME_BEFORE.search(before) is not None
+        and _AGE_COMMA_AFTER.match(after) is not None
     )

@@ -298,3 +298,7 @@ def test_figures_pipeline_refuses_figures_without_parse():
     with pytest.raises(PipelineError, match="needs parse"):
         Pipeline([STAGE])
     assert Pipeline([parse.STAGE, STAGE]).stage_names == (parse.STAGE.name, "sitrep.figures.v1")
+
+
+def test_figures_age_after_a_name_is_not_a_count(figures_of):
+    assert figures_of("Tamerlan, 26, died after a gunfight with police.") == ()

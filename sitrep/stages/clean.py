@@ -385,8 +385,8 @@ def _nav(line: str, low: str) -> bool:
     tokens = bare.split()
     if tokens and len(tokens) <= 12 and all(t.strip(",|•·") in _NAV_TOKENS or not t.strip(",|•·") for t in tokens):
         return True
-    if not any(c in line for c in _SEPARATOR_CHARS):
-        return False
+    if not any(c in line for c in _SEPARATOR_CHARS) or line.startswith("|") or _DIGIT.search(line):
+        return False  # a table row ("| 1 | Kyle Roe | 5040 |") is content, not a menu
     parts = _SEPARATED.split(line)
     return len(parts) >= 3 and all(0 < len(p.split()) <= 3 and not _SENTENCE_END.search(p) for p in parts)
 
@@ -441,6 +441,9 @@ class PageHints:
 
 ALL_RULES = PageHints()
 _SEPARATOR_CHARS = "|•·»›/>"
+_DIGIT = re.compile(r"\d")
+#: "###", "***", "* * *": separators with no word characters at all.
+_SYMBOLS = re.compile(r"^[^\w]+$")
 
 
 def _legal(line: str, low: str, position: float, stems: tuple[str, ...] = _LEGAL_STEMS) -> bool:
@@ -474,7 +477,7 @@ def classify_line(line: str, position: float = 1.0, hints: PageHints = ALL_RULES
         return "editor"
     if n <= 220 and (_RELATED_HEADER.match(line) or _RELATED_PREFIX.match(line)):
         return "related"
-    if n <= 200 and (_CONTACT.match(line) or (n <= 12 and not any(c.isalnum() for c in line))):
+    if n <= 200 and (_CONTACT.match(line) or (n <= 12 and _SYMBOLS.match(line))):
         return "other"
     if n <= 400 and _nav(line, low):
         return "nav"

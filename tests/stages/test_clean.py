@@ -278,3 +278,10 @@ def test_clean_page_dateline_beats_fallback_date_for_plain_text() -> None:
 def test_clean_rss_author_email_becomes_the_name() -> None:
     doc = cleaned("Navy drills off Gotland continue.", format="feed", byline="desk@invented.example (Karl Tamm)")
     assert doc.byline == "Karl Tamm"
+
+
+def test_clean_keeps_table_rows_and_drops_menus() -> None:
+    rows = ["| Pos | Unit | Losses |", "| 1 | 3rd Brigade | 120 |", "| 2 | 47th Brigade | 85 |"]
+    doc = cleaned("\n".join(["Frontline losses by unit", *rows, "News | World | Europe | Opinion"]), format="html")
+    assert doc.text == "\n\n".join(["Frontline losses by unit", *rows])
+    assert [r.kind for r in doc.removed] == ["nav"]

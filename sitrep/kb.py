@@ -49,14 +49,39 @@ __all__ = [
 ]
 
 #: kinds the contract allows for actors
-KINDS = frozenset({"state", "military", "government", "armed_group", "person", "organization", "media"})
+KINDS = frozenset(
+    {"state", "military", "government", "armed_group", "person", "organization", "media"}
+)
 
 _EXTRA_FOLD = str.maketrans(
     {
-        "ł": "l", "Ł": "L", "đ": "d", "Đ": "D", "ø": "o", "Ø": "O", "ß": "ss", "æ": "ae",
-        "Æ": "AE", "œ": "oe", "Œ": "OE", "ı": "i", "ʼ": "'", "’": "'", "‘": "'", "`": "'",
-        "´": "'", "ʻ": "'", "‐": " ", "‑": " ", "‒": " ", "–": " ", "—": " ", "―": " ",
-        "-": " ", ".": "", "&": " and ",
+        "ł": "l",
+        "Ł": "L",
+        "đ": "d",
+        "Đ": "D",
+        "ø": "o",
+        "Ø": "O",
+        "ß": "ss",
+        "æ": "ae",
+        "Æ": "AE",
+        "œ": "oe",
+        "Œ": "OE",
+        "ı": "i",
+        "ʼ": "'",
+        "’": "'",
+        "‘": "'",
+        "`": "'",
+        "´": "'",
+        "ʻ": "'",
+        "‐": " ",
+        "‑": " ",
+        "‒": " ",
+        "–": " ",
+        "—": " ",
+        "―": " ",
+        "-": " ",
+        ".": "",
+        "&": " and ",
     }
 )
 _POSSESSIVE = re.compile(r"(?<=\w)'s?\b")
@@ -197,7 +222,7 @@ class KnowledgeBase:
     def entries(self) -> Iterator[KBEntry]:
         return iter(self._by_id.values())
 
-    def keys(self) -> Iterator[tuple[str, KBMatch]]:
+    def alias_keys(self) -> Iterator[tuple[str, KBMatch]]:
         """Every folded alias and what it matches (for building matchers)."""
         return iter(self._keys.items())
 
@@ -382,18 +407,22 @@ def _gazetteer() -> dict[str, Place]:
         if entry.kind == "state" and entry.country:
             for key_name in (entry.name, *entry.aliases):
                 places.setdefault(fold(key_name), Place(entry.name, entry.country, 10**9))
-    for key, match in kb.keys():
+    for key, match in kb.alias_keys():
         if match.via == "capital" and match.entry.country:
             places.setdefault(key, Place(match.entry.capital or key, match.entry.country, 10**8))
     return places
 
 
+def _words(text: str) -> frozenset[str]:
+    """A set of words written as one space-separated string."""
+    return frozenset(text.split())
+
+
 #: subdivision names that are ordinary words in news text ("Western", "Central")
-_VAGUE_REGIONS = frozenset(
-    """western eastern northern southern central north south east west capital coast national upper
-    lower lakes islands centre center greater federal northwest northeast southwest southeast
-    north east north west south east south west midlands highlands interior border littoral
-    plateau mountain valley""".split()
+_VAGUE_REGIONS = _words(
+    """western eastern northern southern central north south east west capital coast national
+    upper lower lakes islands centre center greater federal northwest northeast southwest
+    southeast midlands highlands interior border littoral plateau mountain valley"""
 ) | frozenset({"north east", "north west", "south east", "south west", "far north", "far west"})
 
 _NON_LATIN = re.compile(r"[\u0370-\u1dff\u2c00-\uffff]")

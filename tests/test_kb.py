@@ -21,10 +21,17 @@ def kb():
 )
 def test_lookup_kim_transliterations_resolve_to_one_person(kb, surface):
     entry = kb.lookup(surface)
-    assert entry is not None and entry.name == "Kim Jong Un" and entry.kind == "person" and entry.country == "KP"
+    assert (
+        entry is not None
+        and entry.name == "Kim Jong Un"
+        and entry.kind == "person"
+        and entry.country == "KP"
+    )
 
 
-@pytest.mark.parametrize("surface", ["Zelenski", "Selenskyj", "Zełenski", "Zelenskyy", "Volodymyr Zelensky"])
+@pytest.mark.parametrize(
+    "surface", ["Zelenski", "Selenskyj", "Zełenski", "Zelenskyy", "Volodymyr Zelensky"]
+)
 def test_lookup_zelensky_spellings(kb, surface):
     assert kb.lookup(surface).id == "p.zelensky"
 
@@ -43,8 +50,21 @@ def test_lookup_unknown_name_is_none(kb):
 
 @pytest.mark.parametrize(
     ("abbr", "country"),
-    [("JCS", "KR"), ("NIS", "KR"), ("HUR", "UA"), ("GUR", "UA"), ("SBU", "UA"), ("FSB", "RU"), ("GRU", "RU"),
-     ("CIA", "US"), ("DIA", "US"), ("IDF", "IL"), ("IRGC", "IR"), ("PAP", "PL"), ("KCNA", "KP")],
+    [
+        ("JCS", "KR"),
+        ("NIS", "KR"),
+        ("HUR", "UA"),
+        ("GUR", "UA"),
+        ("SBU", "UA"),
+        ("FSB", "RU"),
+        ("GRU", "RU"),
+        ("CIA", "US"),
+        ("DIA", "US"),
+        ("IDF", "IL"),
+        ("IRGC", "IR"),
+        ("PAP", "PL"),
+        ("KCNA", "KP"),
+    ],
 )
 def test_lookup_abbreviations_of_bodies(kb, abbr, country):
     entry = kb.lookup(abbr)
@@ -52,8 +72,16 @@ def test_lookup_abbreviations_of_bodies(kb, abbr, country):
 
 
 def test_lookup_capitals_are_metonyms_of_states(kb):
-    for capital, code in [("Seoul", "KR"), ("Pyongyang", "KP"), ("Moscow", "RU"), ("Kyiv", "UA"), ("Kiev", "UA"),
-                          ("Washington", "US"), ("Beijing", "CN"), ("Tehran", "IR")]:
+    for capital, code in [
+        ("Seoul", "KR"),
+        ("Pyongyang", "KP"),
+        ("Moscow", "RU"),
+        ("Kyiv", "UA"),
+        ("Kiev", "UA"),
+        ("Washington", "US"),
+        ("Beijing", "CN"),
+        ("Tehran", "IR"),
+    ]:
         hit = kb.resolve(capital)
         assert hit is not None and hit.via == "capital" and hit.entry.country == code, capital
 
@@ -118,5 +146,9 @@ def test_every_affiliation_names_a_known_body(kb):
 
 
 def test_named_bodies_cover_forty_countries(kb):
-    named = {e.country for e in kb.entries() if e.kind in ("military", "government") and e.aliases and e.country}
+    named = {
+        e.country
+        for e in kb.entries()
+        if e.kind in ("military", "government") and e.aliases and e.country
+    }
     assert len(named) >= 40

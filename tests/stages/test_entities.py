@@ -41,7 +41,9 @@ def test_entities_capital_as_location_is_a_place():
 
 
 def test_entities_abbreviations_resolve_to_bodies():
-    found = _by_text("The NIS told lawmakers that the JCS had detected the launch, and the SBU agreed.")
+    found = _by_text(
+        "The NIS told lawmakers that the JCS had detected the launch, and the SBU agreed."
+    )
     assert found["NIS"].country == "KR" and found["JCS"].kind == "military"
     assert found["SBU"].name == "Security Service of Ukraine"
 
@@ -53,7 +55,10 @@ def test_entities_kursk_is_a_place_in_russia():
 
 def test_entities_unknown_names_are_kept():
     found = _by_text("Colonel Ardent Vellmore of the Northland Liberation Front spoke on Monday.")
-    assert found["Ardent Vellmore"].name == "Ardent Vellmore" and found["Ardent Vellmore"].country is None
+    assert (
+        found["Ardent Vellmore"].name == "Ardent Vellmore"
+        and found["Ardent Vellmore"].country is None
+    )
     assert found["Northland Liberation Front"].kind == "armed_group"
 
 
@@ -64,7 +69,9 @@ def test_entities_unknown_org_with_demonym_gets_country():
 
 
 def test_entities_short_name_resolves_to_earlier_full_name():
-    found = _mentions("General Kyrylo Budanov said the attack failed. Budanov added that more would follow.")
+    found = _mentions(
+        "General Kyrylo Budanov said the attack failed. Budanov added that more would follow."
+    )
     people = [m for m in found if m.kind == "person"]
     assert people[0].text == "Kyrylo Budanov"  # the title is not part of the name
     assert {m.name for m in people} == {"Kyrylo Budanov"} and len(people) == 2
@@ -73,7 +80,10 @@ def test_entities_short_name_resolves_to_earlier_full_name():
 def test_entities_unknown_short_name_takes_earlier_full_one():
     found = _mentions("Ambassador Lionel Hartwell spoke on Monday. Hartwell later left the hall.")
     people = [m for m in found if m.kind == "person"]
-    assert [(m.text, m.name) for m in people] == [("Lionel Hartwell",) * 2, ("Hartwell", "Lionel Hartwell")]
+    assert [(m.text, m.name) for m in people] == [
+        ("Lionel Hartwell",) * 2,
+        ("Hartwell", "Lionel Hartwell"),
+    ]
 
 
 def test_entities_acronym_after_full_name():

@@ -7,7 +7,9 @@ from sitrep.stages import parse
 
 
 def _doc(text: str) -> Document:
-    return parse.STAGE(Document(id="t", source="t", text=text, language="en", published="2025-01-01"))
+    return parse.STAGE(
+        Document(id="t", source="t", text=text, language="en", published="2025-01-01")
+    )
 
 
 def _ents(text: str) -> list[tuple[str, str]]:
@@ -22,12 +24,16 @@ def test_parse_loads_pipeline_once_without_lemmatizer():
 
 
 def test_parse_kursk_is_a_place():
-    assert ("Kursk", "GPE") in _ents("North Korean troops were deployed to Kursk in 2025, officials said.")
+    assert ("Kursk", "GPE") in _ents(
+        "North Korean troops were deployed to Kursk in 2025, officials said."
+    )
 
 
 def test_parse_numbers_never_part_of_names():
     ents = _ents("The Korea 2025 summit was held, and South Korea 2025 plans were published.")
-    assert all(not any(ch.isdigit() for ch in text) for text, label in ents if label in ("GPE", "ORG"))
+    assert all(
+        not any(ch.isdigit() for ch in text) for text, label in ents if label in ("GPE", "ORG")
+    )
 
 
 def test_parse_transliterated_leader_is_a_person():
@@ -49,7 +55,10 @@ def test_parse_span_offsets_match_text():
 
 
 def test_parse_batch_keeps_order():
-    docs = [Document(id=str(i), source="t", text=t, language="en", published=None) for i, t in enumerate(["Kyiv.", "Seoul."])]
+    docs = [
+        Document(id=str(i), source="t", text=t, language="en", published=None)
+        for i, t in enumerate(["Kyiv.", "Seoul."])
+    ]
     out = parse.STAGE.pipe(docs)
     assert [d.parse.text for d in out] == ["Kyiv.", "Seoul."]
     assert all(parse.NAME in d.stages for d in out)

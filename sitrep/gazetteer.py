@@ -99,6 +99,22 @@ COUNTRY_POINTS: dict[str, tuple[float, float]] = {
     for iso, lat, lon in (item.split() for item in COUNTRY_POINTS_TEXT.replace("\n", "|").split("|") if item.strip())
 }
 
+#: AP-style abbreviations of US states, as local news writes them ("Columbus, Ohio",
+#: "Newark, N.J."); "La." is left out, its key would take "LA" from Los Angeles
+US_STATE_ABBREVIATIONS: dict[str, tuple[str, ...]] = {
+    "AL": ("Ala.",), "AZ": ("Ariz.",), "AR": ("Ark.",), "CA": ("Calif.",), "CO": ("Colo.",), "CT": ("Conn.",),
+    "DE": ("Del.",), "FL": ("Fla.",), "GA": ("Ga.",), "IL": ("Ill.",), "IN": ("Ind.",), "KS": ("Kan.", "Kans."),
+    "KY": ("Ky.",), "MD": ("Md.",), "MA": ("Mass.",), "MI": ("Mich.",), "MN": ("Minn.",), "MS": ("Miss.",),
+    "MO": ("Mo.",), "MT": ("Mont.",), "NE": ("Neb.", "Nebr."), "NV": ("Nev.",), "NH": ("N.H.",), "NJ": ("N.J.",),
+    "NM": ("N.M.",), "NY": ("N.Y.",), "NC": ("N.C.",), "ND": ("N.D.",), "OK": ("Okla.",), "OR": ("Ore.", "Oreg."),
+    "PA": ("Pa.", "Penn."), "RI": ("R.I.",), "SC": ("S.C.",), "SD": ("S.D.",), "TN": ("Tenn.",), "TX": ("Tex.",),
+    "VT": ("Vt.",), "VA": ("Va.",), "WA": ("Wash.",), "WV": ("W.Va.", "W. Va."), "WI": ("Wis.", "Wisc."),
+    "WY": ("Wyo.",),
+}
+
+#: alternate names of towns shorter than this are mostly codes ("Pa" for Chongqing)
+MIN_TOWN_ALIAS = 4
+
 #: a few English usages the packaged data lacks
 EXTRA_COUNTRY_ALIASES: dict[str, tuple[str, ...]] = {
     "US": ("US", "USA", "America", "the United States", "U.S.", "U.S.A."),
@@ -225,7 +241,16 @@ def _stem(key: str) -> str:
 
 
 def _english_admin_name(name: str, aliases: list[str]) -> str:
-    """Prefer an English alias that ends in the kind word ("Kharkiv Oblast")."""
+    """An English name for a subdivision.
+
+    The packaged name is kept when it is plain ASCII without a kind word
+    ("Texas"); a transliterated one ("Kurskaya oblast'", "Ḩalab") gives way to
+    an English alias that ends in its kind word ("Kursk Oblast", "Aleppo
+    Governorate").
+    """
+    words = name.split()
+    if name.isascii() and words and words[-1].strip("'").lower() not in ADMIN_WORDS:
+        return name
     for a in aliases:
         if a.isascii() and a.split()[-1].lower() in {"oblast", "governorate", "province", "region", "state"}:
             return a
@@ -309,9 +334,13 @@ def _rows(limit_countries: frozenset[str] | None = None) -> tuple[list[tuple], l
     places: list[tuple] = []
     names: dict[tuple[str, int], int] = {}
 
-    def add_names(gid: int, own: Iterable[str], aliases: Iterable[str], stems: bool = False) -> None:
+    def add_names(
+        gid: int, own: Iterable[str], aliases: Iterable[str], stems: bool = False, min_alias: int = 2
+    ) -> None:
         for rank, group in ((0, own), (1, aliases)):
             for k in _latin_keys(group):
+                if rank == 1 and len(k.replace(" ", "")) < min_alias:
+                    continue
                 if names.get((k, gid), 9) > rank:
                     names[(k, gid)] = rank
                 if stems:
@@ -331,6 +360,8 @@ def _rows(limit_countries: frozenset[str] | None = None) -> tuple[list[tuple], l
         if not s["points"] or s["level"] > 2:
             continue
         aliases = list(s["aliases"])
+        if s["country"] == "US" and s["level"] == 1:
+            aliases += US_STATE_ABBREVIATIONS.get(s["code"].split(".")[-1], ())
         first = name_key(s["name"]).split()[0] if name_key(s["name"]) else ""
         kind_word = s["name"].split()[-1].strip("'").title() if len(s["name"].split()) > 1 else (s["type"] or "Region")
         for city_name in s["cities"]:  # Kurskaya oblast' -> Kursk Oblast
@@ -372,7 +403,7 @@ def _rows(limit_countries: frozenset[str] | None = None) -> tuple[list[tuple], l
             (c["gid"], c["name"], "city", c["country"], code, admin1_names.get(code) if code else None,
              c["lat"], c["lon"], c["pop"], int(c["gid"] in capital_ids))
         )
-        add_names(c["gid"], [c["name"]], alt_names.get(c["gid"], ()))
+        add_names(c["gid"], [c["name"]], alt_names.get(c["gid"], ()), min_alias=MIN_TOWN_ALIAS)
 
     if limit_countries is None:
         continents = json.loads((gdata / "continents.json").read_text(encoding="utf-8"))

@@ -24,6 +24,7 @@ publisher), so ten outlets repeating one agency count once.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import math
 import re
@@ -52,11 +53,15 @@ _CERTAINTY_ORDER = ("asserted", "reported", "likely", "possible", "doubtful")
 _TIME_SLACK = {"day": 1, "week": 3, "unknown": 3}
 
 
+_NON_WORD = re.compile(r"[^\w]+")
+
+
+@functools.lru_cache(maxsize=65536)
 def name_key(name: str | None) -> str:
     """A normalised name for matching: case-folded, punctuation-free, no leading "the"."""
     if not name:
         return ""
-    k = re.sub(r"[^\w]+", " ", name.casefold()).strip()
+    k = _NON_WORD.sub(" ", name.casefold()).strip()
     return k[4:] if k.startswith("the ") else k
 
 
@@ -180,12 +185,16 @@ def actors_compatible(a: Event, b: Event) -> bool:
     return True
 
 
-def compatible(a: Mention, b: Mention) -> bool:
-    """Whether two article events can be one real event."""
+Window = tuple[date, date] | None
+
+
+def compatible(a: Mention, b: Mention, wa: Window | bool = False, wb: Window | bool = False) -> bool:
+    """Whether two article events can be one real event (``wa``/``wb``: their windows, if known)."""
     if a.event.type != b.event.type or a.document_id == b.document_id:
         return False
-    wa, wb = window(a), window(b)
-    if wa and wb and (wa[0] > wb[1] or wb[0] > wa[1]):
+    wa = window(a) if wa is False else wa
+    wb = window(b) if wb is False else wb
+    if wa and wb and (wa[0] > wb[1] or wb[0] > wa[1]):  # type: ignore[index]
         return False
     return places_compatible(a.event.location, b.event.location) and actors_compatible(a.event, b.event)
 
@@ -199,15 +208,33 @@ def _sort_key(m: Mention) -> tuple[str, str, str]:
 
 
 def cluster(mentions: Iterable[Mention]) -> list[list[Mention]]:
-    """Complete-linkage greedy clusters, independent of input order."""
+    """Complete-linkage greedy clusters, independent of input order.
+
+    Mentions come in order of their window's first day, so a cluster one of
+    whose members ended before the current mention's window began can take
+    no later dated mention: it is retired from the candidates. Undated
+    mentions come last and are tried against every cluster, in creation order.
+    """
     clusters: list[list[Mention]] = []
+    active: list[int] = []  # indexes into clusters, in creation order
+    ends: list[date | None] = []  # per cluster: the earliest window end among its members
+    windows: dict[int, Window] = {}
     for m in sorted(mentions, key=_sort_key):
-        for c in clusters:
-            if all(compatible(m, other) for other in c):
-                c.append(m)
+        w = windows[id(m)] = window(m)
+        if w is not None:
+            active = [i for i in active if ends[i] is None or ends[i] >= w[0]]  # type: ignore[operator]
+        candidates = active if w is not None else range(len(clusters))
+        for i in candidates:
+            if all(compatible(m, other, w, windows[id(other)]) for other in clusters[i]):
+                clusters[i].append(m)
+                if w is not None:
+                    end = ends[i]
+                    ends[i] = w[1] if end is None else min(end, w[1])
                 break
         else:
             clusters.append([m])
+            ends.append(w[1] if w is not None else None)
+            active.append(len(clusters) - 1)
     return clusters
 
 

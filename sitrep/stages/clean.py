@@ -151,6 +151,22 @@ _CAPTION_MAX_WORDS = 45
 _REPEAT_MIN_CHARS = 20
 #: Headline-like lines taken after a bare "Related content" header.
 _RELATED_FOLLOWERS = 4
+#: Lines of biography taken after an "About the author" header.
+_ABOUT_LINES = 2
+#: A kept line this long is prose: the metadata block above the body is over.
+_PROSE_WORDS = 12
+
+_ABOUT_AUTHOR = re.compile(
+    r"^(?:about the (?:authors?|writers?|contributors?)|o autorze|o autorce|über (?:den autor|die autorin)|"
+    r"à propos de l['’]auteur|sobre el autor|sull['’]autore|over de auteur)\s*:?$",
+    _I,
+)
+#: A byline slot holding a role, not a name: "Staff Writer", "Our Correspondent".
+_ROLE_LINE = re.compile(
+    r"^(?:by )?(?:(?:our|a) )?(?:staff|special|foreign|defen[cs]e|security|diplomatic|political|"
+    r"senior|chief|news|web)?\s?(?:writer|reporter|correspondent|desk|staff|editor)s?$",
+    _I,
+)
 
 
 # --------------------------------------------------------------------------- metadata lines
@@ -621,6 +637,8 @@ def clean(raw: RawDocument, settings: Settings | None = None) -> Document | Reje
     # fallback (--published): the page's own dateline wins over it.
     page_date: str | None = None
     related_left = 0
+    about_left = 0
+    prose = False  # has a real paragraph been kept yet? (metadata lines come before it)
     n = max(1, len(lines) - 1)
 
     for i, line in enumerate(lines):
@@ -634,7 +652,7 @@ def clean(raw: RawDocument, settings: Settings | None = None) -> Document | Reje
         if key in title_keys and key:
             removed.append(Removed("title_repeat", line))
             continue
-        if i < _HEAD_LINES and head.section and line.casefold().strip(" .:|") in SECTIONS and not body:
+        if i < _HEAD_LINES and head.section and line.casefold().strip(" .:|") in SECTIONS and not prose:
             removed.append(Removed("nav", line))
             continue
         kind = classify_line(line, position, hints)
@@ -654,7 +672,20 @@ def clean(raw: RawDocument, settings: Settings | None = None) -> Document | Reje
                 removed.append(Removed("related", line))
                 continue
             related_left = 0
-        if not body and (is_metadata_line(line) or byline_of(line)):
+        if _ABOUT_AUTHOR.match(line):
+            about_left = _ABOUT_LINES
+            removed.append(Removed("other", line))
+            continue
+        if about_left:
+            about_left -= 1
+            if len(_WORDS.findall(line)) <= 80:
+                removed.append(Removed("other", line))
+                continue
+            about_left = 0
+        if not prose and _ROLE_LINE.match(line):
+            removed.append(Removed("other", line))
+            continue
+        if not prose and (is_metadata_line(line) or byline_of(line)):
             found_by = byline_of(line)
             byline = byline or found_by
             page_date = page_date or date_of(line)
@@ -679,6 +710,7 @@ def clean(raw: RawDocument, settings: Settings | None = None) -> Document | Reje
         if publisher is None and not body:
             publisher = wire_publisher(line)
         body.append(line)
+        prose = prose or words >= _PROSE_WORDS
 
     published = (page_date or raw.published) if raw.format == "text" else (raw.published or page_date)
     text = "\n\n".join(body)

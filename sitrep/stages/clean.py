@@ -42,7 +42,6 @@ _CAPTION_CREDIT = re.compile(
     r"[\s.|/–—-]*\(?(?:photo|image|picture|foto|fot\.|zdjęcie|bild|source)s?\b[^()]{0,80}\)?$", _I
 )
 _SENTENCE_END = re.compile(r"[.!?…]['\"”’)]?$")
-_WORDS = re.compile(r"\S+")
 
 def _phrases(table: str, sep: str | None = None) -> frozenset[str]:
     """A vocabulary written as a block of text: items separated by ``sep``."""
@@ -376,8 +375,13 @@ def _caption_key(line: str) -> str:
     return (_key(line[: m.start()]) if m else "") or _key(line)
 
 
+def _word_count(line: str) -> int:
+    """Words in a normalised line (single spaces, no edge whitespace)."""
+    return line.count(" ") + 1 if line else 0
+
+
 def _is_headline_like(line: str) -> bool:
-    n = len(_WORDS.findall(line))
+    n = _word_count(line)
     return 2 <= n <= 25 and len(line) <= 200 and not _SENTENCE_END.search(line.rstrip("?!"))
 
 
@@ -398,8 +402,8 @@ def _nav(line: str, low: str) -> bool:
     bare = low.strip(" .:|•·-–—>»›")
     if bare in _NAV_WORDS or _NAV_PHRASE.match(line) or _BREADCRUMB.match(line):
         return True
-    tokens = bare.split()
-    if tokens and len(tokens) <= 12 and all(t.strip(",|•·") in _NAV_TOKENS or not t.strip(",|•·") for t in tokens):
+    tokens = bare.split() if bare.count(" ") < 12 else []
+    if tokens and all(t.strip(",|•·") in _NAV_TOKENS or not t.strip(",|•·") for t in tokens):
         return True
     if not any(c in line for c in _SEPARATOR_CHARS) or line.startswith("|") or _DIGIT.search(line):
         return False  # a table row ("| 1 | Kyle Roe | 5040 |") is content, not a menu
@@ -678,7 +682,7 @@ def clean(raw: RawDocument, settings: Settings | None = None) -> Document | Reje
             continue
         if about_left:
             about_left -= 1
-            if len(_WORDS.findall(line)) <= 80:
+            if _word_count(line) <= 80:
                 removed.append(Removed("other", line))
                 continue
             about_left = 0
@@ -692,7 +696,7 @@ def clean(raw: RawDocument, settings: Settings | None = None) -> Document | Reje
             removed.append(Removed("other", line))
             continue
         ckey = ckeys[i]
-        words = len(_WORDS.findall(line))
+        words = _word_count(line)
         seen = counts.get(ckey, 0)
         if seen == 2 and repeats_are_furniture and len(line) >= _REPEAT_MIN_CHARS:
             if words <= _CAPTION_MAX_WORDS and not line.endswith("?"):

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import create_engine
 from sqlalchemy import event as sa_event
@@ -58,13 +59,15 @@ def resolve_url(target: str | Path) -> str:
     if url.drivername in ("postgresql", "postgres", "postgresql+psycopg2"):
         url = url.set(drivername="postgresql+psycopg")
     if url.get_backend_name() not in ("sqlite", "postgresql"):
-        raise LedgerError(f"unsupported database {url.get_backend_name()!r}: use sqlite:// or postgresql://")
+        raise LedgerError(
+            f"unsupported database {url.get_backend_name()!r}: use sqlite:// or postgresql://"
+        )
     return url.render_as_string(hide_password=False)
 
 
 def _sqlite_pragmas(engine: Engine, in_memory: bool) -> None:
     @sa_event.listens_for(engine, "connect")
-    def _on_connect(dbapi_conn, _record):  # type: ignore[no-untyped-def]
+    def _on_connect(dbapi_conn: Any, _record: Any) -> None:
         cur = dbapi_conn.cursor()
         if not in_memory:
             cur.execute("PRAGMA journal_mode=WAL")
@@ -109,5 +112,7 @@ def open_ledger(
         migrations.apply(engine)
     except OperationalError as exc:
         engine.dispose()
-        raise LedgerError(f"cannot open ledger at {make_url(url).render_as_string()}: {exc.orig}") from exc
+        raise LedgerError(
+            f"cannot open ledger at {make_url(url).render_as_string()}: {exc.orig}"
+        ) from exc
     return Ledger(engine, st)

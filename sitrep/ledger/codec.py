@@ -117,7 +117,11 @@ def event_from_dict(d: dict[str, Any]) -> Event:
             precision=loc.get("precision"),
             geonames_id=loc.get("geonames_id"),
         ),
-        time=None if not t else EventTime(t.get("text"), t.get("start"), t.get("end"), t.get("precision") or "unknown"),
+        time=None
+        if not t
+        else EventTime(
+            t.get("text"), t.get("start"), t.get("end"), t.get("precision") or "unknown"
+        ),
         figures=tuple(
             FigureMention(
                 start=f.get("start", 0),
@@ -133,11 +137,19 @@ def event_from_dict(d: dict[str, Any]) -> Event:
             for f in d.get("figures") or ()
         ),
         sources=tuple(
-            EventSource(s["name"], s.get("kind") or "unattributed", s.get("country"), s.get("cue"), tuple(s.get("via") or ()))
+            EventSource(
+                s["name"],
+                s.get("kind") or "unattributed",
+                s.get("country"),
+                s.get("cue"),
+                tuple(s.get("via") or ()),
+            )
             for s in d.get("sources") or ()
         ),
         certainty=d.get("certainty") or "asserted",
-        evidence=tuple(Evidence(e["start"], e["end"], e.get("text") or "") for e in d.get("evidence") or ()),
+        evidence=tuple(
+            Evidence(e["start"], e["end"], e.get("text") or "") for e in d.get("evidence") or ()
+        ),
         trigger=d.get("trigger"),
     )
 

@@ -87,7 +87,13 @@ class Mention:
 
     def story_origin(self) -> str:
         """Who the article's own, unattributed statements come from."""
-        return self.wire or self.origin_publisher or self.publisher or self.origin_id or self.document_id
+        return (
+            self.wire
+            or self.origin_publisher
+            or self.publisher
+            or self.origin_id
+            or self.document_id
+        )
 
     def claimants(self) -> list[tuple[str, str]]:
         """(claimant name, kind) for each source, after following via chains."""
@@ -153,14 +159,16 @@ def places_compatible(a: EventLocation | None, b: EventLocation | None) -> bool:
         return True
     if a.country and b.country and a.country != b.country:
         return False
-    a_coarse, b_coarse = (a.precision or "country") in _COARSE, (b.precision or "country") in _COARSE
+    a_coarse, b_coarse = (
+        (a.precision or "country") in _COARSE,
+        (b.precision or "country") in _COARSE,
+    )
     if not a_coarse and not b_coarse:
         d = _km(a, b)
         return d is not None and d <= NEAR_KM
     if a_coarse and b_coarse:
-        if a.precision == "admin1" and b.precision == "admin1":
-            return False  # two different provinces
-        return True
+        # two different provinces never match; a country or region holds either
+        return not (a.precision == "admin1" and b.precision == "admin1")
     coarse, fine = (a, b) if a_coarse else (b, a)
     if coarse.precision != "admin1":
         return True  # a country or region contains the place (countries already agree)
@@ -188,7 +196,9 @@ def actors_compatible(a: Event, b: Event) -> bool:
 Window = tuple[date, date] | None
 
 
-def compatible(a: Mention, b: Mention, wa: Window | bool = False, wb: Window | bool = False) -> bool:
+def compatible(
+    a: Mention, b: Mention, wa: Window | bool = False, wb: Window | bool = False
+) -> bool:
     """Whether two article events can be one real event (``wa``/``wb``: their windows, if known)."""
     if a.event.type != b.event.type or a.document_id == b.document_id:
         return False
@@ -196,7 +206,9 @@ def compatible(a: Mention, b: Mention, wa: Window | bool = False, wb: Window | b
     wb = window(b) if wb is False else wb
     if wa and wb and (wa[0] > wb[1] or wb[0] > wa[1]):  # type: ignore[index]
         return False
-    return places_compatible(a.event.location, b.event.location) and actors_compatible(a.event, b.event)
+    return places_compatible(a.event.location, b.event.location) and actors_compatible(
+        a.event, b.event
+    )
 
 
 # --------------------------------------------------------------------------- clustering
@@ -290,7 +302,13 @@ def figure_history(members: list[Mention]) -> list[dict[str, Any]]:
     rows: list[dict[str, Any]] = []
     for r in sorted(
         _reported(members),
-        key=lambda r: (r.published or "9999", r.figure.category, r.figure.value or 0, r.source, r.document_id),
+        key=lambda r: (
+            r.published or "9999",
+            r.figure.category,
+            r.figure.value or 0,
+            r.source,
+            r.document_id,
+        ),
     ):
         f = r.figure
         figure = (f.category, f.value, f.low, f.high, f.qualifier, name_key(r.source))
@@ -339,13 +357,23 @@ def contradictions(members: list[Mention]) -> list[dict[str, Any]]:
                     srcs.update((a.source, b.source))
         if values:
             out.append(
-                {"category": cat, "values": sorted(values, key=lambda v: (isinstance(v, str), v)), "sources": sorted(srcs)}
+                {
+                    "category": cat,
+                    "values": sorted(values, key=lambda v: (isinstance(v, str), v)),
+                    "sources": sorted(srcs),
+                }
             )
     deniers = {c for m in members if m.denied for c, _ in m.claimants()}
     asserters = {c for m in members if not m.denied for c, _ in m.claimants()}
     if deniers and asserters and deniers != asserters:
         statuses = {m.event.status for m in members if not m.denied} | {"denied"}
-        out.append({"category": "status", "values": sorted(statuses), "sources": sorted(deniers | asserters)})
+        out.append(
+            {
+                "category": "status",
+                "values": sorted(statuses),
+                "sources": sorted(deniers | asserters),
+            }
+        )
     return out
 
 
@@ -361,7 +389,9 @@ def _pick_status(members: list[Mention]) -> str:
     if not live:
         return "denied"
     counts = Counter(live)
-    return min(counts, key=lambda s: (-counts[s], _STATUS_ORDER.index(s) if s in _STATUS_ORDER else 99, s))
+    return min(
+        counts, key=lambda s: (-counts[s], _STATUS_ORDER.index(s) if s in _STATUS_ORDER else 99, s)
+    )
 
 
 def _pick_certainty(members: list[Mention]) -> str:
@@ -376,7 +406,15 @@ def _pick_location(members: list[Mention]) -> EventLocation | None:
     if not locs:
         return None
     counts = Counter(name_key(loc.name) for loc in locs)
-    return min(locs, key=lambda loc: (_LOC_RANK.get(loc.precision or "", 9), -counts[name_key(loc.name)], loc.name, repr(loc)))
+    return min(
+        locs,
+        key=lambda loc: (
+            _LOC_RANK.get(loc.precision or "", 9),
+            -counts[name_key(loc.name)],
+            loc.name,
+            repr(loc),
+        ),
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -410,13 +448,31 @@ def merge(members: list[Mention]) -> FusedEvent:
     for m in ms:
         for f in m.event.figures:
             d = {k: v for k, v in as_dict(f).items() if k not in ("start", "end")}
-            figures.setdefault((f.category, f.value, f.low, f.high, f.qualifier, name_key(f.subject)), d)
+            figures.setdefault(
+                (f.category, f.value, f.low, f.high, f.qualifier, name_key(f.subject)), d
+            )
     sources: dict[tuple[str, tuple[str, ...]], dict[str, Any]] = {}
     for m in ms:
         for s in m.event.sources:
             sources.setdefault((name_key(s.name), tuple(name_key(v) for v in s.via)), as_dict(s))
-    timed = [m.event.time for m in ms if m.event.time is not None and (m.event.time.start or m.event.time.end)]
-    time = min(timed, key=lambda t: (_TIME_RANK.get(t.precision, 9), t.start or "", t.end or "", t.text or "")) if timed else None
+    timed = [
+        m.event.time
+        for m in ms
+        if m.event.time is not None and (m.event.time.start or m.event.time.end)
+    ]
+    time = (
+        min(
+            timed,
+            key=lambda t: (
+                _TIME_RANK.get(t.precision, 9),
+                t.start or "",
+                t.end or "",
+                t.text or "",
+            ),
+        )
+        if timed
+        else None
+    )
     location = _pick_location(ms)
     claim_counts: Counter[tuple[str, str]] = Counter()
     for m in ms:
@@ -440,7 +496,9 @@ def merge(members: list[Mention]) -> FusedEvent:
         if location is None
         else {k: v for k, v in as_dict(location).items() if k != "geonames_id" or v is not None},
         "time": None if time is None else as_dict(time),
-        "figures": sorted(figures.values(), key=lambda f: (f["category"], f["value"] or 0, f["text"])),
+        "figures": sorted(
+            figures.values(), key=lambda f: (f["category"], f["value"] or 0, f["text"])
+        ),
         "sources": sorted(sources.values(), key=lambda s: (s["name"], s["via"])),
         "certainty": _pick_certainty(ms),
         "evidence": [
@@ -449,7 +507,12 @@ def merge(members: list[Mention]) -> FusedEvent:
             for e in m.event.evidence[:2]
         ][:10],
         "mentions": [
-            {"document_id": m.document_id, "published": m.published, "publisher": m.publisher, "event_id": m.event.id}
+            {
+                "document_id": m.document_id,
+                "published": m.published,
+                "publisher": m.publisher,
+                "event_id": m.event.id,
+            }
             for m in ms
         ],
         "independent_sources": len(by_key),

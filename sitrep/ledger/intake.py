@@ -65,7 +65,9 @@ def ingest(
         types.update(added.types)
         batch.clear()
         if progress:
-            progress(f"{result.documents} documents read, {result.added} new, {len(result.rejected)} rejected")
+            progress(
+                f"{result.documents} documents read, {result.added} new, {len(result.rejected)} rejected"
+            )
 
     for item in pipe.run(inputs, published=published):
         if isinstance(item, Rejection):
@@ -92,7 +94,9 @@ def outdated(stored: tuple[str, ...], current: tuple[str, ...]) -> bool:
     return tuple(s for s in stored if family(s) in families) != current
 
 
-def reprocess(ledger: Ledger, *, pipeline: Pipeline | None = None, progress: Progress | None = None) -> ReprocessResult:
+def reprocess(
+    ledger: Ledger, *, pipeline: Pipeline | None = None, progress: Progress | None = None
+) -> ReprocessResult:
     """Re-run extraction where stage versions differ from ``pipeline``'s; re-fuse once at the end."""
     pipe = pipeline or Pipeline(settings=ledger.settings)
     current = pipe.stage_names
@@ -105,13 +109,19 @@ def reprocess(ledger: Ledger, *, pipeline: Pipeline | None = None, progress: Pro
             result.current += 1
             continue
         if not text_stored:
-            result.not_reprocessable.append((doc_id, "rights-reserved: only facts and short quotes are stored, not the text"))
+            result.not_reprocessable.append(
+                (doc_id, "rights-reserved: only facts and short quotes are stored, not the text")
+            )
             continue
         doc = ledger.document(doc_id)
         if doc is None or doc.language not in langs or not doc.text:
             result.current += 1  # nothing the current stages would run on
             continue
-        todo.append(dataclasses.replace(doc, stages=tuple(s for s in doc.stages if family(s) not in families)))
+        todo.append(
+            dataclasses.replace(
+                doc, stages=tuple(s for s in doc.stages if family(s) not in families)
+            )
+        )
     types: set[str] = set()
     size = max(1, ledger.settings.spacy_batch_size)
     for start in range(0, len(todo), size):

@@ -47,14 +47,20 @@ def _search(conn: Connection) -> None:
                 "coalesce(text, '') || ' ' || coalesce(quotes, ''))) STORED"
             )
         )
-        conn.execute(text("CREATE INDEX IF NOT EXISTS ix_documents_search ON documents USING GIN (search)"))
+        conn.execute(
+            text("CREATE INDEX IF NOT EXISTS ix_documents_search ON documents USING GIN (search)")
+        )
         conn.execute(
             text(
                 "ALTER TABLE event_payloads ADD COLUMN IF NOT EXISTS search tsvector "
                 "GENERATED ALWAYS AS (to_tsvector('english', coalesce(search_text, ''))) STORED"
             )
         )
-        conn.execute(text("CREATE INDEX IF NOT EXISTS ix_event_payloads_search ON event_payloads USING GIN (search)"))
+        conn.execute(
+            text(
+                "CREATE INDEX IF NOT EXISTS ix_event_payloads_search ON event_payloads USING GIN (search)"
+            )
+        )
     else:  # pragma: no cover - only the two dialects are supported
         raise LedgerError(f"unsupported database dialect {conn.dialect.name!r}")
 
@@ -71,7 +77,11 @@ def _postgres_sort_indexes(conn: Connection) -> None:
         ("ix_events_place_date_desc", "location_key, "),
         ("ix_events_contradictions_date_desc", "has_contradictions, "),
     ):
-        conn.execute(text(f"CREATE INDEX IF NOT EXISTS {name} ON events ({cols}date_start DESC NULLS LAST, id DESC)"))
+        conn.execute(
+            text(
+                f"CREATE INDEX IF NOT EXISTS {name} ON events ({cols}date_start DESC NULLS LAST, id DESC)"
+            )
+        )
 
 
 #: (name, step) in the order they apply.
@@ -96,6 +106,10 @@ def apply(engine: Engine) -> list[str]:
         schema.migrations.create(conn, checkfirst=True)
     for name, step in STEPS:
         with engine.begin() as conn:
+            if conn.dialect.name == "postgresql":  # one migrating process at a time
+                conn.execute(
+                    text("SELECT pg_advisory_xact_lock(hashtext('sitrep.ledger.migrations'))")
+                )
             if name in applied(conn):
                 continue
             try:
@@ -103,7 +117,9 @@ def apply(engine: Engine) -> list[str]:
             except Exception as exc:
                 raise LedgerError(f"migration {name} failed: {exc}") from exc
             conn.execute(
-                schema.migrations.insert().values(name=name, applied_at=datetime.now(UTC).isoformat())
+                schema.migrations.insert().values(
+                    name=name, applied_at=datetime.now(UTC).isoformat()
+                )
             )
             done_now.append(name)
     return done_now

@@ -11,9 +11,22 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import ColumnElement, String, and_, case, false, func, literal_column, or_, select, text, true
+from sqlalchemy import (
+    ColumnElement,
+    String,
+    and_,
+    case,
+    false,
+    func,
+    literal_column,
+    or_,
+    select,
+    text,
+    true,
+)
 from sqlalchemy.sql import Select
 
+from ..records import EventSource
 from . import codec, fusion, schema
 
 if TYPE_CHECKING:
@@ -58,7 +71,9 @@ def _event_text_match(ledger: Ledger, query: str) -> ColumnElement[bool]:
         return ev.c.id.in_(sub.columns(event_id=String).subquery().select())
     ep = schema.event_payloads
     tsq = func.plainto_tsquery("english", " ".join(terms))
-    return ev.c.id.in_(select(ep.c.event_id).where(literal_column("event_payloads.search").op("@@")(tsq)))
+    return ev.c.id.in_(
+        select(ep.c.event_id).where(literal_column("event_payloads.search").op("@@")(tsq))
+    )
 
 
 def _events_query(ledger: Ledger, f: EventFilter) -> Select[Any]:
@@ -104,45 +119,91 @@ def events(ledger: Ledger, f: EventFilter | None = None) -> dict[str, Any]:
         payloads: dict[str, str] = {}
         for start in range(0, len(ids), 500):
             part = ids[start : start + 500]
-            payloads.update(conn.execute(select(ep.c.event_id, ep.c.payload).where(ep.c.event_id.in_(part))).all())
+            payloads.update(
+                conn.execute(
+                    select(ep.c.event_id, ep.c.payload).where(ep.c.event_id.in_(part))
+                ).all()
+            )
     return {"schema": EVENTS_SCHEMA, "events": [json.loads(payloads[i]) for i in ids]}
 
 
 def event(ledger: Ledger, event_id: str) -> dict[str, Any] | None:
     """One fused event with its provenance: claimants -> outlets -> articles with evidence quotes."""
-    ep, em, d, de, cl = schema.event_payloads, schema.event_mentions, schema.documents, schema.doc_events, schema.claims
+    ep, em, d, de, cl = (
+        schema.event_payloads,
+        schema.event_mentions,
+        schema.documents,
+        schema.doc_events,
+        schema.claims,
+    )
     with ledger.engine.connect() as conn:
         payload = conn.execute(select(ep.c.payload).where(ep.c.event_id == event_id)).scalar()
         if payload is None:
             return None
         rows = conn.execute(
             select(
-                em.c.document_id, em.c.doc_event_id, d.c.title, d.c.url, d.c.publisher, d.c.published,
-                d.c.origin_id, d.c.wire, d.c.tdm_reserved, d.c.text_stored, de.c.payload,
+                em.c.document_id,
+                em.c.doc_event_id,
+                d.c.title,
+                d.c.url,
+                d.c.publisher,
+                d.c.published,
+                d.c.origin_id,
+                d.c.wire,
+                d.c.tdm_reserved,
+                d.c.text_stored,
+                de.c.payload,
             )
             .join(d, d.c.id == em.c.document_id)
-            .join(de, and_(de.c.document_id == em.c.document_id, de.c.event_id == em.c.doc_event_id))
+            .join(
+                de, and_(de.c.document_id == em.c.document_id, de.c.event_id == em.c.doc_event_id)
+            )
             .where(em.c.event_id == event_id)
             .order_by(d.c.published, em.c.document_id)
         ).all()
         doc_ids = sorted({r.document_id for r in rows})
-        claim_rows = conn.execute(select(cl).where(cl.c.document_id.in_(doc_ids))).all() if doc_ids else []
+        claim_rows = (
+            conn.execute(select(cl).where(cl.c.document_id.in_(doc_ids))).all() if doc_ids else []
+        )
         origin_ids = sorted({r.origin_id for r in rows if r.origin_id})
-        origin_pub = dict(conn.execute(select(d.c.id, d.c.publisher).where(d.c.id.in_(origin_ids))).all()) if origin_ids else {}
+        origin_pub = (
+            dict(conn.execute(select(d.c.id, d.c.publisher).where(d.c.id.in_(origin_ids))).all())
+            if origin_ids
+            else {}
+        )
     tree: dict[str, dict[str, Any]] = {}
     for r in rows:
         doc_event = codec.event_from_dict(json.loads(r.payload))
-        m = fusion.Mention(r.document_id, doc_event, r.published, r.publisher, r.origin_id, origin_pub.get(r.origin_id), r.wire)
+        m = fusion.Mention(
+            r.document_id,
+            doc_event,
+            r.published,
+            r.publisher,
+            r.origin_id,
+            origin_pub.get(r.origin_id),
+            r.wire,
+        )
         claims = [
-            {"id": c.claim_id, "text": c.text, "source": c.source, "cue": c.cue, "via": json.loads(c.via or "[]"),
-             "hedge": c.hedge, "evidence": json.loads(c.evidence or "[]")}
+            {
+                "id": c.claim_id,
+                "text": c.text,
+                "source": c.source,
+                "cue": c.cue,
+                "via": json.loads(c.via or "[]"),
+                "hedge": c.hedge,
+                "evidence": json.loads(c.evidence or "[]"),
+            }
             for c in claim_rows
             if c.document_id == r.document_id and doc_event.id in json.loads(c.events or "[]")
         ]
-        srcs = list(doc_event.sources) or [None]
+        srcs: list[EventSource | None] = list(doc_event.sources) or [None]
         for (name, kind), s in zip(m.claimants(), srcs, strict=False):
-            node = tree.setdefault(fusion.name_key(name), {"claimant": name, "kind": kind, "outlets": {}})
-            outlet = node["outlets"].setdefault(r.publisher or "(unknown outlet)", {"publisher": r.publisher, "articles": []})
+            node = tree.setdefault(
+                fusion.name_key(name), {"claimant": name, "kind": kind, "outlets": {}}
+            )
+            outlet = node["outlets"].setdefault(
+                r.publisher or "(unknown outlet)", {"publisher": r.publisher, "articles": []}
+            )
             outlet["articles"].append(
                 {
                     "document_id": r.document_id,
@@ -156,7 +217,9 @@ def event(ledger: Ledger, event_id: str) -> dict[str, Any] | None:
                     "text_stored": bool(r.text_stored),
                     "cue": s.cue if s else None,
                     "via": list(s.via) if s else [],
-                    "evidence": [{"start": e.start, "end": e.end, "text": e.text} for e in doc_event.evidence],
+                    "evidence": [
+                        {"start": e.start, "end": e.end, "text": e.text} for e in doc_event.evidence
+                    ],
                     "claims": claims,
                 }
             )
@@ -197,7 +260,9 @@ def sources(ledger: Ledger, *, limit: int = 100, offset: int = 0) -> dict[str, A
                 "events": int(r.events),
                 "mentions": int(r.mentions or 0),
                 "corroborated": int(r.corroborated or 0),
-                "corroboration_rate": round(int(r.corroborated or 0) / int(r.events), 3) if r.events else 0.0,
+                "corroboration_rate": round(int(r.corroborated or 0) / int(r.events), 3)
+                if r.events
+                else 0.0,
             }
             for r in rows
         ]
@@ -231,10 +296,27 @@ def _document_hits(ledger: Ledger, query: str, limit: int) -> list[dict[str, Any
                 ).scalars()
             )
             snippets = {}
-        meta = {r.id: r for r in conn.execute(select(d.c.id, d.c.title, d.c.publisher, d.c.published, d.c.url).where(d.c.id.in_(order)))} if order else {}
+        meta = (
+            {
+                r.id: r
+                for r in conn.execute(
+                    select(d.c.id, d.c.title, d.c.publisher, d.c.published, d.c.url).where(
+                        d.c.id.in_(order)
+                    )
+                )
+            }
+            if order
+            else {}
+        )
     return [
-        {"document_id": i, "title": meta[i].title, "publisher": meta[i].publisher, "published": meta[i].published,
-         "url": meta[i].url, "snippet": snippets.get(i)}
+        {
+            "document_id": i,
+            "title": meta[i].title,
+            "publisher": meta[i].publisher,
+            "published": meta[i].published,
+            "url": meta[i].url,
+            "snippet": snippets.get(i),
+        }
         for i in order
         if i in meta
     ]
@@ -251,8 +333,21 @@ def document_list(ledger: Ledger, *, limit: int = 100, offset: int = 0) -> dict[
     d, de = schema.documents, schema.doc_events
     n_events = select(func.count()).where(de.c.document_id == d.c.id).scalar_subquery()
     q = (
-        select(d.c.id, d.c.source, d.c.url, d.c.title, d.c.publisher, d.c.published, d.c.language,
-               d.c.tdm_reserved, d.c.text_stored, d.c.origin_id, d.c.wire, d.c.stages, n_events.label("events"))
+        select(
+            d.c.id,
+            d.c.source,
+            d.c.url,
+            d.c.title,
+            d.c.publisher,
+            d.c.published,
+            d.c.language,
+            d.c.tdm_reserved,
+            d.c.text_stored,
+            d.c.origin_id,
+            d.c.wire,
+            d.c.stages,
+            n_events.label("events"),
+        )
         .order_by(d.c.published.desc(), d.c.id)
         .limit(limit)
         .offset(offset)
@@ -261,10 +356,23 @@ def document_list(ledger: Ledger, *, limit: int = 100, offset: int = 0) -> dict[
         rows = conn.execute(q).all()
     return {
         "documents": [
-            {"id": r.id, "source": r.source, "url": r.url, "title": r.title, "publisher": r.publisher,
-             "published": r.published, "language": r.language,
-             "rights": {"tdm_reserved": bool(r.tdm_reserved), "text_stored": bool(r.text_stored)},
-             "origin_id": r.origin_id, "wire": r.wire, "stages": json.loads(r.stages or "[]"), "events": int(r.events)}
+            {
+                "id": r.id,
+                "source": r.source,
+                "url": r.url,
+                "title": r.title,
+                "publisher": r.publisher,
+                "published": r.published,
+                "language": r.language,
+                "rights": {
+                    "tdm_reserved": bool(r.tdm_reserved),
+                    "text_stored": bool(r.text_stored),
+                },
+                "origin_id": r.origin_id,
+                "wire": r.wire,
+                "stages": json.loads(r.stages or "[]"),
+                "events": int(r.events),
+            }
             for r in rows
         ]
     }

@@ -16,7 +16,18 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
-from sqlalchemy import Connection, Engine, and_, bindparam, delete, func, insert, select, text, update
+from sqlalchemy import (
+    Connection,
+    Engine,
+    and_,
+    bindparam,
+    delete,
+    func,
+    insert,
+    select,
+    text,
+    update,
+)
 
 from ..records import Document, Rejection, as_dict
 from ..settings import Settings
@@ -74,7 +85,9 @@ class Ledger:
 
     # ------------------------------------------------------------------ writing
 
-    def add(self, documents: Iterable[Document], *, batch_size: int = 200, refresh: bool = True) -> AddResult:
+    def add(
+        self, documents: Iterable[Document], *, batch_size: int = 200, refresh: bool = True
+    ) -> AddResult:
         """Store new documents (one transaction per batch), then re-fuse what they touched.
 
         With ``refresh=False`` the caller brings syndication and fusion up to date
@@ -105,7 +118,9 @@ class Ledger:
         with self.engine.begin() as conn:
             for r in rejections:
                 conn.execute(delete(t).where(and_(t.c.source == r.source, t.c.code == r.code)))
-                conn.execute(insert(t).values(source=r.source, code=r.code, reason=r.reason, at=now))
+                conn.execute(
+                    insert(t).values(source=r.source, code=r.code, reason=r.reason, at=now)
+                )
                 n += 1
         return n
 
@@ -115,7 +130,9 @@ class Ledger:
         with self.engine.begin() as conn:
             old_types = set(
                 conn.execute(
-                    select(schema.doc_events.c.type).where(schema.doc_events.c.document_id == doc.id).distinct()
+                    select(schema.doc_events.c.type)
+                    .where(schema.doc_events.c.document_id == doc.id)
+                    .distinct()
                 ).scalars()
             )
             self._delete_document(conn, doc.id)
@@ -127,7 +144,11 @@ class Ledger:
     def _existing(self, conn: Connection, ids: list[str]) -> set[str]:
         found: set[str] = set()
         for part in chunked(ids, _CHUNK):
-            found.update(conn.execute(select(schema.documents.c.id).where(schema.documents.c.id.in_(part))).scalars())
+            found.update(
+                conn.execute(
+                    select(schema.documents.c.id).where(schema.documents.c.id.in_(part))
+                ).scalars()
+            )
         return found
 
     def _delete_document(self, conn: Connection, doc_id: str) -> None:
@@ -202,7 +223,9 @@ class Ledger:
                 "document_id": doc.id,
                 "event_id": e.id,
                 "type": e.type,
-                "payload": json.dumps(codec.event_payload(e, doc, st), ensure_ascii=False, sort_keys=True),
+                "payload": json.dumps(
+                    codec.event_payload(e, doc, st), ensure_ascii=False, sort_keys=True
+                ),
                 "stage": ev_stage,
             }
             for e in {e.id: e for e in doc.events}.values()
@@ -221,7 +244,9 @@ class Ledger:
                 "hedge": c.hedge,
                 "text": codec.quote(c.text, doc, st),
                 "events": json.dumps(list(c.events)),
-                "evidence": json.dumps(codec.evidence_list(c.evidence, doc, st), ensure_ascii=False),
+                "evidence": json.dumps(
+                    codec.evidence_list(c.evidence, doc, st), ensure_ascii=False
+                ),
                 "stage": cl_stage,
             }
             for c in {c.id: c for c in doc.claims}.values()
@@ -234,15 +259,22 @@ class Ledger:
     def _remember_sources(self, conn: Connection, doc: Document) -> None:
         seen: dict[str, dict[str, Any]] = {}
         for c in doc.claims:
-            seen.setdefault(fusion.name_key(c.source), {"name": c.source, "kind": c.source_kind, "country": None})
+            seen.setdefault(
+                fusion.name_key(c.source),
+                {"name": c.source, "kind": c.source_kind, "country": None},
+            )
         for e in doc.events:
             for s in e.sources:
-                seen.setdefault(fusion.name_key(s.name), {"name": s.name, "kind": s.kind, "country": s.country})
+                seen.setdefault(
+                    fusion.name_key(s.name), {"name": s.name, "kind": s.kind, "country": s.country}
+                )
         seen.pop("", None)
         if not seen:
             return
         have = set(
-            conn.execute(select(schema.sources.c.key).where(schema.sources.c.key.in_(list(seen)))).scalars()
+            conn.execute(
+                select(schema.sources.c.key).where(schema.sources.c.key.in_(list(seen)))
+            ).scalars()
         )
         rows = [{"key": k, **v} for k, v in seen.items() if k not in have]
         if rows:
@@ -256,19 +288,30 @@ class Ledger:
         d = schema.documents
         todo = set(types) if types is not None else None
         with self.engine.begin() as conn:
-            rows = conn.execute(select(d.c.id, d.c.published, d.c.wire, d.c.minhash, d.c.origin_id)).all()
-            entries = [syndication.SyndicationEntry(r.id, r.published, r.wire, r.minhash) for r in rows]
+            rows = conn.execute(
+                select(d.c.id, d.c.published, d.c.wire, d.c.minhash, d.c.origin_id)
+            ).all()
+            entries = [
+                syndication.SyndicationEntry(r.id, r.published, r.wire, r.minhash) for r in rows
+            ]
             mapping = syndication.origins(entries)
-            changed = [{"i": r.id, "o": mapping[r.id]} for r in rows if mapping[r.id] != r.origin_id]
+            changed = [
+                {"i": r.id, "o": mapping[r.id]} for r in rows if mapping[r.id] != r.origin_id
+            ]
             if changed:
-                conn.execute(update(d).where(d.c.id == bindparam("i")).values(origin_id=bindparam("o")), changed)
+                conn.execute(
+                    update(d).where(d.c.id == bindparam("i")).values(origin_id=bindparam("o")),
+                    changed,
+                )
             if todo is None:
                 todo = set(conn.execute(select(schema.doc_events.c.type).distinct()).scalars())
             else:
                 for part in chunked([c["i"] for c in changed], _CHUNK):
                     todo.update(
                         conn.execute(
-                            select(schema.doc_events.c.type).where(schema.doc_events.c.document_id.in_(part)).distinct()
+                            select(schema.doc_events.c.type)
+                            .where(schema.doc_events.c.document_id.in_(part))
+                            .distinct()
                         ).scalars()
                     )
             for t in sorted(todo):
@@ -287,7 +330,15 @@ class Ledger:
         de, d = schema.doc_events, schema.documents
         origin = d.alias("origin")
         q = (
-            select(de.c.document_id, de.c.payload, d.c.published, d.c.publisher, d.c.origin_id, d.c.wire, origin.c.publisher.label("origin_publisher"))
+            select(
+                de.c.document_id,
+                de.c.payload,
+                d.c.published,
+                d.c.publisher,
+                d.c.origin_id,
+                d.c.wire,
+                origin.c.publisher.label("origin_publisher"),
+            )
             .join(d, d.c.id == de.c.document_id)
             .join(origin, origin.c.id == d.c.origin_id, isouter=True)
             .where(de.c.type == event_type)
@@ -309,8 +360,18 @@ class Ledger:
         ev = schema.events
         old = select(ev.c.id).where(ev.c.type == event_type)
         if self.dialect == "sqlite":
-            conn.execute(text("DELETE FROM events_fts WHERE event_id IN (SELECT id FROM events WHERE type = :t)"), {"t": event_type})
-        for t in (schema.event_payloads, schema.event_mentions, schema.event_actors, schema.event_claimants):
+            conn.execute(
+                text(
+                    "DELETE FROM events_fts WHERE event_id IN (SELECT id FROM events WHERE type = :t)"
+                ),
+                {"t": event_type},
+            )
+        for t in (
+            schema.event_payloads,
+            schema.event_mentions,
+            schema.event_actors,
+            schema.event_claimants,
+        ):
             conn.execute(delete(t).where(t.c.event_id.in_(old)))
         conn.execute(delete(ev).where(ev.c.type == event_type))
         fused = fusion.fuse(self.mentions(conn, event_type))
@@ -357,18 +418,40 @@ class Ledger:
                 }
             )
             p_rows.append(
-                {"event_id": f.id, "payload": json.dumps(p, ensure_ascii=False, sort_keys=True), "search_text": search}
+                {
+                    "event_id": f.id,
+                    "payload": json.dumps(p, ensure_ascii=False, sort_keys=True),
+                    "search_text": search,
+                }
             )
             m_rows += [
-                {"event_id": f.id, "document_id": m["document_id"], "doc_event_id": m["event_id"], "published": m["published"], "publisher": m["publisher"]}
+                {
+                    "event_id": f.id,
+                    "document_id": m["document_id"],
+                    "doc_event_id": m["event_id"],
+                    "published": m["published"],
+                    "publisher": m["publisher"],
+                }
                 for m in p["mentions"]
             ]
             a_rows += [
-                {"event_id": f.id, "name": a["name"], "name_key": fusion.name_key(a["name"]), "country": a["country"], "role": a["role"]}
+                {
+                    "event_id": f.id,
+                    "name": a["name"],
+                    "name_key": fusion.name_key(a["name"]),
+                    "country": a["country"],
+                    "role": a["role"],
+                }
                 for a in p["actors"]
             ]
             c_rows += [
-                {"event_id": f.id, "claimant": name, "claimant_key": fusion.name_key(name), "kind": kind, "mentions": n}
+                {
+                    "event_id": f.id,
+                    "claimant": name,
+                    "claimant_key": fusion.name_key(name),
+                    "kind": kind,
+                    "mentions": n,
+                }
                 for name, kind, n in f.claimants
             ]
             fts_rows.append({"i": f.id, "b": search})
@@ -389,7 +472,9 @@ class Ledger:
     def document(self, doc_id: str) -> Document | None:
         """The stored cleaned document (without layers), or None; text is '' when not stored."""
         with self.engine.connect() as conn:
-            row = conn.execute(select(schema.documents).where(schema.documents.c.id == doc_id)).first()
+            row = conn.execute(
+                select(schema.documents).where(schema.documents.c.id == doc_id)
+            ).first()
         return None if row is None else codec.document_from_row(row)
 
     def count(self, table: str) -> int:

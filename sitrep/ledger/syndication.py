@@ -21,7 +21,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-
 from typing import TYPE_CHECKING
 
 from ..records import Document
@@ -79,15 +78,33 @@ _ALIAS: dict[str, str] = {}
 for _canon, _names in AGENCIES.items():
     for _n in _names:
         _ALIAS[_n.casefold()] = _canon
-_ACRONYMS = sorted({n for ns in AGENCIES.values() for n in ns if n.isupper() and len(n) <= 5}, key=len, reverse=True)
-_WORDS = sorted({n for ns in AGENCIES.values() for n in ns if not (n.isupper() and len(n) <= 5)}, key=len, reverse=True)
+_ACRONYMS = sorted(
+    {n for ns in AGENCIES.values() for n in ns if n.isupper() and len(n) <= 5},
+    key=len,
+    reverse=True,
+)
+_WORDS = sorted(
+    {n for ns in AGENCIES.values() for n in ns if not (n.isupper() and len(n) <= 5)},
+    key=len,
+    reverse=True,
+)
 # Long names match case-insensitively, acronyms only in capitals ("AP", not "ap").
-_NAME_RX = r"(?:(?i:" + "|".join(re.escape(w) for w in _WORDS) + r")|" + "|".join(re.escape(a) for a in _ACRONYMS) + r")"
+_NAME_RX = (
+    r"(?:(?i:"
+    + "|".join(re.escape(w) for w in _WORDS)
+    + r")|"
+    + "|".join(re.escape(a) for a in _ACRONYMS)
+    + r")"
+)
 _CREDIT_PATTERNS = (
     re.compile(r"\((" + _NAME_RX + r")\)"),  # "SEOUL (Reuters) -"
     re.compile(r"[—–-]{1,2}\s*(" + _NAME_RX + r")\s*$", re.M),  # "... — AP"
     re.compile(r"^\s*(" + _NAME_RX + r")\s*$", re.M),  # a line that is only "PAP"
-    re.compile(r"(?i:source|sources|credit|via|with reporting by|additional reporting by)\s*:?\s*(" + _NAME_RX + r")\b"),
+    re.compile(
+        r"(?i:source|sources|credit|via|with reporting by|additional reporting by)\s*:?\s*("
+        + _NAME_RX
+        + r")\b"
+    ),
 )
 _NAME_ONLY = re.compile(r"(?<![\w-])(" + _NAME_RX + r")(?![\w-])")
 _WORD = re.compile(r"\w+", re.UNICODE)
@@ -152,7 +169,9 @@ def _minhash(sig: bytes) -> MinHash:
     import numpy as np
     from datasketch import MinHash
 
-    return MinHash(num_perm=NUM_PERM, seed=1, scheme=SCHEME, hashvalues=np.frombuffer(sig, dtype=np.uint32))
+    return MinHash(
+        num_perm=NUM_PERM, seed=1, scheme=SCHEME, hashvalues=np.frombuffer(sig, dtype=np.uint32)
+    )
 
 
 @dataclass(frozen=True, slots=True)

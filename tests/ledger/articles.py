@@ -27,7 +27,9 @@ def doc_id(text: str, salt: str = "") -> str:
     return hashlib.sha256((salt + text).encode("utf-8")).hexdigest()
 
 
-def source(name: str, kind: str = "government", country: str | None = None, via: tuple[str, ...] = ()) -> EventSource:
+def source(
+    name: str, kind: str = "government", country: str | None = None, via: tuple[str, ...] = ()
+) -> EventSource:
     return EventSource(name=name, kind=kind, country=country, cue="said", via=via)
 
 
@@ -39,8 +41,12 @@ KHERSON = EventLocation("Kherson", "UA", "Kherson Oblast", 46.64, 32.61, "city")
 PYONGYANG = EventLocation("Pyongyang", "KP", "Pyongyang", 39.03, 125.75, "city")
 
 
-def figure(value: float, category: str = "killed", qualifier: str = "exact", text: str | None = None) -> FigureMention:
-    return FigureMention(0, 0, text or str(int(value)), value, None, None, qualifier, category, "soldiers")
+def figure(
+    value: float, category: str = "killed", qualifier: str = "exact", text: str | None = None
+) -> FigureMention:
+    return FigureMention(
+        0, 0, text or str(int(value)), value, None, None, qualifier, category, "soldiers"
+    )
 
 
 def event(
@@ -94,7 +100,10 @@ def article(
         byline=byline,
         published=published,
         language="en",
-        rights=Rights(tdm_reserved=reserved, notice="All rights reserved; no text and data mining." if reserved else None),
+        rights=Rights(
+            tdm_reserved=reserved,
+            notice="All rights reserved; no text and data mining." if reserved else None,
+        ),
         events=events,
         claims=claims,
         stages=STAGES,

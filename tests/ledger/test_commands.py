@@ -35,7 +35,9 @@ def test_events_prints_contract_json_by_default(db, capsys):
 def test_events_filters_and_csv(db, capsys):
     assert main(["events", "--db", f"sqlite:///{db}", "--min-sources", "2", "--csv"]) == 0
     rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
-    assert [(r["type"], r["sources"], r["contradictions"]) for r in rows] == [("casualties", "2", "1")]
+    assert [(r["type"], r["sources"], r["contradictions"]) for r in rows] == [
+        ("casualties", "2", "1")
+    ]
 
 
 def test_events_table_and_bad_arguments(db, capsys):

@@ -10,7 +10,16 @@ from sitrep.records import EventLocation, EventSource
 from .articles import KHERSON, KURSK, PYONGYANG, SUDZHA, UNATTRIBUTED, event, figure, source
 
 
-def mention(doc: str, ev, *, published="2024-12-16", publisher="Daily Example", origin=None, origin_publisher=None, wire=None):
+def mention(
+    doc: str,
+    ev,
+    *,
+    published="2024-12-16",
+    publisher="Daily Example",
+    origin=None,
+    origin_publisher=None,
+    wire=None,
+):
     return Mention(
         document_id=doc,
         event=ev,
@@ -34,21 +43,37 @@ def test_fuse_merges_reports_of_one_event_at_town_and_region():
 
 
 def test_fuse_keeps_launches_a_week_apart():
-    first = event(type="weapons_test", location=PYONGYANG, day="2024-01-05", summary="Missile launched")
-    second = event(type="weapons_test", location=PYONGYANG, day="2024-01-12", summary="Missile launched")
-    fused = fuse([mention("d1", first, published="2024-01-05"), mention("d2", second, published="2024-01-12")])
+    first = event(
+        type="weapons_test", location=PYONGYANG, day="2024-01-05", summary="Missile launched"
+    )
+    second = event(
+        type="weapons_test", location=PYONGYANG, day="2024-01-12", summary="Missile launched"
+    )
+    fused = fuse(
+        [
+            mention("d1", first, published="2024-01-05"),
+            mention("d2", second, published="2024-01-12"),
+        ]
+    )
     assert len(fused) == 2
 
 
 def test_fuse_keeps_undated_launches_reported_a_week_apart():
     first = event(type="weapons_test", location=PYONGYANG, day=None)
     second = event(type="weapons_test", location=PYONGYANG, day=None)
-    fused = fuse([mention("d1", first, published="2024-01-05"), mention("d2", second, published="2024-01-12")])
+    fused = fuse(
+        [
+            mention("d1", first, published="2024-01-05"),
+            mention("d2", second, published="2024-01-12"),
+        ]
+    )
     assert len(fused) == 2
 
 
 def test_fuse_keeps_battles_in_distant_towns_apart():
-    far_town = EventLocation("Zheleznogorsk", "RU", "Kursk Oblast", 52.34, 35.35, "city")  # about 128 km from Sudzha
+    far_town = EventLocation(
+        "Zheleznogorsk", "RU", "Kursk Oblast", 52.34, 35.35, "city"
+    )  # about 128 km from Sudzha
     fused = fuse(
         [
             mention("d1", event(type="attack", location=SUDZHA)),
@@ -60,7 +85,9 @@ def test_fuse_keeps_battles_in_distant_towns_apart():
 
 
 def test_fuse_never_merges_two_events_of_one_article():
-    fused = fuse([mention("d1", event("e1", type="attack")), mention("d1", event("e2", type="attack"))])
+    fused = fuse(
+        [mention("d1", event("e1", type="attack")), mention("d1", event("e2", type="attack"))]
+    )
     assert len(fused) == 2
 
 
@@ -101,30 +128,64 @@ def test_contradictions_flag_exact_figures_from_two_sources_on_one_day():
     b = mention("d2", event(figures=(figure(500),), sources=(source("Russian defence ministry"),)))
     [fused] = fuse([a, b])
     assert fused.payload["contradictions"] == [
-        {"category": "killed", "values": [300, 500], "sources": ["Russian defence ministry", "Ukrainian military"]}
+        {
+            "category": "killed",
+            "values": [300, 500],
+            "sources": ["Russian defence ministry", "Ukrainian military"],
+        }
     ]
 
 
 def test_contradictions_respect_bounds():
-    a = mention("d1", event(figures=(figure(300, qualifier="at_least", text="at least 300"),), sources=(source("Ukrainian military"),)))
+    a = mention(
+        "d1",
+        event(
+            figures=(figure(300, qualifier="at_least", text="at least 300"),),
+            sources=(source("Ukrainian military"),),
+        ),
+    )
     b = mention("d2", event(figures=(figure(500),), sources=(source("Russian defence ministry"),)))
-    c = mention("d3", event(figures=(figure(480, qualifier="approx", text="about 480"),), sources=(source("Kyiv Independent", "media"),)))
+    c = mention(
+        "d3",
+        event(
+            figures=(figure(480, qualifier="approx", text="about 480"),),
+            sources=(source("Kyiv Independent", "media"),),
+        ),
+    )
     [fused] = fuse([a, b, c])
     assert fused.payload["contradictions"] == []
 
 
 def test_contradictions_skip_a_later_updated_count():
-    a = mention("d1", event(figures=(figure(300),), sources=(source("Ukrainian military"),)), published="2024-12-16")
-    b = mention("d2", event(figures=(figure(500),), sources=(source("Russian defence ministry"),)), published="2024-12-17")
+    a = mention(
+        "d1",
+        event(figures=(figure(300),), sources=(source("Ukrainian military"),)),
+        published="2024-12-16",
+    )
+    b = mention(
+        "d2",
+        event(figures=(figure(500),), sources=(source("Russian defence ministry"),)),
+        published="2024-12-17",
+    )
     [fused] = fuse([a, b])
     assert fused.payload["contradictions"] == []
 
 
 def test_contradictions_flag_a_denial_against_an_assertion():
-    said = mention("d1", event(type="deployment", sources=(source("South Korean intelligence", "intelligence", "KR"),)))
+    said = mention(
+        "d1",
+        event(
+            type="deployment", sources=(source("South Korean intelligence", "intelligence", "KR"),)
+        ),
+    )
     denied = mention(
         "d2",
-        event(type="deployment", status="denied", certainty="denied", sources=(source("Russian foreign ministry", "government", "RU"),)),
+        event(
+            type="deployment",
+            status="denied",
+            certainty="denied",
+            sources=(source("Russian foreign ministry", "government", "RU"),),
+        ),
     )
     [fused] = fuse([said, denied])
     assert fused.payload["status"] == "occurred"
@@ -136,7 +197,12 @@ def test_contradictions_flag_a_denial_against_an_assertion():
 
 def test_independent_sources_count_ten_outlets_repeating_one_agency_once():
     copies = [
-        mention(f"d{i}", event(sources=(UNATTRIBUTED,)), publisher=f"Outlet {i}", wire="Associated Press")
+        mention(
+            f"d{i}",
+            event(sources=(UNATTRIBUTED,)),
+            publisher=f"Outlet {i}",
+            wire="Associated Press",
+        )
         for i in range(10)
     ]
     [fused] = fuse(copies)
@@ -146,7 +212,13 @@ def test_independent_sources_count_ten_outlets_repeating_one_agency_once():
 
 def test_independent_sources_collapse_syndicated_copies_to_their_origin():
     origin = mention("d1", event(sources=(UNATTRIBUTED,)), publisher="Kyiv Post")
-    copy = mention("d2", event(sources=(UNATTRIBUTED,)), publisher="Mirror Site", origin="d1", origin_publisher="Kyiv Post")
+    copy = mention(
+        "d2",
+        event(sources=(UNATTRIBUTED,)),
+        publisher="Mirror Site",
+        origin="d1",
+        origin_publisher="Kyiv Post",
+    )
     other = mention("d3", event(sources=(UNATTRIBUTED,)), publisher="Seoul Herald")
     [fused] = fuse([origin, copy, other])
     assert fused.payload["independent_sources"] == 2
@@ -155,9 +227,17 @@ def test_independent_sources_collapse_syndicated_copies_to_their_origin():
 def test_independent_sources_follow_via_chains_to_the_claimant():
     direct = mention("d1", event(sources=(source("General Staff of Ukraine", "military", "UA"),)))
     relayed = mention(
-        "d2", event(sources=(source("General Staff of Ukraine", "military", "UA", via=("Ukrinform", "Reuters")),)), publisher="Times"
+        "d2",
+        event(
+            sources=(
+                source("General Staff of Ukraine", "military", "UA", via=("Ukrinform", "Reuters")),
+            )
+        ),
+        publisher="Times",
     )
-    unnamed = EventSource(name="", kind="unattributed", country=None, cue="reported", via=("Yonhap",))
+    unnamed = EventSource(
+        name="", kind="unattributed", country=None, cue="reported", via=("Yonhap",)
+    )
     agency_only = mention("d3", event(sources=(unnamed,)), publisher="Herald")
     [fused] = fuse([direct, relayed, agency_only])
     # the General Staff once, however it reached us; the unnamed statement relayed by Yonhap once
@@ -167,9 +247,22 @@ def test_independent_sources_follow_via_chains_to_the_claimant():
 
 
 def test_figure_history_is_sorted_by_date_and_drops_copies():
-    late = mention("d3", event(figures=(figure(500),), sources=(source("Ukrainian military"),)), published="2024-12-20")
-    early = mention("d1", event(figures=(figure(300),), sources=(source("Ukrainian military"),)), published="2024-12-16")
-    copy = mention("d2", event(figures=(figure(300),), sources=(source("Ukrainian military"),)), published="2024-12-17", origin="d1")
+    late = mention(
+        "d3",
+        event(figures=(figure(500),), sources=(source("Ukrainian military"),)),
+        published="2024-12-20",
+    )
+    early = mention(
+        "d1",
+        event(figures=(figure(300),), sources=(source("Ukrainian military"),)),
+        published="2024-12-16",
+    )
+    copy = mention(
+        "d2",
+        event(figures=(figure(300),), sources=(source("Ukrainian military"),)),
+        published="2024-12-17",
+        origin="d1",
+    )
     [fused] = fuse([late, copy, early])
     history = fused.payload["figure_history"]
     assert [(h["published"], h["value"], h["document_id"]) for h in history] == [

@@ -61,9 +61,13 @@ def test_outdated_compares_only_the_current_stage_families():
 def test_reprocess_reruns_outdated_documents_and_names_reserved_ones(open_test_ledger):
     ledger = open_test_ledger()
     open_doc = article(STORY, events=(event(type="casualties"),))
-    reserved = article(LAUNCH, events=(event(type="casualties"),), reserved=True, publisher="Reserved Times")
+    reserved = article(
+        LAUNCH, events=(event(type="casualties"),), reserved=True, publisher="Reserved Times"
+    )
     ledger.add([open_doc, reserved])
-    newer = Pipeline(stages=[events_stage("sitrep.events.v2", type_="attack")], settings=ledger.settings)
+    newer = Pipeline(
+        stages=[events_stage("sitrep.events.v2", type_="attack")], settings=ledger.settings
+    )
     result = reprocess(ledger, pipeline=newer)
     assert result.reprocessed == 1
     assert [doc_id for doc_id, _ in result.not_reprocessable] == [reserved.id]
@@ -77,6 +81,8 @@ def test_reprocess_can_rerun_reserved_documents_whose_text_was_kept(open_test_le
     ledger = open_test_ledger(settings=load_settings(store_reserved_text=True))
     reserved = article(LAUNCH, events=(event(type="casualties"),), reserved=True)
     ledger.add([reserved])
-    newer = Pipeline(stages=[events_stage("sitrep.events.v2", type_="attack")], settings=ledger.settings)
+    newer = Pipeline(
+        stages=[events_stage("sitrep.events.v2", type_="attack")], settings=ledger.settings
+    )
     result = reprocess(ledger, pipeline=newer)
     assert (result.reprocessed, result.not_reprocessable) == (1, [])

@@ -6,7 +6,18 @@ import pytest
 
 from sitrep.ledger import EventFilter, document_list, event, events, search, sources
 
-from .articles import KHERSON, PYONGYANG, STORY, SUDZHA, article, event as article_event, figure, source
+from .articles import (
+    KHERSON,
+    PYONGYANG,
+    STORY,
+    SUDZHA,
+    article,
+    figure,
+    source,
+)
+from .articles import (
+    event as article_event,
+)
 
 LAUNCH = (
     "North Korea fired a ballistic missile into the sea off its east coast on Tuesday, the "
@@ -28,18 +39,54 @@ def corpus():
     ua = source("Ukrainian military", "military", "UA")
     ru = source("Russian defence ministry", "government", "RU")
     return [
-        article(STORY, publisher="Reuters", published="2024-12-15",
-                events=(article_event(location=SUDZHA, sources=(ua,), figures=(figure(300),)),)),
-        article("KYIV (Reuters) - " + STORY, publisher="Example Post", published="2024-12-16",
-                events=(article_event(sources=(ua,), figures=(figure(300),)),)),
-        article(STORY + " Moscow disputed the account.", publisher="Moscow Daily", published="2024-12-16", salt="ru",
-                events=(article_event(sources=(ru,), figures=(figure(500),)),)),
-        article(LAUNCH, publisher="Seoul Herald", published="2024-11-05",
-                events=(article_event(type="weapons_test", summary="North Korea fires a ballistic missile", location=PYONGYANG,
-                                      day="2024-11-05", sources=(source("South Korean military", "military", "KR"),)),)),
-        article(KHERSON_STRIKE, publisher="Kyiv Paper", published="2024-12-01", reserved=True,
-                events=(article_event(type="attack", summary="Shelling hits Kherson market", location=KHERSON,
-                                      agents=(("Russia", "RU"),), day="2024-11-30"),)),
+        article(
+            STORY,
+            publisher="Reuters",
+            published="2024-12-15",
+            events=(article_event(location=SUDZHA, sources=(ua,), figures=(figure(300),)),),
+        ),
+        article(
+            "KYIV (Reuters) - " + STORY,
+            publisher="Example Post",
+            published="2024-12-16",
+            events=(article_event(sources=(ua,), figures=(figure(300),)),),
+        ),
+        article(
+            STORY + " Moscow disputed the account.",
+            publisher="Moscow Daily",
+            published="2024-12-16",
+            salt="ru",
+            events=(article_event(sources=(ru,), figures=(figure(500),)),),
+        ),
+        article(
+            LAUNCH,
+            publisher="Seoul Herald",
+            published="2024-11-05",
+            events=(
+                article_event(
+                    type="weapons_test",
+                    summary="North Korea fires a ballistic missile",
+                    location=PYONGYANG,
+                    day="2024-11-05",
+                    sources=(source("South Korean military", "military", "KR"),),
+                ),
+            ),
+        ),
+        article(
+            KHERSON_STRIKE,
+            publisher="Kyiv Paper",
+            published="2024-12-01",
+            reserved=True,
+            events=(
+                article_event(
+                    type="attack",
+                    summary="Shelling hits Kherson market",
+                    location=KHERSON,
+                    agents=(("Russia", "RU"),),
+                    day="2024-11-30",
+                ),
+            ),
+        ),
     ]
 
 
@@ -84,7 +131,15 @@ def test_events_are_newest_first_in_the_contract_shape(filled):
     assert result["schema"] == "sitrep.events/1"
     assert ids_of(result) == ["casualties", "attack", "weapons_test"]
     for e in result["events"]:
-        assert {"mentions", "independent_sources", "figure_history", "contradictions", "actors", "location", "time"} <= set(e)
+        assert {
+            "mentions",
+            "independent_sources",
+            "figure_history",
+            "contradictions",
+            "actors",
+            "location",
+            "time",
+        } <= set(e)
 
 
 def test_events_filter_by_type_country_place_and_actor(filled):
@@ -99,7 +154,9 @@ def test_events_filter_by_type_country_place_and_actor(filled):
 def test_events_filter_by_dates(filled):
     assert ids_of(events(filled, EventFilter(since="2024-12-01"))) == ["casualties"]
     assert ids_of(events(filled, EventFilter(until="2024-11-30"))) == ["attack", "weapons_test"]
-    assert ids_of(events(filled, EventFilter(since="2024-11-01", until="2024-11-10"))) == ["weapons_test"]
+    assert ids_of(events(filled, EventFilter(since="2024-11-01", until="2024-11-10"))) == [
+        "weapons_test"
+    ]
 
 
 def test_events_filter_by_sources_and_contradictions(filled):
@@ -109,7 +166,10 @@ def test_events_filter_by_sources_and_contradictions(filled):
     assert len(casualties["mentions"]) == 3
     assert casualties["contradictions"][0]["values"] == [300, 500]
     assert ids_of(events(filled, EventFilter(has_contradictions=True))) == ["casualties"]
-    assert ids_of(events(filled, EventFilter(has_contradictions=False))) == ["attack", "weapons_test"]
+    assert ids_of(events(filled, EventFilter(has_contradictions=False))) == [
+        "attack",
+        "weapons_test",
+    ]
 
 
 def test_events_text_search_limit_and_offset(filled):

@@ -20,8 +20,17 @@ LONG_QUOTE = "North Korean soldiers were killed near Plekhovo, officials said, "
 
 def reserved_article(settings_text: str = STORY):
     ev = event(sources=(source("Ukrainian military"),), figures=(figure(300),), evidence=LONG_QUOTE)
-    claim = Claim("c1", LONG_QUOTE, "Ukrainian military", "said", events=("e1",), evidence=(Evidence(0, len(LONG_QUOTE), LONG_QUOTE),))
-    doc = article(settings_text, events=(ev,), claims=(claim,), reserved=True, publisher="Reserved Times")
+    claim = Claim(
+        "c1",
+        LONG_QUOTE,
+        "Ukrainian military",
+        "said",
+        events=("e1",),
+        evidence=(Evidence(0, len(LONG_QUOTE), LONG_QUOTE),),
+    )
+    doc = article(
+        settings_text, events=(ev,), claims=(claim,), reserved=True, publisher="Reserved Times"
+    )
     return dataclasses.replace(doc, captions=("A caption written for this test.",))
 
 
@@ -38,16 +47,22 @@ def test_add_same_documents_twice_changes_nothing(open_test_ledger):
     again = ledger.add(docs + docs)
     assert (first.added, again.added, again.skipped) == (2, 0, 4)
     assert events(ledger) == before
-    assert ledger.count("documents") == 2 and ledger.count("doc_events") == 2 and ledger.count("events") == 1
+    assert (
+        ledger.count("documents") == 2
+        and ledger.count("doc_events") == 2
+        and ledger.count("events") == 1
+    )
     with ledger.engine.connect() as conn:
-        assert conn.execute(select(schema.documents.c.id, schema.documents.c.ingested_at)).all() == stamps
+        assert (
+            conn.execute(select(schema.documents.c.id, schema.documents.c.ingested_at)).all()
+            == stamps
+        )
 
 
 def test_open_ledger_applies_each_migration_once(tmp_path):
     path = tmp_path / "ledger.db"
-    with open_ledger(path) as ledger:
-        with ledger.engine.connect() as conn:
-            assert applied(conn) == [name for name, _ in STEPS]
+    with open_ledger(path) as ledger, ledger.engine.connect() as conn:
+        assert applied(conn) == [name for name, _ in STEPS]
     with open_ledger(f"sqlite:///{path}") as ledger, ledger.engine.connect() as conn:
         rows = conn.execute(select(schema.migrations.c.name)).scalars().all()
         assert sorted(rows) == [name for name, _ in STEPS]
@@ -107,7 +122,9 @@ def test_replace_swaps_a_documents_events(open_test_ledger):
     ledger = open_test_ledger()
     doc = article(STORY, events=(event(type="casualties"),))
     ledger.add([doc])
-    ledger.replace(dataclasses.replace(doc, events=(event(type="attack"),), stages=("sitrep.events.v2",)))
+    ledger.replace(
+        dataclasses.replace(doc, events=(event(type="attack"),), stages=("sitrep.events.v2",))
+    )
     assert [e["type"] for e in events(ledger)["events"]] == ["attack"]
     assert events(ledger, EventFilter(type="casualties"))["events"] == []
     assert ledger.document(doc.id).stages == ("sitrep.events.v2",)

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import random
 
-from sitrep.ledger.syndication import SyndicationEntry, canonical_outlet, origins, signature, wire_credit
+from sitrep.ledger.syndication import (
+    SyndicationEntry,
+    canonical_outlet,
+    origins,
+    signature,
+    wire_credit,
+)
 from sitrep.records import Removed
 
 from .articles import STORY, article
@@ -23,22 +29,31 @@ REWRITE = (
 )
 
 
-def entry(doc_id: str, text: str, published: str | None = "2024-12-16", wire: str | None = None) -> SyndicationEntry:
+def entry(
+    doc_id: str, text: str, published: str | None = "2024-12-16", wire: str | None = None
+) -> SyndicationEntry:
     return SyndicationEntry(doc_id, published, wire, signature(text))
 
 
 def test_wire_credit_reads_a_parenthesised_agency():
-    assert wire_credit(article("SEOUL (Reuters) - " + OTHER_STORY, publisher="Example Post")) == "Reuters"
-    assert wire_credit(article("KYIV (AP) — " + STORY, publisher="Example Post")) == "Associated Press"
+    assert (
+        wire_credit(article("SEOUL (Reuters) - " + OTHER_STORY, publisher="Example Post"))
+        == "Reuters"
+    )
+    assert (
+        wire_credit(article("KYIV (AP) — " + STORY, publisher="Example Post")) == "Associated Press"
+    )
 
 
 def test_wire_credit_reads_dash_credits_source_lines_and_bylines():
     assert wire_credit(article(STORY + "\n— AP", publisher="Example Post")) == "Associated Press"
     assert wire_credit(article(STORY + "\nPAP", publisher="Example Post")) == "Polish Press Agency"
-    assert wire_credit(article(OTHER_STORY + "\nSource: Yonhap", publisher="Example Post")) == "Yonhap"
-    assert wire_credit(article(STORY, publisher="Example Post", byline="By Jane Doe, Agence France-Presse")) == (
-        "Agence France-Presse"
+    assert (
+        wire_credit(article(OTHER_STORY + "\nSource: Yonhap", publisher="Example Post")) == "Yonhap"
     )
+    assert wire_credit(
+        article(STORY, publisher="Example Post", byline="By Jane Doe, Agence France-Presse")
+    ) == ("Agence France-Presse")
 
 
 def test_wire_credit_reads_a_removed_credit_line():
@@ -74,7 +89,9 @@ def test_origins_group_copies_and_light_rewrites():
 
 
 def test_origins_pick_the_earliest_published_member():
-    found = origins([entry("a", STORY, "2024-12-18"), entry("z", STORY, "2024-12-16"), entry("m", STORY, None)])
+    found = origins(
+        [entry("a", STORY, "2024-12-18"), entry("z", STORY, "2024-12-16"), entry("m", STORY, None)]
+    )
     assert set(found.values()) == {"z"}
 
 

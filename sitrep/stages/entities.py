@@ -215,6 +215,14 @@ def _acts(span: Any) -> bool:
     return False
 
 
+def _dateline(span: Any) -> bool:
+    """Is this the place line that opens a wire story ("KYIV, Nov 3 (Reuters) -")?"""
+    doc = span.doc
+    at_line_start = span.start == 0 or "\n" in doc[span.start - 1].text
+    after = doc[span.end].text if span.end < len(doc) else ""
+    return at_line_start and span.text.isupper() and after in (",", "(", "-", "\u2014")
+
+
 def _located(span: Any) -> bool:
     """Is this mention the object of a locative preposition ("in Ukraine")?"""
     root = _governing(span.root)
@@ -289,6 +297,7 @@ class _Resolver:
             return EntityMention(c0, c1, text, "NORP", entry.name, "state", entry.country, entry.id)
         if entry.kind == "state":
             as_place = not _acts(sub) if match.via == "capital" else _located(sub)
+            as_place = as_place or _dateline(sub)
             if as_place:
                 place = self.kb.place(text)
                 name = (
@@ -339,7 +348,10 @@ class _Resolver:
         words = fold(text).split()
         for earlier in reversed(self.people):
             full = fold(earlier.text).split()
-            if len(words) < len(full) and full[-len(words) :] == words:
+            if len(words) < len(full) and (
+                full[-len(words) :] == words
+                or (_family_first(earlier) and full[: len(words)] == words)
+            ):
                 return dataclasses.replace(earlier, start=c0, end=c1, text=text)
         found = EntityMention(
             c0, c1, text, "PERSON", text, "person", self._title_country(sub), None
@@ -439,28 +451,37 @@ def _body_of(code: str, subkind: str | None) -> Any:
     return kb.by_id(f"{code.lower()}.{_SUBKIND_SUFFIX[subkind]}")
 
 
+#: countries whose names put the family name first ("Kim" is Kim Jong Un)
+_FAMILY_FIRST = frozenset({"KP", "KR", "CN", "TW", "VN"})
+
+
+def _family_first(person: EntityMention) -> bool:
+    return person.country in _FAMILY_FIRST
+
+
 def _surnames(parse: Any, found: list[EntityMention]) -> list[EntityMention]:
-    """Later bare surnames of people named in full that the model missed."""
-    full: dict[str, EntityMention] = {}
-    for m in found:
-        if m.kind == "person" and len(m.text.split()) > 1:
-            full.setdefault(m.text.split()[-1], m)
-    if not full:
+    """Later bare family names of people named in full that the model missed
+    (the nearest earlier full name wins: "Kim" after "Kim Yo Jong")."""
+    people = [m for m in found if m.kind == "person" and len(m.text.split()) > 1]
+    if not people:
         return []
+    family: dict[str, list[EntityMention]] = {}
+    for m in people:
+        words = m.text.split()
+        family.setdefault(words[0] if _family_first(m) else words[-1], []).append(m)
     covered = [False] * len(parse.text)
     for m in found:
         for c in range(m.start, m.end):
             covered[c] = True
     extra: list[EntityMention] = []
     for tok in parse:
-        earlier = full.get(tok.text)
-        if (
-            earlier is None
-            or covered[tok.idx]
-            or tok.idx < earlier.end
-            or tok.ent_type_ not in ("", "PERSON")
-        ):
+        named = family.get(tok.text)
+        if named is None or covered[tok.idx] or tok.ent_type_ not in ("", "PERSON"):
             continue
+        before = [m for m in named if m.end <= tok.idx]
+        if not before or not tok.is_title:
+            continue
+        earlier = before[-1]
         extra.append(
             dataclasses.replace(earlier, start=tok.idx, end=tok.idx + len(tok), text=tok.text)
         )

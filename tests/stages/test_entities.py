@@ -134,3 +134,16 @@ def test_entities_spokesman_of_a_body_gets_its_country():
 def test_entities_seas_have_no_country():
     found = _by_text("A drone boat was seen in the Red Sea on Friday.")
     assert found["Red Sea"].kind == "place" and found["Red Sea"].country is None
+
+
+def test_entities_korean_family_name_refers_to_the_leader():
+    found = _mentions(
+        "Kim Jong Un visited a munitions factory on Friday. Kim said output must double."
+    )
+    kims = [m for m in found if m.text.startswith("Kim")]
+    assert [m.name for m in kims] == ["Kim Jong Un", "Kim Jong Un"]
+
+
+def test_entities_dateline_capital_is_a_place():
+    found = _mentions("KYIV, Nov 3 (Wire) - Ukraine said the drones were shot down.")
+    assert found[0].text == "KYIV" and found[0].kind == "place" and found[0].country == "UA"

@@ -287,7 +287,7 @@ def _verb_cue(verb: Any, sent: Any, regions: list[tuple[int, int]]) -> _Found | 
     # "X's data shows", "the report said": a content noun as subject; its owner is the source
     cue_toks = _cue_tokens(verb)
     if anonymous:  # "it was reported": the whole passive is the cue
-        expl = [c for c in verb.children if c.dep_ == "nsubjpass" and c.i < verb.i]
+        expl = [c for c in verb.children if c.dep_ == "nsubjpass" and c.lower_ == "it" and c.i < verb.i]
         if expl:
             cue_toks = list(doc[expl[0].i : verb.i + 1])
     if head is not None and head.lower_ in cues.CONTENT_NOUNS:
@@ -367,6 +367,31 @@ def _statement_phrase(tok: Any, sent: Any, taken: set[int]) -> _Found | None:
     if content[1] - content[0] < 2:
         return None
     return _Found(cue=cue, lemma=cues.normalise_cue(" ".join(t.text for t in cue)), source=source, content=content)
+
+
+def _noun_cue(tok: Any, sent: Any, regions: list[tuple[int, int]]) -> _Found | None:
+    """'Russia's claim that it downed 20 drones', 'the ministry's estimate of 300 dead'."""
+    lemma = cues.NOUN_CUES.get(tok.lower_)
+    if lemma is None or tok.pos_ != "NOUN":
+        return None
+    owner = [c for c in tok.children if c.dep_ == "poss"]
+    owner += [p for c in tok.children if c.dep_ == "prep" and c.lower_ in ("by", "from") for p in c.children if p.dep_ == "pobj"]
+    if not owner:
+        return None
+    doc = tok.doc
+    said = [c for c in tok.children if c.dep_ in ("acl", "ccomp", "appos", "relcl") and c.i > tok.i and c.lower_ not in ("which", "who")]
+    said += [p for c in tok.children if c.dep_ == "prep" and c.lower_ in ("of", "about", "on") for p in c.children if p.dep_ == "pobj"]
+    if said:
+        i, j = _tok_span(list(said[0].subtree))
+        content = _chars(doc, max(i, sent.start), min(j, sent.end))
+        region = _region_at(regions, content[0], content[1])
+        content = region or content
+    else:
+        after = [r for r in regions if tok.idx < r[0] < sent.end_char and not _text(doc)[tok.idx + len(tok) : r[0]].strip(" ,:-\u2014")]
+        if not after:
+            return None
+        content = after[0]
+    return _Found(cue=[tok], lemma=lemma, source=_noun_phrase(owner[0]), content=content)
 
 
 def _comes_from(tok: Any, sent: Any) -> _Found | None:
@@ -449,7 +474,10 @@ def _find(sent: Any, regions: list[tuple[int, int]]) -> list[_Found]:
             if objs:
                 citing.append((tok, objs[0]))
             continue
-        hit = _according(tok, sent) or _comes_from(tok, sent) or _verb_cue(tok, sent, regions)
+        hit = (
+            _according(tok, sent) or _comes_from(tok, sent) or _verb_cue(tok, sent, regions)
+            or _noun_cue(tok, sent, regions)
+        )
         if hit is not None:
             found.append(hit)
     speaker = _speaker(sent)

@@ -189,6 +189,23 @@ CONTENT_NOUNS: frozenset[str] = frozenset(
      "studies", "surveys", "results", "research", "satellite", "photos"}
 )
 
+#: nouns that report when someone owns them: "Russia's claim that …", "her comment that …".
+NOUN_CUES: dict[str, str] = {
+    "claim": "claim", "claims": "claim", "comment": "comment", "comments": "comment",
+    "remark": "remark", "remarks": "remark", "statement": "statement", "assertion": "assertion",
+    "warning": "warning", "warnings": "warning", "announcement": "announcement",
+    "allegation": "allegation", "allegations": "allegation", "accusation": "accusation",
+    "accusations": "accusation", "promise": "promise", "pledge": "pledge", "threat": "threat",
+    "threats": "threat", "suggestion": "suggestion", "insistence": "insistence",
+    "argument": "argument", "belief": "belief", "view": "view", "views": "view",
+    "praise": "praise", "criticism": "criticism", "denial": "denial", "admission": "admission",
+    "estimate": "estimate", "estimates": "estimate", "assessment": "assessment",
+    "prediction": "prediction", "demand": "demand", "demands": "demand", "call": "call",
+    "calls": "call", "report": "report", "reports": "report", "account": "account",
+    "description": "description", "characterization": "characterization", "vow": "vow",
+    "confirmation": "confirmation", "declaration": "declaration", "position": "position",
+}
+
 #: nouns of "in a statement", "in an interview" and the like.
 STATEMENT_NOUNS: frozenset[str] = frozenset(
     {"statement", "interview", "briefing", "post", "tweet", "message",

@@ -182,6 +182,13 @@ def test_attribution_statement_data_and_comes_from_cues() -> None:
     assert _content(text, attrs[2]) == "The UN's data shows that 12,000 civilians have died"
 
 
+def test_attribution_owned_claim_noun_is_a_cue() -> None:
+    text = "Kyiv rejected the Wagner group's claim that its fighters had captured the village."
+    a = next(a for a in _run(text) if a.cue == "claim")
+    assert "Wagner" in a.source and a.cue_lemma == "claim"
+    assert _content(text, a) == "that its fighters had captured the village"
+
+
 def test_attribution_speaker_label_with_colon() -> None:
     text = "Governor Ana Lopez: We will rebuild every school that was destroyed."
     (a,) = _sourced(_run(text))

@@ -45,3 +45,16 @@ def test_language_none_without_letters(text: str) -> None:
 
 def test_language_identifier_is_loaded_once() -> None:
     assert identifier() is identifier()
+
+
+def test_language_function_word_fast_path_agrees_with_the_model() -> None:
+    paragraph = (
+        "The defence ministry said on Thursday that the troops had been moved to the border "
+        "and that the exercise was planned for the end of the month, according to officials who "
+        "were present at the briefing in the capital."
+    )
+    from sitrep.stages.language import _clear_vote
+
+    assert _clear_vote(paragraph) == "en"
+    assert identifier().classify(paragraph)[0] == "en"
+    assert _clear_vote(SENTENCES["pl"]) is None  # too short for the fast path: the model decides

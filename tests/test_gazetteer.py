@@ -20,7 +20,7 @@ from sitrep.gazetteer import (
 )
 
 #: the countries of the small test gazetteer
-SMALL = ("UA", "RU", "US", "FR", "KR")
+SMALL = ("UA", "RU", "US", "FR", "KR", "KP")
 
 
 def small_gazetteer_file(factory: pytest.TempPathFactory) -> Path:

@@ -80,6 +80,7 @@ class _Candidate:
     key: str  # name_key of the name part (without a trailing kind word)
     admin_word: str | None  # "region", "county", ... right after the name
     strong: bool  # kept even when the gazetteer has no entry
+    country_hint: str | None = None  # the country the entities layer gave this span
 
 
 @dataclass(frozen=True, slots=True)
@@ -160,19 +161,20 @@ def _candidates(doc: Document, gaz: Gazetteer) -> list[_Candidate]:
         return c is not None and any(p.kind in ("country", "admin1") and p.rank < 2 for p in gaz.lookup(c.key))
 
     # entity spans from the entities layer and from spaCy, in text order
-    spans: list[tuple[int, int, str]] = []
+    spans: list[tuple[int, int, str, str | None]] = []
     for m in doc.entities:
         if m.kind == "place" or m.label in ALWAYS_LABELS or m.label in KNOWN_LABELS:
             s = parse.char_span(m.start, m.end, alignment_mode="expand")
             if s is not None:
-                spans.append((s.start, s.end, "GPE" if m.kind == "place" else m.label))
-    spans.extend((e.start, e.end, e.label_) for e in parse.ents)
-    spans.sort()
-    for s, e, label in spans:
+                spans.append((s.start, s.end, "GPE" if m.kind == "place" else m.label, m.country))
+    spans.extend((e.start, e.end, e.label_, None) for e in parse.ents)
+    spans.sort(key=lambda x: (x[0], x[1], x[3] is None))
+    for s, e, label, hint in spans:
         if any(t in taken for t in range(s, e)):
             continue
         if label in ALWAYS_LABELS:
-            accept(_make(doc, parse, s, e, strong=True), s, e)
+            c = _make(doc, parse, s, e, strong=True)
+            accept(dataclasses.replace(c, country_hint=hint) if c is not None and hint else c, s, e)
         elif label in KNOWN_LABELS or label in CONTEXT_LABELS:
             c = _make(doc, parse, s, e, strong=False)
             if known(c) and (label in KNOWN_LABELS or named_area(c) or _place_context(parse, s, e, accepted_ends)):
@@ -251,6 +253,9 @@ def _score(
         score += 1.0
     elif p.kind in ("admin1", "admin2"):
         score -= 0.5  # a region's population is the sum of its towns: it overstates how often it is named
+    if c.country_hint is not None and p.country == c.country_hint:
+        score += 3.0
+        contextual = True
     if qualifier:
         if any(
             (q.kind == "country" and q.country == p.country)

@@ -1,0 +1,98 @@
+"""The places stage on hand-written sentences, against a small gazetteer (UA, RU, US, FR, KR, KP)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from sitrep.gazetteer import Gazetteer, haversine_km
+from sitrep.records import Document, EntityMention, PlaceMention
+from sitrep.stages.places import STAGE, find_places
+from tests.test_gazetteer import small_gazetteer_file
+
+
+@pytest.fixture(scope="module")
+def gaz(tmp_path_factory: pytest.TempPathFactory) -> Gazetteer:
+    return Gazetteer(small_gazetteer_file(tmp_path_factory))
+
+
+def places(nlp: Any, gaz: Gazetteer, text: str, **fields: Any) -> dict[str, PlaceMention]:
+    doc = Document(id="t", source="t", text=text, language="en", published="2024-12-20", parse=nlp(text), **fields)
+    found = find_places(doc, gaz)
+    for p in found:
+        assert p.text == text[p.start : p.end]
+    return {p.text: p for p in found}
+
+
+def test_places_kursk_region_is_the_russian_oblast(nlp: Any, gaz: Gazetteer) -> None:
+    found = places(nlp, gaz, "Ukrainian troops pushed deeper into the Kursk region of western Russia on Tuesday.")
+    kursk = found["Kursk region"]
+    assert (kursk.name, kursk.country, kursk.precision) == ("Kursk Oblast", "RU", "admin1")
+    assert kursk.resolved and kursk.admin1 == "Kursk Oblast"
+    assert found["Russia"].precision == "country"
+
+
+def test_places_kyiv_is_the_ukrainian_city(nlp: Any, gaz: Gazetteer) -> None:
+    kyiv = places(nlp, gaz, "Air-raid sirens sounded across Kyiv before dawn.")["Kyiv"]
+    assert (kyiv.country, kyiv.precision) == ("UA", "city")
+    assert haversine_km(kyiv.lat or 0, kyiv.lon or 0, 50.45, 30.52) < 20
+
+
+def test_places_paris_alone_is_france_but_paris_texas_is_not(nlp: Any, gaz: Gazetteer) -> None:
+    alone = places(nlp, gaz, "The minister flew to Paris for the talks.")["Paris"]
+    assert alone.country == "FR"
+    found = places(nlp, gaz, "The rally was held in Paris, Texas, on Saturday. Paris has a small airport.")
+    texas = [p for p in found.values() if p.text == "Paris"]
+    assert texas and all(p.country == "US" and p.admin1 == "Texas" for p in texas)
+    assert found["Texas"].precision == "admin1"
+
+
+def test_places_ambiguous_name_is_left_unresolved(nlp: Any, gaz: Gazetteer) -> None:
+    # three US cities called Springfield of much the same size, far apart, no other clue
+    spring = places(nlp, gaz, "Officials in Springfield said the bridge would stay closed.")["Springfield"]
+    assert not spring.resolved
+    assert spring.lat is None and spring.lon is None and spring.geonames_id is None
+
+
+def test_places_qualified_ambiguous_name_is_resolved(nlp: Any, gaz: Gazetteer) -> None:
+    spring = places(nlp, gaz, "Officials in Springfield, Illinois, said the bridge would stay closed.")["Springfield"]
+    assert spring.resolved and spring.admin1 == "Illinois"
+
+
+def test_places_country_has_country_precision(nlp: Any, gaz: Gazetteer) -> None:
+    found = places(nlp, gaz, "North Korea has sent troops to Russia, South Korea said.")
+    assert {found[n].precision for n in ("North Korea", "Russia", "South Korea")} == {"country"}
+    assert found["South Korea"].country == "KR"
+
+
+def test_places_capital_as_actor_is_still_a_place(nlp: Any, gaz: Gazetteer) -> None:
+    seoul = places(nlp, gaz, "Seoul reported that the launch failed.")["Seoul"]
+    assert (seoul.country, seoul.precision) == ("KR", "city")
+
+
+def test_places_city_the_model_mislabels_is_found_by_context(nlp: Any, gaz: Gazetteer) -> None:
+    found = places(nlp, gaz, "Drones struck Kyiv and Kharkiv overnight.")
+    assert found["Kharkiv"].country == "UA"
+
+
+def test_places_uses_entities_layer_spans(nlp: Any, gaz: Gazetteer) -> None:
+    text = "Shelling resumed around Pokrovsk overnight."
+    start = text.index("Pokrovsk")
+    mention = EntityMention(start, start + 8, "Pokrovsk", "GPE", "Pokrovsk", "place", "UA")
+    found = places(nlp, gaz, text, entities=(mention,))
+    assert found["Pokrovsk"].country == "UA"
+
+
+def test_places_common_words_are_not_places(nlp: Any, gaz: Gazetteer) -> None:
+    assert places(nlp, gaz, "The committee will meet again next week to discuss the budget.") == {}
+
+
+def test_places_stage_fills_layer_and_records_version(
+    nlp: Any, tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SITREP_CACHE", str(small_gazetteer_file(tmp_path_factory).parent))
+    text = "Fighting continued near Donetsk."
+    out = STAGE(Document(id="t", source="t", text=text, language="en", parse=nlp(text)))
+    assert [p.text for p in out.places] == ["Donetsk"]
+    assert out.stages[-1] == "sitrep.places.v1"

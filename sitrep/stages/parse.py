@@ -163,12 +163,25 @@ def kb_matches(doc: Any) -> list[tuple[int, int, KBMatch]]:
             hit = keys.get(" ".join(words))
             if hit is not None and _cased(doc[i:j].text, hit.case):
                 best = (j, hit)
-        if best is None:
+        if best is None or (best[1].case == "upper" and _in_capitals(doc, i, best[0])):
             i += 1
             continue
         out.append((i, best[0], best[1]))
         i = best[0]
     return out
+
+
+def _shouting(tok: Any) -> bool:
+    return tok.is_alpha and tok.is_upper and len(tok) >= 3
+
+
+def _in_capitals(doc: Any, start: int, end: int) -> bool:
+    """Is a short abbreviation ("IS", "US") only a word of an all-capitals line?"""
+    if end - start != 1 or len(doc[start]) > 2:
+        return False
+    before = doc[start - 1] if start > 0 else None
+    after = doc[end] if end < len(doc) else None
+    return any(t is not None and _shouting(t) for t in (before, after))
 
 
 # --------------------------------------------------------------------------- the fixer

@@ -147,3 +147,14 @@ def test_entities_korean_family_name_refers_to_the_leader():
 def test_entities_dateline_capital_is_a_place():
     found = _mentions("KYIV, Nov 3 (Wire) - Ukraine said the drones were shot down.")
     assert found[0].text == "KYIV" and found[0].kind == "place" and found[0].country == "UA"
+
+
+def test_entities_stage_refuses_to_run_without_parse():
+    import pytest
+
+    from sitrep.errors import PipelineError
+    from sitrep.pipeline import Pipeline
+
+    with pytest.raises(PipelineError):
+        Pipeline(stages=[entities.STAGE])
+    assert Pipeline(stages=[parse.STAGE, entities.STAGE]).stage_names[-1] == entities.NAME

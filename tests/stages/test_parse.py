@@ -67,3 +67,8 @@ def test_parse_batch_keeps_order():
 def test_parse_names_never_cross_a_line_break():
     doc = _doc("Recommendations for Western Partners\n\nPartners should act. Kyiv agreed.")
     assert all("\n" not in e.text for e in doc.parse.ents)
+
+
+def test_parse_short_abbreviation_in_capitals_headline_is_not_a_name():
+    ents = _ents("WHY THIS IS THE WORST WINTER YET\n\nThe IS claimed the attack.")
+    assert ("IS", "ORG") in ents and sum(1 for t, _ in ents if t == "IS") == 1

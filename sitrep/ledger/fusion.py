@@ -24,18 +24,17 @@ publisher), so ten outlets repeating one agency count once.
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import math
-import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from ..records import Event, EventLocation, FigureMention, as_dict
-from .syndication import canonical_outlet
+from ..records import Event, EventLocation, as_dict
+from .contradictions import contradictions, figure_history
+from .mentions import Mention, name_key
 
 __all__ = ["VERSION", "FusedEvent", "Mention", "compatible", "fuse", "name_key"]
 
@@ -43,7 +42,6 @@ VERSION = "sitrep.fusion.v1"
 NEAR_KM = 100.0
 ADMIN1_KM = 300.0
 REPORT_LAG_DAYS = 3  # an undated event is taken to have happened up to this long before its report
-APPROX_SPREAD = 0.15  # "about 300" covers 255..345
 
 _COARSE = {"admin1", "country", "region"}
 _LOC_RANK = {"point": 0, "city": 1, "admin1": 2, "region": 3, "country": 4}
@@ -51,68 +49,6 @@ _TIME_RANK = {"day": 0, "week": 1, "range": 2, "month": 3, "season": 4, "year": 
 _STATUS_ORDER = ("occurred", "ongoing", "planned", "possible", "unknown")
 _CERTAINTY_ORDER = ("asserted", "reported", "likely", "possible", "doubtful")
 _TIME_SLACK = {"day": 1, "week": 3, "unknown": 3}
-
-
-_NON_WORD = re.compile(r"[^\w]+")
-
-
-@functools.lru_cache(maxsize=65536)
-def name_key(name: str | None) -> str:
-    """A normalised name for matching: case-folded, punctuation-free, no leading "the"."""
-    if not name:
-        return ""
-    k = _NON_WORD.sub(" ", name.casefold()).strip()
-    return k[4:] if k.startswith("the ") else k
-
-
-@dataclass(frozen=True, slots=True)
-class Mention:
-    """One article-level event, with what fusion needs of its document."""
-
-    document_id: str
-    event: Event
-    published: str | None = None
-    publisher: str | None = None
-    origin_id: str | None = None  # syndication origin document
-    origin_publisher: str | None = None
-    wire: str | None = None  # agency the document credits
-
-    @property
-    def id(self) -> str:
-        return f"{self.document_id}:{self.event.id}"
-
-    @property
-    def denied(self) -> bool:
-        return self.event.status == "denied" or self.event.certainty == "denied"
-
-    def story_origin(self) -> str:
-        """Who the article's own, unattributed statements come from."""
-        return (
-            self.wire
-            or self.origin_publisher
-            or self.publisher
-            or self.origin_id
-            or self.document_id
-        )
-
-    def claimants(self) -> list[tuple[str, str]]:
-        """(claimant name, kind) for each source, after following via chains."""
-        out: list[tuple[str, str]] = []
-        own = {name_key(self.publisher), name_key(self.origin_publisher)} - {""}
-        for s in self.event.sources:
-            name = s.name
-            if (not name or s.kind == "unattributed") and s.via:
-                name = s.via[-1]  # the farthest outlet is where the statement entered the chain
-            if not name or name_key(name) in own or (s.kind == "unattributed" and not s.via):
-                out.append((self.story_origin(), "media"))
-            else:
-                out.append((canonical_outlet(name) or name, s.kind))
-        if not out:
-            out.append((self.story_origin(), "media"))
-        return out
-
-    def figure_source(self) -> str:
-        return self.claimants()[0][0]
 
 
 # --------------------------------------------------------------------------- compatibility
@@ -248,133 +184,6 @@ def cluster(mentions: Iterable[Mention]) -> list[list[Mention]]:
             ends.append(w[1] if w is not None else None)
             active.append(len(clusters) - 1)
     return clusters
-
-
-# --------------------------------------------------------------------------- figures
-
-
-def _interval(f: FigureMention) -> tuple[float, float] | None:
-    v = f.value
-    q = f.qualifier
-    eps = 1e-9
-    if q == "range" or (v is None and (f.low is not None or f.high is not None)):
-        lo = f.low if f.low is not None else -math.inf
-        hi = f.high if f.high is not None else math.inf
-        return (lo, hi)
-    if v is None:
-        return None
-    return {
-        "exact": (v, v),
-        "approx": (v * (1 - APPROX_SPREAD), v * (1 + APPROX_SPREAD)),
-        "at_least": (v, math.inf),
-        "more_than": (v + eps, math.inf),
-        "at_most": (-math.inf, v),
-        "less_than": (-math.inf, v - eps),
-    }.get(q)
-
-
-def _figure_value(f: FigureMention) -> Any:
-    if f.value is not None:
-        return int(f.value) if float(f.value).is_integer() else f.value
-    return f.text
-
-
-@dataclass(frozen=True, slots=True)
-class _Reported:
-    figure: FigureMention
-    source: str
-    published: str | None
-    document_id: str
-    origin_id: str
-
-
-def _reported(members: list[Mention]) -> list[_Reported]:
-    return [
-        _Reported(f, m.figure_source(), m.published, m.document_id, m.origin_id or m.document_id)
-        for m in members
-        for f in m.event.figures
-        if not m.denied
-    ]
-
-
-def figure_history(members: list[Mention]) -> list[dict[str, Any]]:
-    seen: set[tuple[Any, ...]] = set()
-    rows: list[dict[str, Any]] = []
-    for r in sorted(
-        _reported(members),
-        key=lambda r: (
-            r.published or "9999",
-            r.figure.category,
-            r.figure.value or 0,
-            r.source,
-            r.document_id,
-        ),
-    ):
-        f = r.figure
-        figure = (f.category, f.value, f.low, f.high, f.qualifier, name_key(r.source))
-        keys = ((*figure, "date", r.published), (*figure, "origin", r.origin_id))
-        if any(k in seen for k in keys):  # a syndicated copy of a figure already listed
-            continue
-        seen.update(keys)
-        rows.append(
-            {
-                "category": f.category,
-                "value": f.value,
-                "low": f.low,
-                "high": f.high,
-                "qualifier": f.qualifier,
-                "source": r.source,
-                "published": r.published,
-                "document_id": r.document_id,
-            }
-        )
-    return rows
-
-
-def contradictions(members: list[Mention]) -> list[dict[str, Any]]:
-    """Figures for one category that cannot both be true, and denials against assertions."""
-    out: list[dict[str, Any]] = []
-    by_cat: dict[str, list[_Reported]] = {}
-    for r in _reported(members):
-        by_cat.setdefault(r.figure.category, []).append(r)
-    for cat in sorted(by_cat):
-        rows = by_cat[cat]
-        values: set[Any] = set()
-        srcs: set[str] = set()
-        for i, a in enumerate(rows):
-            ia = _interval(a.figure)
-            for b in rows[i + 1 :]:
-                ib = _interval(b.figure)
-                if ia is None or ib is None or name_key(a.source) == name_key(b.source):
-                    continue
-                if a.published != b.published:
-                    continue  # a later count is an update, not a contradiction
-                sa, sb = name_key(a.figure.subject), name_key(b.figure.subject)
-                if sa and sb and sa != sb:
-                    continue
-                if ia[1] < ib[0] or ib[1] < ia[0]:
-                    values.update((_figure_value(a.figure), _figure_value(b.figure)))
-                    srcs.update((a.source, b.source))
-        if values:
-            out.append(
-                {
-                    "category": cat,
-                    "values": sorted(values, key=lambda v: (isinstance(v, str), v)),
-                    "sources": sorted(srcs),
-                }
-            )
-    deniers = {c for m in members if m.denied for c, _ in m.claimants()}
-    asserters = {c for m in members if not m.denied for c, _ in m.claimants()}
-    if deniers and asserters and deniers != asserters:
-        statuses = {m.event.status for m in members if not m.denied} | {"denied"}
-        out.append(
-            {
-                "category": "status",
-                "values": sorted(statuses),
-                "sources": sorted(deniers | asserters),
-            }
-        )
-    return out
 
 
 # --------------------------------------------------------------------------- the fused event

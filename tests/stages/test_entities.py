@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import pytest
+
+from sitrep.errors import PipelineError
+from sitrep.pipeline import Pipeline
 from sitrep.records import Document
 from sitrep.stages import entities, parse
 
@@ -150,11 +154,6 @@ def test_entities_dateline_capital_is_a_place():
 
 
 def test_entities_stage_refuses_to_run_without_parse():
-    import pytest
-
-    from sitrep.errors import PipelineError
-    from sitrep.pipeline import Pipeline
-
     with pytest.raises(PipelineError):
         Pipeline(stages=[entities.STAGE])
     assert Pipeline(stages=[parse.STAGE, entities.STAGE]).stage_names[-1] == entities.NAME

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import json
+import re
 import time
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from sitrep.records import Document, RawDocument, Rejection
 from sitrep.settings import load_settings
@@ -285,3 +288,43 @@ def test_clean_keeps_table_rows_and_drops_menus() -> None:
     doc = cleaned("\n".join(["Frontline losses by unit", *rows, "News | World | Europe | Opinion"]), format="html")
     assert doc.text == "\n\n".join(["Frontline losses by unit", *rows])
     assert [r.kind for r in doc.removed] == ["nav"]
+
+
+_FRAGMENTS = [
+    "NewsTroops cross the border",
+    "Troops cross the border",
+    "Share this article",
+    "© Invented Times · 2024",
+    "By Jane Doe",
+    "Published: 19 December 2024",
+    "Related content",
+    "ed. ABCD",
+    "Images source: © Invented Photo | Contributor#1",
+    "The army said two brigades had moved closer to the front line overnight.",
+    "Officials said the convoy was hit near the village.",
+    "Text and data mining of this content is expressly reserved.",
+    "",
+    "   ",
+    "|",
+    "TOKYO",
+]
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.one_of(st.sampled_from(_FRAGMENTS), st.text(max_size=80)), max_size=25))
+def test_clean_never_invents_or_loses_lines(lines: list[str]) -> None:
+    text = "\n".join(lines)
+    doc = clean(raw(text))
+    assert isinstance(doc, Document)
+    # cleaning drops invisible characters (zero-width spaces, soft hyphens) and collapses spaces
+    flat = " ".join(re.sub("[\u200b\u200c\u200d\ufeff\u00ad]", "", text).split())
+    for paragraph in doc.text.split("\n\n"):
+        assert paragraph in flat or not paragraph
+    for caption in doc.captions:
+        assert caption in flat
+    for r in doc.removed:
+        assert r.text in flat
+        assert r.kind in {"title_repeat", "caption_repeat", "credit", "editor", "nav", "related", "copyright", "legal", "other"}
+    kept = len([p for p in doc.text.split("\n\n") if p]) + len(doc.captions) + len(doc.removed)
+    rows = re.split(r"\r\n?|[\n\u2028\u2029\x0b\x0c]", text)
+    assert kept <= len([row for row in rows if row.strip()])

@@ -215,6 +215,26 @@ def _acts(span: Any) -> bool:
     return False
 
 
+#: titles that only ever precede a person's name
+_PERSON_TITLES = _words(
+    """president vice-president minister general colonel lieutenant captain admiral commander
+    sergeant chancellor king queen prince sheikh emir mr mrs ms dr sir senator governor mayor
+    premier pope ambassador envoy spokesman spokeswoman spokesperson archbishop bishop judge"""
+)
+
+
+def _after_person_title(span: Any) -> bool:
+    """An ORG the model found right after a person's title ("Vice-President X Y")
+    whose words name no kind of body is a person."""
+    doc = span.doc
+    if span.start == 0 or not 2 <= len(span) <= 4:
+        return False
+    prev = doc[span.start - 1].lower_.rstrip(".")
+    if prev not in _PERSON_TITLES:
+        return False
+    return _kind_of_name(span.text, "ORG") == "organization" and all(t.is_title for t in span)
+
+
 def _dateline(span: Any) -> bool:
     """Is this the place line that opens a wire story ("KYIV, Nov 3 (Reuters) -")?"""
     doc = span.doc
@@ -271,7 +291,7 @@ class _Resolver:
                 match = KBMatch(fuzzy, "country_name")
         if match is not None:
             return self._known(span, sub, match, c0, c1)
-        if label == "PERSON":
+        if label == "PERSON" or (label == "ORG" and _after_person_title(sub)):
             return self._person(sub, c0, c1)
         if label == "ORG":
             return self._organization(text, label, c0, c1)

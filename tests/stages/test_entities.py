@@ -157,3 +157,13 @@ def test_entities_stage_refuses_to_run_without_parse():
     with pytest.raises(PipelineError):
         Pipeline(stages=[entities.STAGE])
     assert Pipeline(stages=[parse.STAGE, entities.STAGE]).stage_names[-1] == entities.NAME
+
+
+def test_entities_name_after_person_title_is_a_person():
+    doc = parse.load_nlp()(
+        "Vice-President Ardent Vellmore spoke, and the Alpha Beta Council listened."
+    )
+    name = next(doc[t.i : t.i + 2] for t in doc if t.text == "Ardent")
+    council = next(doc[t.i : t.i + 3] for t in doc if t.text == "Alpha")
+    assert entities._after_person_title(name)
+    assert not entities._after_person_title(council)

@@ -402,6 +402,8 @@ def _nav(line: str, low: str) -> bool:
     bare = low.strip(" .:|•·-–—>»›")
     if bare in _NAV_WORDS or _NAV_PHRASE.match(line) or _BREADCRUMB.match(line):
         return True
+    if len(line) <= 200 and "newsletter" in low and any(c in low for c in _SIGNUP_CUES):
+        return True
     tokens = bare.split() if bare.count(" ") < 12 else []
     if tokens and all(t.strip(",|•·") in _NAV_TOKENS or not t.strip(",|•·") for t in tokens):
         return True
@@ -461,6 +463,8 @@ class PageHints:
 
 ALL_RULES = PageHints()
 _SEPARATOR_CHARS = "|•·»›/>"
+#: With "newsletter" in a short line, these make it a sign-up prompt.
+_SIGNUP_CUES = ("sign up", "sign-up", "subscribe", "get our", "get the", "register", "join ")
 _DIGIT = re.compile(r"\d")
 #: "###", "***", "* * *": separators with no word characters at all.
 _SYMBOLS = re.compile(r"^[^\w]+$")

@@ -730,10 +730,53 @@ def _previous_sentence(sent: Any) -> tuple[int, int] | None:
     return _trim(_text(doc), doc[first].idx, doc[i].idx + len(doc[i]))
 
 
+def _cue_phrase(parse: Any, f: _Found, start: int, end: int) -> tuple[int, int]:
+    """The cue's span as written around its words: auxiliaries, negation and adverbs
+    before the verb ("has also said"), a particle or preposition right after it
+    ("called for"). ``Attribution.cue`` keeps only the reporting words."""
+    verb = f.cue[-1]
+    if verb.pos_ not in ("VERB", "AUX"):
+        return start, end
+    first = f.cue[0].i
+    while first > 0:
+        prev = parse[first - 1]
+        if prev.head.i != verb.i or prev.dep_ not in ("aux", "auxpass", "neg", "advmod"):
+            break
+        first -= 1
+    last = verb.i
+    nxt = parse[last + 1] if last + 1 < len(parse) else None
+    if nxt is not None and nxt.head.i == verb.i and (
+        nxt.dep_ == "prt" or (nxt.dep_ == "prep" and f.lemma in cues.RIGHT_CONTENT)
+    ):
+        last = nxt.i
+    if f.content and f.content[0] < parse[last].idx + len(parse[last]) <= f.content[1]:
+        last = verb.i  # never reach into the content
+    begin = parse[first].idx
+    if f.content and f.content[0] <= begin < f.content[1]:
+        begin = start
+    return min(start, begin), max(end, parse[last].idx + len(parse[last]))
+
+
+def _source_span(parse: Any, f: _Found, cue_start: int, content: tuple[int, int]) -> tuple[int, int]:
+    """The source as written: its whole phrase with appositions and relative clauses
+    ("Mike Lee, a Republican strategist,"), unless that would reach the cue or content."""
+    assert f.source is not None
+    core = _chars(parse, *f.source)
+    root = parse[f.source[0] : f.source[1]].root
+    if root.dep_ == "pobj" or root.lower_ in _RELATIVE:
+        return core
+    full = _trim(_text(parse), *_chars(parse, *_tok_span(list(root.subtree))))
+    if full[0] <= cue_start < full[1] or (full[0] < content[1] and content[0] < full[1]):
+        return core
+    return full
+
+
 def _build(doc: Document, f: _Found, sent: Any, resolver: _Resolver, publisher: str) -> Attribution:
     parse = doc.parse
     text = doc.text
     cue_start, cue_end = _chars(parse, *_tok_span(f.cue))
+    cue = cues.normalise_cue(text[cue_start:cue_end])
+    cue_start, cue_end = _cue_phrase(parse, f, cue_start, cue_end)
     content = f.content or (cue_end, cue_end)
     # content that is only "this information" / "the report" points at the previous sentence
     words = text[content[0] : content[1]].lower().split()
@@ -742,7 +785,7 @@ def _build(doc: Document, f: _Found, sent: Any, resolver: _Resolver, publisher: 
     if f.source is not None:
         actor = resolver.resolve(*f.source)
         name, kind, country = actor.name, actor.kind, actor.country
-        src_start, src_end = actor.start, actor.end
+        src_start, src_end = _source_span(parse, f, cue_start, content)
     else:
         name, kind, country, src_start, src_end = publisher, "unattributed", None, None, None
     via = [known[0] if (known := _profile(v)) else v for v in f.via if v]
@@ -751,7 +794,6 @@ def _build(doc: Document, f: _Found, sent: Any, resolver: _Resolver, publisher: 
         via.append(doc.publisher)
     points = [cue_start, cue_end, *content] + ([src_start, src_end] if src_start is not None else [])
     start, end = min(points), max(points)
-    cue = cues.normalise_cue(text[cue_start:cue_end])
     return Attribution(
         start=start,
         end=end,

@@ -397,12 +397,14 @@ KILL_VERBS = frozenset({"killed", "kill", "kills", "killing", "shot", "murdered"
 def _group_agent(trig: Any, etype: str, figure_spans: list[tuple[int, int]]) -> EventActor | None:
     """An unnamed armed actor as the agent: subject of an active verb, "by X", or "police firing"."""
     candidates: list[Any] = []
+    if trig.dep_ == "acl" and trig.head.i + 1 == trig.i:
+        candidates.append(trig.head)  # "police firing" parsed as a noun with a participle
     for ch in trig.children:
         if ch.dep_ == "nsubj" and (etype != "casualties" or trig.lower_ in KILL_VERBS and any(c.dep_ == "dobj" for c in trig.children)):
             candidates.append(ch)
         elif ch.dep_ == "agent":
             candidates.extend(g for g in ch.children if g.dep_ == "pobj")
-        elif ch.dep_ in ("compound", "nmod", "amod") and trig.pos_ == "NOUN":
+        elif ch.dep_ in ("compound", "nmod") or (ch.dep_ == "amod" and trig.pos_ == "NOUN"):
             candidates.append(ch)
     for tok in candidates:
         kind = GROUP_NOUNS.get(tok.lower_)
@@ -448,6 +450,18 @@ def _pick_time(c: Candidate, doc: Document) -> None:
         if best is None or abs(t.start - c.trigger_start) < abs(best.start - c.trigger_start):
             best = t
     c.time = best
+
+
+def _share_agents(cands: list[Candidate]) -> None:
+    """Casualties caused by an attack in the same sentence ("killed in police firing")
+    have the attack's agent as theirs."""
+    attackers = [a for c in cands if c.type == "attack" for a in c.actors if a.role == "agent"]
+    if not attackers:
+        return
+    for c in cands:
+        if c.type == "casualties" and not any(a.role == "agent" for a in c.actors):
+            names = {a.name for a in c.actors}
+            c.actors.extend(a for a in attackers if a.name not in names)
 
 
 def _publisher_source(doc: Document) -> EventSource:
@@ -760,6 +774,7 @@ def extract_events(doc: Document) -> tuple[list[Event], list[Claim]]:
             c_attrs = _sentence_attributions(c, doc) or attrs
             c.sources = [_source_of(a) for a in c_attrs]
             _status(c, sent_text, _root_token(parse, c.trigger_start, c.trigger_end), c_attrs)
+        _share_agents(cands)
         # a sentence that doubts or denies "these actions" speaks of the sentence before it
         if not cands and si > 0 and sent_cands and sent_cands[-1]:
             if _NO_EVIDENCE.search(sent_text) and _ANAPHOR.search(sent_text):

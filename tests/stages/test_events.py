@@ -225,3 +225,9 @@ def test_events_unnamed_security_force_is_the_agent(nlp):
     doc = run(nlp, "Police shot dead three rioters in the old city on Friday.")
     (ev,) = [e for e in doc.events if e.type == "casualties"]
     assert ("police", "agent") in [(a.name, a.role) for a in ev.actors]
+
+
+def test_events_casualties_caused_by_an_attack_share_its_agent(nlp):
+    doc = run(nlp, "One person was killed in police firing in the old city on Monday.")
+    (cas,) = [e for e in doc.events if e.type == "casualties"]
+    assert ("police", "agent") in [(a.name, a.role) for a in cas.actors]

@@ -1,0 +1,273 @@
+"""The JSON API in-process: every endpoint, filters, pagination, the error shape, the token rules."""
+
+from __future__ import annotations
+
+import pytest
+from fastapi.testclient import TestClient
+
+from sitrep.pipeline import Pipeline
+from sitrep.web.app import create_app
+
+from .corpus import XSS, build_ledger
+
+TOKEN = "s3cret-token"
+
+
+@pytest.fixture(scope="module")
+def ledger(tmp_path_factory):
+    ledger = build_ledger(tmp_path_factory.mktemp("web") / "ledger.db")
+    yield ledger
+    ledger.close()
+
+
+@pytest.fixture(scope="module")
+def client(ledger):
+    return TestClient(create_app(ledger, ledger.settings))
+
+
+def _casualty_event(client) -> dict:
+    return client.get("/api/events", params={"type": "casualties"}).json()["events"][0]
+
+
+def assert_error(response, status: int, code: str) -> None:
+    assert response.status_code == status, response.text
+    body = response.json()
+    assert set(body) == {"error"}
+    assert body["error"]["code"] == code
+    assert isinstance(body["error"]["message"], str) and body["error"]["message"]
+
+
+# --------------------------------------------------------------------------- events
+
+
+def test_events_returns_the_contract_shape_with_a_total(client):
+    body = client.get("/api/events").json()
+    assert body["schema"] == "sitrep.events/1"
+    assert body["total"] == 4 and len(body["events"]) == 4
+    from sitrep.schema import validate
+
+    assert validate("events", {"schema": body["schema"], "events": body["events"]}) == []
+
+
+@pytest.mark.parametrize(
+    ("params", "summaries"),
+    [
+        ({"type": "weapons_test"}, {"North Korea fires a ballistic missile"}),
+        ({"country": "ua"}, {"Shelling hits Kherson market", f"Depot hit {XSS}"}),
+        ({"place": "Kursk Oblast"}, {"Soldiers killed in Kursk fighting"}),
+        ({"actor": "North Korea"}, {"Soldiers killed in Kursk fighting", "North Korea fires a ballistic missile"}),
+        ({"actor": "KP"}, {"Soldiers killed in Kursk fighting", "North Korea fires a ballistic missile"}),
+        ({"since": "2024-11-30", "until": "2024-12-31"}, {"Soldiers killed in Kursk fighting", "Shelling hits Kherson market"}),
+        ({"until": "2024-10-31"}, {f"Depot hit {XSS}"}),
+        ({"min_sources": 2}, {"Soldiers killed in Kursk fighting"}),
+        ({"has_contradictions": "true"}, {"Soldiers killed in Kursk fighting"}),
+        ({"text": "ballistic"}, {"North Korea fires a ballistic missile"}),
+        ({"type": "attack", "country": "RU"}, set()),
+    ],
+)
+def test_events_filters_select_the_matching_events(client, params, summaries):
+    body = client.get("/api/events", params=params).json()
+    assert {e["summary"] for e in body["events"]} == summaries
+    assert body["total"] == len(summaries)
+
+
+def test_events_pagination_pages_through_all_with_a_stable_total(client):
+    seen = []
+    for offset in range(0, 4, 3):
+        body = client.get("/api/events", params={"limit": 3, "offset": offset}).json()
+        assert body["total"] == 4 and body["limit"] == 3 and body["offset"] == offset
+        seen += [e["id"] for e in body["events"]]
+    assert len(seen) == 4 and len(set(seen)) == 4
+    assert client.get("/api/events", params={"offset": 10}).json()["events"] == []
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"type": "picnic"}, {"limit": 0}, {"limit": 5000}, {"offset": -1}, {"limit": "ten"},
+        {"since": "2024-13-01"}, {"since": "yesterday"}, {"until": "2024-1-5"},
+        {"since": "2024-12-31", "until": "2024-01-01"}, {"country": "Ukraine"}, {"min_sources": -2},
+        {"has_contradictions": "perhaps"},
+    ],
+)
+def test_events_invalid_parameters_answer_422_in_the_error_shape(client, params):
+    assert_error(client.get("/api/events", params=params), 422, "invalid_parameter")
+
+
+def test_event_shows_provenance_down_to_evidence(client):
+    ev = _casualty_event(client)
+    body = client.get(f"/api/events/{ev['id']}").json()
+    assert body["event"]["id"] == ev["id"]
+    claimants = {p["claimant"] for p in body["provenance"]}
+    assert claimants == {"Ukrainian officials", "Russian defence ministry"}
+    articles = [a for p in body["provenance"] for o in p["outlets"] for a in o["articles"]]
+    assert {a["title"] for a in articles} >= {"Hundreds killed in Kursk fighting", "Assault in Kursk repelled"}
+    assert all(a["evidence"] and a["evidence"][0]["text"] for a in articles)
+
+
+def test_event_figures_give_history_contradictions_and_series_by_source(client):
+    ev = _casualty_event(client)
+    body = client.get(f"/api/events/{ev['id']}/figures").json()
+    assert sorted((h["published"], h["value"]) for h in body["figure_history"]) == [
+        ("2024-12-15", 300), ("2024-12-15", 500), ("2024-12-18", 350)]
+    assert body["contradictions"][0]["category"] == "killed"
+    series = {s["source"]: [p["value"] for p in s["points"]] for s in body["series"]}
+    assert series == {"Ukrainian officials": [300, 350], "Russian defence ministry": [500]}
+    assert all(s["contested"] for s in body["series"])
+
+
+def test_unknown_event_answers_404_in_the_error_shape(client):
+    assert_error(client.get("/api/events/nope"), 404, "not_found")
+    assert_error(client.get("/api/events/nope/figures"), 404, "not_found")
+
+
+# --------------------------------------------------------------------------- claims, sources, documents, search
+
+
+def test_claims_list_and_filter_by_source(client):
+    body = client.get("/api/claims").json()
+    assert body["total"] == 1 and body["claims"][0]["source"] == "Ukrainian officials"
+    assert client.get("/api/claims", params={"source": "ukrainian OFFICIALS"}).json()["total"] == 1
+    assert client.get("/api/claims", params={"source": "nobody"}).json()["claims"] == []
+
+
+def test_sources_counts_and_corroboration(client):
+    body = client.get("/api/sources").json()
+    by_name = {s["name"]: s for s in body["sources"]}
+    assert by_name["Ukrainian officials"]["corroborated"] == 1
+    assert by_name["South Korean military"]["corroborated"] == 0
+    assert body["total"] == len(body["sources"])
+    assert len(client.get("/api/sources", params={"limit": 1}).json()["sources"]) == 1
+
+
+def test_documents_list_newest_first_with_total(client):
+    body = client.get("/api/documents").json()
+    dates = [d["published"] for d in body["documents"]]
+    assert dates == sorted(dates, reverse=True) and body["total"] == 6
+
+
+def test_document_has_text_spans_and_highlight_segments(client):
+    docs = client.get("/api/documents").json()["documents"]
+    doc_id = next(d["id"] for d in docs if d["title"] == "Hundreds killed in Kursk fighting")
+    body = client.get(f"/api/documents/{doc_id}").json()
+    text = body["document"]["text"]
+    assert text.startswith("Ukrainian officials said")
+    assert "".join(s["text"] for s in body["segments"]) == text
+    figures = [s for s in body["spans"] if s["layer"] == "figures"]
+    assert [text[s["start"]:s["end"]] for s in figures] == ["300"]
+    assert any("figures" in s["layers"] and s["text"] == "300" for s in body["segments"])
+
+
+def test_rights_reserved_document_has_no_text_only_quotes(client):
+    docs = client.get("/api/documents").json()["documents"]
+    doc_id = next(d["id"] for d in docs if d["title"] == "Market shelled")
+    body = client.get(f"/api/documents/{doc_id}").json()
+    assert body["document"]["text"] is None and body["segments"] == []
+    assert body["document"]["quotes"] and all(len(q) <= 300 for q in body["document"]["quotes"])
+
+
+def test_unknown_document_answers_404(client):
+    assert_error(client.get("/api/documents/0000"), 404, "not_found")
+
+
+def test_search_finds_documents_and_events(client):
+    body = client.get("/api/search", params={"q": "ballistic missile"}).json()
+    assert [e["summary"] for e in body["events"]] == ["North Korea fires a ballistic missile"]
+    assert [d["title"] for d in body["documents"]] == ["Missile launch"]
+
+
+def test_search_without_words_is_a_422(client):
+    assert_error(client.get("/api/search"), 422, "invalid_parameter")
+    assert_error(client.get("/api/search", params={"q": ""}), 422, "invalid_parameter")
+
+
+# --------------------------------------------------------------------------- errors and headers
+
+
+def test_unknown_path_and_wrong_method_use_the_error_shape(client):
+    assert_error(client.get("/api/nothing-here"), 404, "not_found")
+    assert_error(client.delete("/api/events"), 405, "method_not_allowed")
+
+
+def test_every_response_carries_a_strict_csp_and_nosniff(client):
+    for path in ("/api/events", "/", "/events", "/api/nothing", "/static/sitrep.css"):
+        r = client.get(path)
+        csp = r.headers["content-security-policy"]
+        assert "script-src 'self'" in csp and "unsafe-inline" not in csp and "default-src 'none'" in csp
+        assert r.headers["x-content-type-options"] == "nosniff"
+
+
+def test_openapi_and_offline_docs_page(client):
+    spec = client.get("/openapi.json").json()
+    assert {"/api/events", "/api/events/{event_id}", "/api/ingest", "/api/search"} <= set(spec["paths"])
+    page = client.get("/docs").text
+    assert "/api/events/{event_id}/figures" in page
+    assert "cdn" not in page.lower() and "swagger-ui" not in page.lower()
+
+
+# --------------------------------------------------------------------------- ingest and the token
+
+
+ARTICLE = {
+    "text": "Officials in Kherson said on Monday that shelling damaged a school in the city. "
+    "No one was hurt, the regional governor said.",
+    "url": "https://example.org/school",
+    "published": "2024-12-20",
+    "publisher": "Token Example",
+}
+
+
+def test_ingest_is_forbidden_on_a_read_only_server(client):
+    assert_error(client.post("/api/ingest", json=ARTICLE, headers={"Authorization": f"Bearer {TOKEN}"}), 403, "read_only")
+
+
+@pytest.fixture()
+def writable(tmp_path):
+    ledger = build_ledger(tmp_path / "w.db")
+    app = create_app(ledger, ledger.settings, token=TOKEN, pipeline=Pipeline(stages=[], settings=ledger.settings))
+    yield TestClient(app), ledger
+    ledger.close()
+
+
+@pytest.mark.parametrize(
+    ("headers", "status", "code"),
+    [
+        ({}, 401, "unauthorized"),
+        ({"Authorization": "Basic abc"}, 401, "unauthorized"),
+        ({"Authorization": "Bearer "}, 401, "unauthorized"),
+        ({"Authorization": "Bearer wrong"}, 403, "forbidden"),
+        ({"Authorization": f"Bearer {TOKEN}x"}, 403, "forbidden"),
+    ],
+)
+def test_ingest_without_the_right_token_is_refused(writable, headers, status, code):
+    client, ledger = writable
+    before = ledger.count("documents")
+    r = client.post("/api/ingest", json=ARTICLE, headers=headers)
+    assert_error(r, status, code)
+    if status == 401:
+        assert r.headers["www-authenticate"] == "Bearer"
+    assert ledger.count("documents") == before
+
+
+def test_ingest_with_the_token_stores_articles_once(writable):
+    client, ledger = writable
+    auth = {"Authorization": f"Bearer {TOKEN}"}
+    before = ledger.count("documents")
+    r = client.post("/api/ingest", json=[ARTICLE, dict(ARTICLE, text="A second, different report from Kherson today.")],
+                    headers=auth)
+    assert r.status_code == 200, r.text
+    assert r.json()["added"] == 2 and ledger.count("documents") == before + 2
+    again = client.post("/api/ingest", json=ARTICLE, headers=auth).json()
+    assert again["added"] == 0 and again["skipped"] == 1
+    found = client.get("/api/search", params={"q": "school"}).json()["documents"]
+    assert [d["publisher"] for d in found] == ["Token Example"]
+
+
+@pytest.mark.parametrize(
+    "body",
+    [{"url": "https://example.org"}, {"text": "  "}, {"text": "x", "published": "20 Dec"},
+     {"text": "x", "colour": "red"}, [], "just a string"],
+)
+def test_ingest_validates_the_body(writable, body):
+    client, _ = writable
+    assert_error(client.post("/api/ingest", json=body, headers={"Authorization": f"Bearer {TOKEN}"}), 422, "invalid_parameter")

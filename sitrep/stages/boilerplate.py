@@ -58,7 +58,8 @@ _NAV_WORDS = _phrases(
     continue reading, story continues below, advertisement continues below,
     scroll to continue, key events, show key events only, loading, live updates, refresh,
     open in app, download the app, download, download pdf, print this page,
-    cite this publication, cite this article, back to article, udostępnij, czytaj więcej,
+    cite this publication, cite this article, back to article, podcasts, podcast, newsletters,
+    live tv, weather, games, puzzles, crosswords, my account, account, profile, notifications, udostępnij, czytaj więcej,
     teilen, weiterlesen, partager, lire la suite, compartir, condividi, delen, sdílet
     """,
     ",",

@@ -64,6 +64,8 @@ NAME = "sitrep.clean.v1"
 
 #: Room above the body in which title, section, byline and dates are sought.
 _HEAD_LINES = 12
+#: Lines scanned for the headline, furniture included.
+_HEAD_SCAN = 60
 #: Captions are short; an exact repeat longer than this is a duplicated paragraph.
 _CAPTION_MAX_WORDS = 45
 #: Repeats shorter than this are left alone ("Background", "Analysis").
@@ -116,6 +118,8 @@ class _Head:
     publisher: str | None = None
     #: head lines that are neither title nor body: markers, datelines, issuers
     other: set[int] = field(default_factory=set)
+    #: head lines that are menu items
+    nav: set[int] = field(default_factory=set)
 
 
 _CRLF = re.compile(r"\r\n?|[\u2028\u2029\x0b\x0c]")
@@ -165,7 +169,8 @@ def _lines(text: str) -> list[str]:
 def _find_title(lines: list[str], raw: RawDocument, counts: dict[str, int], hints: PageHints) -> _Head:
     head = _Head(section=raw.section)
     guess = raw.format not in ("html", "warc")
-    for i, line in enumerate(lines[:_HEAD_LINES]):
+    # menus above the headline can be long: skipped furniture does not use up the room
+    for i, line in enumerate(lines[:_HEAD_SCAN]):
         low = line.casefold().strip(" .:|")
         if low in SECTIONS and head.section is None and head.title_index < 0:
             head.section = SECTIONS[low]
@@ -178,6 +183,9 @@ def _find_title(lines: list[str], raw: RawDocument, counts: dict[str, int], hint
         if ISSUER.match(line) and i + 1 < len(lines) and _is_headline_like(lines[i + 1]):
             head.publisher = head.publisher or line
             head.other.add(i)
+            continue
+        if guess and " " not in line and len(line) <= 20 and i + 1 < len(lines):
+            head.nav.add(i)  # a lone word above the headline: a menu item
             continue
         split = glued_section(line, lines[i + 1 : i + 1 + _HEAD_LINES])
         if split is not None:
@@ -233,12 +241,15 @@ def clean(raw: RawDocument, settings: Settings | None = None) -> Document | Reje
         if i in head.other:
             removed.append(Removed("other", line))
             continue
+        if i in head.nav:
+            removed.append(Removed("nav", line))
+            continue
         position = i / n
         key = keys[i]
         if key in title_keys and key:
             removed.append(Removed("title_repeat", line))
             continue
-        if i < _HEAD_LINES and head.section and line.casefold().strip(" .:|") in SECTIONS and not prose:
+        if head.section and line.casefold().strip(" .:|") in SECTIONS and not prose:
             removed.append(Removed("nav", line))
             continue
         kind = classify_line(line, position, hints)

@@ -328,3 +328,13 @@ def test_clean_never_invents_or_loses_lines(lines: list[str]) -> None:
     kept = len([p for p in doc.text.split("\n\n") if p]) + len(doc.captions) + len(doc.removed)
     rows = re.split(r"\r\n?|[\n\u2028\u2029\x0b\x0c]", text)
     assert kept <= len([row for row in rows if row.strip()])
+
+
+def test_clean_finds_the_title_below_a_long_menu() -> None:
+    menu = ["Home", "News", "World", "Europe", "Asia", "Opinion", "Sport", "Video", "Podcasts",
+            "Newsletter", "Subscribe", "Log in", "Search", "Menu"]
+    doc = cleaned("\n".join([*menu, "Drone debris falls on Moldovan village",
+                             "Debris from a drone fell on a village in northern Moldova overnight, police said."]))
+    assert doc.title == "Drone debris falls on Moldovan village"
+    assert doc.text == "Debris from a drone fell on a village in northern Moldova overnight, police said."
+    assert len(doc.removed) == len(menu)

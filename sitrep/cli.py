@@ -165,18 +165,41 @@ def _ingest_args(p: argparse.ArgumentParser) -> None:
     _db_arg(p)
     p.add_argument("--published", type=_iso_date, help="publication date (YYYY-MM-DD) where the page gives none")
     p.add_argument("--quiet", "-q", action="store_true", help="no progress or summary on stderr")
+    p.add_argument("--scheduler", metavar="ADDRESS", help="extract on a Dask cluster (tcp://HOST:8786); needs the cluster extra; see docs/cluster.md")
+    p.add_argument("--workers", type=int, metavar="N", help="without --scheduler: extract on N local worker processes; with it: wait for N workers")
 
 
 @verb("ingest", "Read articles, extract their events and store them in the ledger.")(_ingest_args)
 def cmd_ingest(args: argparse.Namespace) -> int:
     from .ledger.intake import ingest
 
+    if args.scheduler or args.workers is not None:
+        return _cluster_ingest(args)
     with _open_ledger(args) as ledger:
         result = ingest(ledger, args.inputs, published=args.published, progress=None if args.quiet else _err)
     for r in result.rejected:
         _err(r.message())
     if not args.quiet:
         _err(f"{result.documents} documents: {result.added} added, {result.skipped} already stored; {len(result.rejected)} inputs rejected")
+    return EXIT_REJECTED if result.rejected else EXIT_OK
+
+
+def _cluster_ingest(args: argparse.Namespace) -> int:
+    """``ingest --scheduler/--workers``: extraction on Dask, fusion once at the end."""
+    if args.workers is not None and args.workers < 1:
+        raise UsageError("--workers takes a number of 1 or more")
+    try:
+        from .scale import cluster_ingest
+    except ImportError as exc:
+        raise UsageError(f"--scheduler and --workers need the cluster extra (pip install 'sitrep[cluster]'): {exc}") from exc
+    quiet = args.quiet
+    result = cluster_ingest(
+        args.inputs, args.db, scheduler=args.scheduler, workers=args.workers, published=args.published,
+        progress=None if quiet else _err, on_rejection=lambda r: _err(r.message()),
+    )
+    if not quiet:
+        _err(f"{result.documents} documents: {result.added} added, {result.skipped} already stored; "
+             f"{len(result.rejected)} inputs rejected; {result.per_second:.1f} documents/s on {result.workers} workers")
     return EXIT_REJECTED if result.rejected else EXIT_OK
 
 
@@ -343,6 +366,36 @@ def cmd_gazetteer(args: argparse.Namespace) -> int:
     from .gazetteer import main as gazetteer_main
 
     return gazetteer_main(["build", *(["--force"] if args.force else [])])
+
+
+# --------------------------------------------------------------------------- serve
+
+
+def _serve_args(p: argparse.ArgumentParser) -> None:
+    _db_arg(p)
+    p.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1, this machine only)")
+    p.add_argument("--port", type=int, default=8000, help="port (default 8000)")
+    p.add_argument("--token", help="allow POST /api/ingest with 'Authorization: Bearer TOKEN' (env SITREP_TOKEN); read-only without")
+
+
+@verb("serve", "Serve the dashboard and JSON API over the ledger (read-only unless given --token).")(_serve_args)
+def cmd_serve(args: argparse.Namespace) -> int:
+    import os
+
+    import uvicorn
+
+    from .web.app import create_app
+
+    if not 0 < args.port < 65536:
+        raise UsageError(f"--port must be 1..65535, not {args.port}")
+    token = args.token or os.environ.get("SITREP_TOKEN") or None
+    if args.host not in ("127.0.0.1", "localhost", "::1"):
+        _err(f"sitrep serve: listening on {args.host}, reachable from other machines")
+    with _open_ledger(args) as ledger:
+        app = create_app(ledger, ledger.settings, token=token)
+        _err(f"sitrep: http://{args.host}:{args.port}/ ({'ingest allowed with the token' if token else 'read-only'})")
+        uvicorn.run(app, host=args.host, port=args.port, log_level="warning")
+    return EXIT_OK
 
 
 # --------------------------------------------------------------------------- main

@@ -136,8 +136,11 @@ def name_key(text: str) -> str:
     >>> name_key("  São Paulo ")
     'sao paulo'
     """
-    folded = unicodedata.normalize("NFKD", text)
-    folded = "".join(c for c in folded if not unicodedata.combining(c)).casefold()
+    if text.isascii():
+        folded = text.lower()
+    else:
+        folded = unicodedata.normalize("NFKD", text)
+        folded = "".join(c for c in folded if not unicodedata.combining(c)).casefold()
     folded = _APOSTROPHES.sub("", folded)
     key = _NON_ALNUM.sub(" ", folded).strip()
     if key.startswith("the "):
@@ -229,6 +232,9 @@ def _centre(points: list[tuple[float, float]], trim: float = 0.01) -> tuple[floa
 def _latin_keys(names: Iterable[str]) -> set[str]:
     keys = set()
     for n in names:
+        first = next((ch for ch in n if ch.isalpha()), "")
+        if not first or (ord(first) > 0x24F and not 0x1E00 <= ord(first) <= 0x1EFF):
+            continue  # not Latin script: no key of ours can match it
         k = name_key(n)
         if len(k) >= 2 and k.isascii() and any(c.isalpha() for c in k):
             keys.add(k)

@@ -9,7 +9,12 @@ the same type, come from different documents, and are compatible in
   ``NEAR_KM``; different countries never match;
 * **time**: their date windows overlap. A window is the event's own time range
   (widened a little for day/week precision), else the few days before the
-  report was published; with neither, time does not object.
+  report was published; with neither, time does not object;
+
+and something positively ties them (:func:`anchored`): one syndicated story, a
+place both name, a shared actor in the same role, both dated to the day, a
+claimant both cite, or much the same evidence wording. Two vague "attack" reports with nothing in
+common stay apart.
 
 Clustering is complete-linkage and greedy over mentions sorted by content
 (date, document id, event id), so the result depends only on the set of
@@ -26,6 +31,7 @@ from __future__ import annotations
 
 import hashlib
 import math
+import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -142,9 +148,137 @@ def compatible(
     wb = window(b) if wb is False else wb
     if wa and wb and (wa[0] > wb[1] or wb[0] > wa[1]):  # type: ignore[index]
         return False
-    return places_compatible(a.event.location, b.event.location) and actors_compatible(
-        a.event, b.event
+    return (
+        places_compatible(a.event.location, b.event.location)
+        and actors_compatible(a.event, b.event)
+        and anchored(a, b)
     )
+
+
+_WORD = re.compile(r"[^\W\d_]{4,}")
+#: words too common in news to tie two reports together
+_COMMON = frozenset(
+    [
+        "said",
+        "says",
+        "told",
+        "tells",
+        "according",
+        "reported",
+        "reports",
+        "report",
+        "that",
+        "this",
+        "with",
+        "from",
+        "were",
+        "have",
+        "been",
+        "they",
+        "their",
+        "them",
+        "there",
+        "then",
+        "than",
+        "when",
+        "what",
+        "which",
+        "while",
+        "would",
+        "could",
+        "should",
+        "about",
+        "also",
+        "into",
+        "more",
+        "other",
+        "some",
+        "after",
+        "before",
+        "over",
+        "under",
+        "near",
+        "just",
+        "only",
+        "said's",
+        "source",
+        "sources",
+        "official",
+        "officials",
+        "monday",
+        "tuesday",
+        "wednesday",
+        "thursday",
+        "friday",
+        "saturday",
+        "sunday",
+        "today",
+        "yesterday",
+        "tonight",
+        "night",
+        "morning",
+        "evening",
+        "afternoon",
+        "week",
+        "weeks",
+        "month",
+        "months",
+        "year",
+        "years",
+        "january",
+        "february",
+        "march",
+        "april",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+        "people",
+    ]
+)
+_SHARED_WORDS = 3
+_SHARED_SHARE = 0.5
+
+
+def _evidence_words(e: Event) -> frozenset[str]:
+    words = (w.casefold() for ev in e.evidence for w in _WORD.findall(ev.text))
+    return frozenset(w for w in words if w not in _COMMON)
+
+
+def _claimed_by(e: Event) -> set[str]:
+    return {name_key(s.name) for s in e.sources if s.name and s.kind != "unattributed"}
+
+
+def _dated(e: Event) -> bool:
+    t = e.time
+    return t is not None and bool(t.start or t.end) and t.precision in ("day", "week")
+
+
+def anchored(a: Mention, b: Mention) -> bool:
+    """Positive evidence that two compatible mentions are one event, beyond type and date:
+    one story syndicated, a shared place, a shared actor in the same role, both dated
+    to the day, a claimant both cite, or much the same evidence wording (at least
+    ``_SHARED_WORDS`` uncommon words, half of the shorter side's). Without any,
+    look-alikes stay apart."""
+    if a.origin_id is not None and a.origin_id == b.origin_id:
+        return True
+    if a.event.location is not None and b.event.location is not None:
+        return True  # places_compatible has already agreed they fit
+    for role in ("agent", "target", "victim"):
+        an, ac = _party(a.event, role)
+        bn, bc = _party(b.event, role)
+        if an & bn or ac & bc:
+            return True
+    if _dated(a.event) and _dated(b.event):
+        return True
+    if _claimed_by(a.event) & _claimed_by(b.event):
+        return True
+    wa, wb = _evidence_words(a.event), _evidence_words(b.event)
+    shared = len(wa & wb)
+    return shared >= _SHARED_WORDS and shared / min(len(wa), len(wb)) >= _SHARED_SHARE
 
 
 # --------------------------------------------------------------------------- clustering

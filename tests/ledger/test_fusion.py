@@ -270,3 +270,43 @@ def test_figure_history_is_sorted_by_date_and_drops_copies():
         ("2024-12-20", 500, "d3"),
     ]
     assert history[0]["source"] == "Ukrainian military"
+
+
+def test_fuse_keeps_vague_look_alikes_with_nothing_in_common_apart():
+    def vague(text: str):
+        return event(type="attack", agents=(), location=None, day=None, evidence=text)
+
+    bank = mention("d1", vague("A bomb exploded outside a bank branch in the town centre."))
+    office = mention("d2", vague("Gunmen opened fire at an office party downtown."))
+    bank_again = mention(
+        "d3", vague("The bomb that exploded outside the bank branch was hidden in a bag.")
+    )
+    fused = fuse([bank, office, bank_again])
+    assert sorted(sorted(m.document_id for m in f.members) for f in fused) == [["d1", "d3"], ["d2"]]
+
+
+def test_fuse_joins_vague_reports_that_cite_the_same_claimant():
+    governor = source("Governor of Bryansk Oblast", "government", "RU")
+    a = mention(
+        "d1",
+        event(
+            type="attack",
+            agents=(),
+            location=None,
+            day=None,
+            sources=(governor,),
+            evidence="A depot burned.",
+        ),
+    )
+    b = mention(
+        "d2",
+        event(
+            type="attack",
+            agents=(),
+            location=None,
+            day=None,
+            sources=(governor,),
+            evidence="Tanks were lost.",
+        ),
+    )
+    assert len(fuse([a, b])) == 1

@@ -194,7 +194,7 @@ def _package_file(package: str, *parts: str) -> Path:
 
 def _tsv(path: Path) -> Iterator[list[str]]:
     opener = gzip.open if path.suffix == ".gz" else open
-    with opener(path, "rt", encoding="utf-8") as fh:  # type: ignore[operator]
+    with opener(path, "rt", encoding="utf-8") as fh:
         for line in fh:
             yield line.rstrip("\n").split("\t")
 
@@ -286,16 +286,16 @@ def _rows(limit_countries: frozenset[str] | None = None) -> tuple[list[tuple], l
             "names": [r[0], r[4], r[5], *aliases],
         }
     for r in _tsv(ldata / "countries" / "short_names.tsv.gz"):
-        iso = country_by_lid.get(int(r[1]))
-        if iso in countries and len(r[0]) >= 2:
-            countries[iso]["names"].append(r[0].upper())
+        short_of = country_by_lid.get(int(r[1]))
+        if short_of in countries and len(r[0]) >= 2:
+            countries[short_of]["names"].append(r[0].upper())
     gcountries = json.loads((gdata / "countries.json").read_text(encoding="utf-8"))
 
     # subdivisions ----------------------------------------------------------
     subs: dict[int, dict] = {}
     for i, r in enumerate(_tsv(ldata / "subdivisions" / "subdivisions.tsv"), start=1):
-        iso = country_by_lid.get(int(r[8] or 0))
-        if iso not in countries or not r[3]:
+        sub_of = country_by_lid.get(int(r[8] or 0))
+        if sub_of is None or sub_of not in countries or not r[3]:
             continue
         aliases = [a for a in r[5].split("|") if a]
         subs[i] = {
@@ -305,7 +305,7 @@ def _rows(limit_countries: frozenset[str] | None = None) -> tuple[list[tuple], l
             "name": r[0],
             "aliases": aliases,
             "type": r[4],
-            "country": iso,
+            "country": sub_of,
             "points": [],
             "population": 0,
             "cities": [],
@@ -315,9 +315,10 @@ def _rows(limit_countries: frozenset[str] | None = None) -> tuple[list[tuple], l
     cities: list[dict] = []
     cities_by_country: dict[str, list[dict]] = {}
     for r in _tsv(ldata / "cities" / "cities.tsv"):
-        iso = country_by_lid.get(int(r[3] or 0))
-        if iso not in countries:
+        city_of = country_by_lid.get(int(r[3] or 0))
+        if city_of is None or city_of not in countries:
             continue
+        iso = city_of
         lat, lon, pop = float(r[5]), float(r[6]), int(r[4] or 0)
         links = [int(x) for x in r[2].split("|") if x]
         admin1 = next((subs[x] for x in links if x in subs and subs[x]["level"] == 1), None)
@@ -350,9 +351,9 @@ def _rows(limit_countries: frozenset[str] | None = None) -> tuple[list[tuple], l
                 if names.get((k, gid), 9) > rank:
                     names[(k, gid)] = rank
                 if stems:
-                    s = _stem(k)
-                    if s and s != k and len(s) >= 3 and (s, gid) not in names:
-                        names[(s, gid)] = 2
+                    stem = _stem(k)
+                    if stem and stem != k and len(stem) >= 3 and (stem, gid) not in names:
+                        names[(stem, gid)] = 2
 
     for iso, c in countries.items():
         centre = COUNTRY_POINTS.get(iso) or _centre(c.get("points", [])) or (0.0, 0.0)
@@ -376,12 +377,12 @@ def _rows(limit_countries: frozenset[str] | None = None) -> tuple[list[tuple], l
                 aliases.insert(0, f"{city_name} {kind_word}")
                 break
         s["display"] = _english_admin_name(s["name"], aliases) if s["level"] == 1 else s["name"]
-        centre = _centre(s["points"])
-        assert centre is not None
-        admin1 = s["code"] if s["level"] == 1 else ".".join(s["code"].split(".")[:2])
+        area_centre = _centre(s["points"])
+        assert area_centre is not None
+        admin1_code = s["code"] if s["level"] == 1 else ".".join(s["code"].split(".")[:2])
         kind = "admin1" if s["level"] == 1 else "admin2"
         places.append(
-            (s["gid"], s["display"], kind, s["country"], admin1, None, centre[0], centre[1], s["population"], 0)
+            (s["gid"], s["display"], kind, s["country"], admin1_code, None, *area_centre, s["population"], 0)
         )
         add_names(s["gid"], [s["name"], s["display"]], aliases, stems=True)
     admin1_names = {s["code"]: s["display"] for s in subs.values() if s["level"] == 1 and "display" in s}

@@ -103,9 +103,11 @@ def _place_context(parse, start_tok: int, end_tok: int, accepted_ends: set[int])
         return True
     if before == "of" and start_tok > 1 and parse[start_tok - 2].lower_ in PLACE_NOUNS:
         return True
-    if before in LIST_WORDS and start_tok > 1 and parse[start_tok - 2].idx + len(parse[start_tok - 2]) in accepted_ends:
-        return True
-    return False
+    return (
+        before in LIST_WORDS
+        and start_tok > 1
+        and parse[start_tok - 2].idx + len(parse[start_tok - 2]) in accepted_ends
+    )
 
 
 def _admin_word(parse, end_tok: int) -> str | None:
@@ -256,14 +258,13 @@ def _score(
     if c.country_hint is not None and p.country == c.country_hint:
         score += 3.0
         contextual = True
-    if qualifier:
-        if any(
-            (q.kind == "country" and q.country == p.country)
-            or (q.kind == "admin1" and q.admin1 == p.admin1 and p.geonames_id != q.geonames_id)
-            for q in qualifier
-        ):
-            score += 8.0
-            contextual = True
+    if qualifier and any(
+        (q.kind == "country" and q.country == p.country)
+        or (q.kind == "admin1" and q.admin1 == p.admin1 and p.geonames_id != q.geonames_id)
+        for q in qualifier
+    ):
+        score += 8.0
+        contextual = True
     if p.kind not in ("country", "continent") and p.rank == 0:
         if p.country in countries:
             score += 1.5
@@ -354,12 +355,12 @@ def find_places(doc: Document, gaz: Gazetteer | None = None) -> tuple[PlaceMenti
     countries: set[str] = set()
     admin1s: set[str] = set()
     for c, places, q in zip(cands, readings, qualifiers, strict=True):
-        place, margin = _resolve(c, places, set(), set(), q)
-        if place is not None and (margin >= 1.5 or place.kind in ("country", "admin1")):
-            if place.country:
-                countries.add(place.country)
-            if place.admin1:
-                admin1s.add(place.admin1)
+        first, margin = _resolve(c, places, set(), set(), q)
+        if first is not None and (margin >= 1.5 or first.kind in ("country", "admin1")):
+            if first.country:
+                countries.add(first.country)
+            if first.admin1:
+                admin1s.add(first.admin1)
 
     # pass 2: with the article's countries and regions; a name qualified once
     # ("Paris, Texas") keeps that sense for the rest of the article

@@ -258,7 +258,7 @@ def classify_line(line: str, position: float = 1.0, hints: PageHints = ALL_RULES
         return "other"
     if n <= 400 and _nav(line, low):
         return "nav"
-    if n <= 5000 and hints.mining(line, low) and is_reservation_notice(line, low):
+    if n <= 5000 and hints.mining(line, low) and is_reservation_notice(line, low, mining_checked=True):
         return "legal"
     if n <= 300 and ("©" in line or low.startswith(("(c) ", "copyright", "℗"))):
         return "copyright"

@@ -269,7 +269,7 @@ def clean(raw: RawDocument, settings: Settings | None = None) -> Document | Reje
                 removed.append(Removed("related", line))
                 continue
             related_left = 0
-        if ABOUT_AUTHOR.match(line):
+        if len(line) <= 40 and ABOUT_AUTHOR.match(line):
             about_left = _ABOUT_LINES
             removed.append(Removed("other", line))
             continue
@@ -279,7 +279,7 @@ def clean(raw: RawDocument, settings: Settings | None = None) -> Document | Reje
                 removed.append(Removed("other", line))
                 continue
             about_left = 0
-        if not prose and ROLE_LINE.match(line):
+        if not prose and len(line) <= 40 and ROLE_LINE.match(line):
             removed.append(Removed("other", line))
             continue
         if not prose and (is_metadata_line(line) or byline_of(line)):

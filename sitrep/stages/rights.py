@@ -165,10 +165,13 @@ def mentions_mining(text: str, folded: str | None = None) -> bool:
     return any(stem in low for stem in MINING_STEMS) or has_mining_acronym(text)
 
 
-def is_reservation_notice(line: str, folded: str | None = None) -> bool:
-    """True when ``line`` reserves TDM / machine use of the content."""
+def is_reservation_notice(line: str, folded: str | None = None, *, mining_checked: bool = False) -> bool:
+    """True when ``line`` reserves TDM / machine use of the content.
+
+    ``mining_checked``: the caller already knows the line passes :func:`mentions_mining`.
+    """
     low = line.casefold() if folded is None else folded
-    if not mentions_mining(line, low) or not any(stem in low for stem in _CUE_STEMS):
+    if not (mining_checked or mentions_mining(line, low)) or not any(stem in low for stem in _CUE_STEMS):
         return False
     if not (MINING.search(low) or MINING_ACRONYMS.search(line)) or not CUE.search(low):
         return False

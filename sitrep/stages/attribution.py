@@ -212,15 +212,13 @@ def _content_of(verb: Any, lemma: str, cls: str, sent: Any, regions: list[tuple[
         comp = [c for c in verb.children if c.dep_ in ("ccomp",)]
     span: tuple[int, int] | None = None
     if comp:
-        i, j = _tok_span([t for c in comp for t in c.subtree])
-        span = _chars(doc, max(i, sent.start), min(j, sent.end))
+        span = _side(verb, [t for c in comp for t in c.subtree], comp[0], sent)
     elif cls == "cognition":
         return None
     elif lemma in cues.OBJECT_CONTENT:
         objs = [c for c in verb.children if c.dep_ in ("dobj", "nsubjpass") and c.lower_ not in ("it",)]
         if objs:
-            i, j = _tok_span(list(objs[0].subtree))
-            span = _chars(doc, max(i, sent.start), min(j, sent.end))
+            span = _side(verb, list(objs[0].subtree), objs[0], sent)
     elif lemma in cues.RIGHT_CONTENT:  # "called him a liar", "called for talks"
         kids = [c for c in verb.rights if c.dep_ not in ("advcl", "punct", "conj", "cc", "parataxis", "npadvmod")]
         right = [t for c in kids for t in c.subtree if t.i < sent.end]
@@ -238,6 +236,22 @@ def _content_of(verb: Any, lemma: str, cls: str, sent: Any, regions: list[tuple[
     if region and not (region[0] <= verb.idx < region[1]):
         return region
     return span
+
+
+def _side(verb: Any, tokens: list[Any], head: Any, sent: Any) -> tuple[int, int] | None:
+    """The char span of a complement: its tokens inside this sentence, on the verb's side
+    where the complement's head is (a parse may run across paragraphs)."""
+    inside = [t for t in tokens if sent.start <= t.i < sent.end and not t.is_space]
+    if not inside:
+        return None
+    i, j = _tok_span(inside)
+    if i <= verb.i < j:  # clipped to the sentence, it would swallow its own cue
+        after = head.i > verb.i
+        inside = [t for t in inside if (t.i > verb.i) == after]
+        if not inside:
+            return None
+        i, j = _tok_span(inside)
+    return _chars(verb.doc, i, j)
 
 
 def _rest_of_sentence(sent: Any, taken: tuple[int, int]) -> tuple[int, int] | None:

@@ -313,11 +313,12 @@ def clean(raw: RawDocument, settings: Settings | None = None) -> Document | Reje
     text = "\n\n".join(body)
     if len(text) > settings.max_text_chars:
         return Rejection(raw.source, "E030", f"text of {len(text)} characters, over the limit of {settings.max_text_chars}")
+    # every reservation notice in the text was removed as a legal line, so only
+    # those lines need reading again
     rights = detect_rights(
-        raw.text,
+        "\n".join(r.text for r in removed if r.kind == "legal"),
         html=raw.html,
         signals=raw.rights_signals,
-        scan_text=bool(hints.mining_stems) or hints.mining_cased,
     )
     language = detect_language(text or (title or ""))
     return Document(

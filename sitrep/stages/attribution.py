@@ -869,6 +869,13 @@ def attribute(doc: Document) -> Document:
                 via=(), content_start=s_start, content_end=s_end, source_kind="unattributed",
                 hedge=_hedge(text, s_start, s_end), cue_lemma=None,
             ))
+    # a sentence a later statement points back to ("this information was corroborated by …")
+    # is that statement's content, not an unattributed claim
+    sourced = [(a.content_start, a.content_end) for a in out if a.cue]
+    out = [
+        a for a in out
+        if a.cue or not any(s <= a.content_start and a.content_end <= e for s, e in sourced)
+    ]
     return dataclasses.replace(doc, attributions=tuple(out))
 
 

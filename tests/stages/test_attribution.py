@@ -83,7 +83,7 @@ def test_attribution_according_to_with_reported_by_chain() -> None:
 def test_attribution_corroborated_by_agent_is_an_intelligence_source() -> None:
     text = "Russian units were moved to Kursk last week. This information was corroborated by General Kyrylo Budanov."
     ents = (_mention(text, "Kyrylo Budanov", "Kyrylo Budanov", "person", "UA", "PERSON"),)
-    a = next(a for a in _run(text, entities=ents) if a.cue)
+    (a,) = _run(text, entities=ents)  # the first sentence is its content, not an unattributed claim
     assert (a.source, a.source_kind, a.source_country, a.cue) == ("Kyrylo Budanov", "intelligence", "UA", "corroborated")
     # "this information" points back at the sentence before
     assert _content(text, a) == "Russian units were moved to Kursk last week"

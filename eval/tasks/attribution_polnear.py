@@ -103,7 +103,11 @@ def _match(pred: list[Span], gold: list[Span], text: str, exact: bool) -> int:
         g = {_trimmed(text, s) for s in gold}
         return len({_trimmed(text, s) for s in pred} & g)
     pairs = sorted(
-        ((min(p[1], q[1]) - max(p[0], q[0]), i, j) for i, p in enumerate(pred) for j, q in enumerate(gold)),
+        (
+            (min(p[1], q[1]) - max(p[0], q[0]), i, j)
+            for i, p in enumerate(pred)
+            for j, q in enumerate(gold)
+        ),
         reverse=True,
     )
     used_p: set[int] = set()
@@ -162,16 +166,46 @@ def run(ctx: Any) -> dict[str, float]:
     docs = [attribution.STAGE(d) for d in parse.STAGE.pipe(docs)]
 
     totals = dict.fromkeys(
-        ("src_p", "src_g", "src_hit_x", "src_hit_o", "cue_p", "cue_g", "cue_hit_x", "cue_hit_o",
-         "con_p", "con_g", "con_hit_x", "con_hit_o", "tok_p", "tok_g", "tok_hit"), 0
+        (
+            "src_p",
+            "src_g",
+            "src_hit_x",
+            "src_hit_o",
+            "cue_p",
+            "cue_g",
+            "cue_hit_x",
+            "cue_hit_o",
+            "con_p",
+            "con_g",
+            "con_hit_x",
+            "con_hit_o",
+            "tok_p",
+            "tok_g",
+            "tok_hit",
+        ),
+        0,
     )
     for doc, (_, ann, _) in zip(docs, articles, strict=True):
         gold = _read_ann(ann)
         text = doc.text
         attrs = [a for a in doc.attributions if not (a.source_kind == "unattributed" and not a.cue)]
-        p_src = sorted({(a.source_start, a.source_end) for a in attrs if a.source_start is not None and a.cue_start is not None})
-        p_cue = sorted({(a.cue_start, a.cue_end) for a in attrs if a.cue_start is not None and a.cue_end is not None})
-        p_con = sorted({(a.content_start, a.content_end) for a in attrs if a.content_end > a.content_start})
+        p_src = sorted(
+            {
+                (a.source_start, a.source_end)
+                for a in attrs
+                if a.source_start is not None and a.cue_start is not None
+            }
+        )
+        p_cue = sorted(
+            {
+                (a.cue_start, a.cue_end)
+                for a in attrs
+                if a.cue_start is not None and a.cue_end is not None
+            }
+        )
+        p_con = sorted(
+            {(a.content_start, a.content_end) for a in attrs if a.content_end > a.content_start}
+        )
         g_src, g_cue = sorted(gold.sources), sorted(gold.cues)
         g_con = [(p[0][0], p[-1][1]) for p in gold.contents]
         for key, pred, gl in (("src", p_src, g_src), ("cue", p_cue, g_cue), ("con", p_con, g_con)):

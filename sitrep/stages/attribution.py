@@ -66,9 +66,7 @@ _QUOTE_SCAN = re.compile(
     r"|(?:''|``)(?:[^'\n]|'(?!'))*(?:''|\n|$)"
 )
 _EDGE_PUNCT = ",;:.-\u2014\u2013 \n\t"
-_HEDGE = re.compile(
-    r"(?i:\b(?:" + "|".join(sorted(cues.HEDGE_WORDS - {"may"})) + r")\b)|\bmay\b"
-)
+_HEDGE = re.compile(r"(?i:\b(?:" + "|".join(sorted(cues.HEDGE_WORDS - {"may"})) + r")\b)|\bmay\b")
 _YEAR = re.compile(r"^(?:1[89]|20)\d\d$")
 _DEMONSTRATIVE = frozenset({"this", "that", "these", "those", "it", "such"})
 _RELATIVE = frozenset({"who", "which", "that", "whom"})
@@ -83,7 +81,12 @@ _ENTITY_KIND: dict[str, str] = {
     "media": "media",
     "place": "government",
 }
-_SPACY_KIND: dict[str, str] = {"PERSON": "person", "ORG": "organization", "GPE": "government", "NORP": "government"}
+_SPACY_KIND: dict[str, str] = {
+    "PERSON": "person",
+    "ORG": "organization",
+    "GPE": "government",
+    "NORP": "government",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -204,10 +207,16 @@ def _subject(verb: Any) -> tuple[Any | None, bool]:
     return None, False
 
 
-def _content_of(verb: Any, lemma: str, cls: str, sent: Any, regions: list[tuple[int, int]]) -> tuple[int, int] | None:
+def _content_of(
+    verb: Any, lemma: str, cls: str, sent: Any, regions: list[tuple[int, int]]
+) -> tuple[int, int] | None:
     doc = verb.doc
-    comp = [c for c in verb.children if c.dep_ == "ccomp" or (
-        c.dep_ == "xcomp" and (cls == "speech" or lemma in cues.INFINITIVE_COGNITION))]
+    comp = [
+        c
+        for c in verb.children
+        if c.dep_ == "ccomp"
+        or (c.dep_ == "xcomp" and (cls == "speech" or lemma in cues.INFINITIVE_COGNITION))
+    ]
     if not comp and lemma in cues.ADDRESSEE_VERBS:
         comp = [c for c in verb.children if c.dep_ in ("ccomp",)]
     span: tuple[int, int] | None = None
@@ -216,11 +225,17 @@ def _content_of(verb: Any, lemma: str, cls: str, sent: Any, regions: list[tuple[
     elif cls == "cognition":
         return None
     elif lemma in cues.OBJECT_CONTENT:
-        objs = [c for c in verb.children if c.dep_ in ("dobj", "nsubjpass") and c.lower_ not in ("it",)]
+        objs = [
+            c for c in verb.children if c.dep_ in ("dobj", "nsubjpass") and c.lower_ not in ("it",)
+        ]
         if objs:
             span = _side(verb, list(objs[0].subtree), objs[0], sent)
     elif lemma in cues.RIGHT_CONTENT:  # "called him a liar", "called for talks"
-        kids = [c for c in verb.rights if c.dep_ not in ("advcl", "punct", "conj", "cc", "parataxis", "npadvmod")]
+        kids = [
+            c
+            for c in verb.rights
+            if c.dep_ not in ("advcl", "punct", "conj", "cc", "parataxis", "npadvmod")
+        ]
         right = [t for c in kids for t in c.subtree if t.i < sent.end]
         if right:
             span = _trim(_text(doc), right[0].idx, right[-1].idx + len(right[-1]))
@@ -283,9 +298,14 @@ def _clausal_verb(verb: Any) -> tuple[str, str] | None:
     subj = [c for c in verb.children if c.dep_ == "nsubj"]
     if not subj or subj[0].lower_ in ("it", "there", "this", "that", "which", "what"):
         return None
-    if subj[0].pos_ not in ("PROPN", "PRON") and subj[0].ent_type_ not in ("PERSON", "ORG", "NORP", "GPE"):
-        if cues.kind_from_words(subj[0].text) is None:
-            return None
+    named = subj[0].pos_ in ("PROPN", "PRON") or subj[0].ent_type_ in (
+        "PERSON",
+        "ORG",
+        "NORP",
+        "GPE",
+    )
+    if not named and cues.kind_from_words(subj[0].text) is None:
+        return None
     return verb.lower_, "cognition"
 
 
@@ -301,12 +321,20 @@ def _verb_cue(verb: Any, sent: Any, regions: list[tuple[int, int]]) -> _Found | 
     # "X's data shows", "the report said": a content noun as subject; its owner is the source
     cue_toks = _cue_tokens(verb)
     if anonymous:  # "it was reported": the whole passive is the cue
-        expl = [c for c in verb.children if c.dep_ == "nsubjpass" and c.lower_ == "it" and c.i < verb.i]
+        expl = [
+            c for c in verb.children if c.dep_ == "nsubjpass" and c.lower_ == "it" and c.i < verb.i
+        ]
         if expl:
             cue_toks = list(doc[expl[0].i : verb.i + 1])
     if head is not None and head.lower_ in cues.CONTENT_NOUNS:
         owner = [c for c in head.children if c.dep_ == "poss"]
-        owner += [p for c in head.children if c.dep_ == "prep" and c.lower_ in ("from", "by", "of") for p in c.children if p.dep_ == "pobj"]
+        owner += [
+            p
+            for c in head.children
+            if c.dep_ == "prep" and c.lower_ in ("from", "by", "of")
+            for p in c.children
+            if p.dep_ == "pobj"
+        ]
         if owner:
             cue_toks = list(doc[head.i : verb.i + 1]) if head.i < verb.i else cue_toks
             head = owner[0]
@@ -319,7 +347,11 @@ def _verb_cue(verb: Any, sent: Any, regions: list[tuple[int, int]]) -> _Found | 
     content = _content_of(verb, lemma, cls, sent, regions)
     source: tuple[int, int] | None = None
     if head is not None:
-        source = _noun_phrase(head) if head.dep_ != "pobj" or head.head.dep_ != "agent" else _tok_span(list(head.subtree))
+        source = (
+            _noun_phrase(head)
+            if head.dep_ != "pobj" or head.head.dep_ != "agent"
+            else _tok_span(list(head.subtree))
+        )
         if source[0] <= verb.i < source[1]:
             source = (head.i, head.i + 1)
     weak = False
@@ -334,9 +366,21 @@ def _verb_cue(verb: Any, sent: Any, regions: list[tuple[int, int]]) -> _Found | 
         return None  # no source; "is believed to" is a hedge, not a statement
     via = []
     for child in verb.children:
-        if lemma in cues.ADDRESSEE_VERBS and child.dep_ in ("dobj", "dative") and cues.is_media_name(child.text):
+        if (
+            lemma in cues.ADDRESSEE_VERBS
+            and child.dep_ in ("dobj", "dative")
+            and cues.is_media_name(child.text)
+        ):
             via.append(_phrase_name(doc, *_noun_phrase(child)))
-    return _Found(cue=cue_toks, lemma=lemma, source=source, content=content, via=via, anonymous=anonymous, weak=weak)
+    return _Found(
+        cue=cue_toks,
+        lemma=lemma,
+        source=source,
+        content=content,
+        via=via,
+        anonymous=anonymous,
+        weak=weak,
+    )
 
 
 def _according(tok: Any, sent: Any) -> _Found | None:
@@ -375,12 +419,19 @@ def _statement_phrase(tok: Any, sent: Any, taken: set[int]) -> _Found | None:
     cue = list(doc[tok.i : pobj[0].i + 1])
     left = min(source[0], tok.i)
     rest_from = max(source[1], pobj[0].right_edge.i + 1)
-    content = _trim(_text(doc), doc[rest_from].idx if rest_from < sent.end else sent.end_char, sent.end_char)
+    content = _trim(
+        _text(doc), doc[rest_from].idx if rest_from < sent.end else sent.end_char, sent.end_char
+    )
     if left > sent.start and tok.i > source[1]:
         content = _trim(_text(doc), doc[source[1]].idx, sent.end_char)
     if content[1] - content[0] < 2:
         return None
-    return _Found(cue=cue, lemma=cues.normalise_cue(" ".join(t.text for t in cue)), source=source, content=content)
+    return _Found(
+        cue=cue,
+        lemma=cues.normalise_cue(" ".join(t.text for t in cue)),
+        source=source,
+        content=content,
+    )
 
 
 def _noun_cue(tok: Any, sent: Any, regions: list[tuple[int, int]]) -> _Found | None:
@@ -389,19 +440,42 @@ def _noun_cue(tok: Any, sent: Any, regions: list[tuple[int, int]]) -> _Found | N
     if lemma is None or tok.pos_ != "NOUN":
         return None
     owner = [c for c in tok.children if c.dep_ == "poss"]
-    owner += [p for c in tok.children if c.dep_ == "prep" and c.lower_ in ("by", "from") for p in c.children if p.dep_ == "pobj"]
+    owner += [
+        p
+        for c in tok.children
+        if c.dep_ == "prep" and c.lower_ in ("by", "from")
+        for p in c.children
+        if p.dep_ == "pobj"
+    ]
     if not owner:
         return None
     doc = tok.doc
-    said = [c for c in tok.children if c.dep_ in ("acl", "ccomp", "appos", "relcl") and c.i > tok.i and c.lower_ not in ("which", "who")]
-    said += [p for c in tok.children if c.dep_ == "prep" and c.lower_ in ("of", "about", "on") for p in c.children if p.dep_ == "pobj"]
+    said = [
+        c
+        for c in tok.children
+        if c.dep_ in ("acl", "ccomp", "appos", "relcl")
+        and c.i > tok.i
+        and c.lower_ not in ("which", "who")
+    ]
+    said += [
+        p
+        for c in tok.children
+        if c.dep_ == "prep" and c.lower_ in ("of", "about", "on")
+        for p in c.children
+        if p.dep_ == "pobj"
+    ]
     if said:
         i, j = _tok_span(list(said[0].subtree))
         content = _chars(doc, max(i, sent.start), min(j, sent.end))
         region = _region_at(regions, content[0], content[1])
         content = region or content
     else:
-        after = [r for r in regions if tok.idx < r[0] < sent.end_char and not _text(doc)[tok.idx + len(tok) : r[0]].strip(" ,:-\u2014")]
+        after = [
+            r
+            for r in regions
+            if tok.idx < r[0] < sent.end_char
+            and not _text(doc)[tok.idx + len(tok) : r[0]].strip(" ,:-\u2014")
+        ]
         if not after:
             return None
         content = after[0]
@@ -419,10 +493,30 @@ def _comes_from(tok: Any, sent: Any) -> _Found | None:
         return None
     doc = tok.doc
     content = _chars(doc, *_tok_span(list(subj[0].subtree)))
-    return _Found(cue=[tok, frm[0]], lemma="come from", source=_noun_phrase(pobj[0]), content=content)
+    return _Found(
+        cue=[tok, frm[0]], lemma="come from", source=_noun_phrase(pobj[0]), content=content
+    )
 
 
-_NOT_SPEAKERS = frozenset({"update", "breaking", "watch", "read", "note", "photo", "video", "live", "editor's note", "related", "source", "sources", "caption", "q", "a"})
+_NOT_SPEAKERS = frozenset(
+    {
+        "update",
+        "breaking",
+        "watch",
+        "read",
+        "note",
+        "photo",
+        "video",
+        "live",
+        "editor's note",
+        "related",
+        "source",
+        "sources",
+        "caption",
+        "q",
+        "a",
+    }
+)
 _DASHES = frozenset({"-", "\u2013", "\u2014", "--"})
 
 
@@ -433,7 +527,11 @@ def _speaker(sent: Any) -> _Found | None:
     if colon is None or colon.i == sent.start:
         return None
     first = colon.i
-    while first > sent.start and doc[first - 1].text not in _DASHES and "\n" not in doc[first - 1].text:
+    while (
+        first > sent.start
+        and doc[first - 1].text not in _DASHES
+        and "\n" not in doc[first - 1].text
+    ):
         first -= 1
     if "\n" in doc[first].text_with_ws and first < colon.i:
         first += 1
@@ -489,7 +587,9 @@ def _find(sent: Any, regions: list[tuple[int, int]]) -> list[_Found]:
                 citing.append((tok, objs[0]))
             continue
         hit = (
-            _according(tok, sent) or _comes_from(tok, sent) or _verb_cue(tok, sent, regions)
+            _according(tok, sent)
+            or _comes_from(tok, sent)
+            or _verb_cue(tok, sent, regions)
             or _noun_cue(tok, sent, regions)
         )
         if hit is not None:
@@ -510,8 +610,19 @@ def _find(sent: Any, regions: list[tuple[int, int]]) -> list[_Found]:
                 taken = (doc[tok.i - 1].idx, taken[1])
             content = _rest_of_sentence(sent, taken)
             if content:
-                cue = ([doc[tok.i - 1]] if tok.i > 0 and doc[tok.i - 1].lower_ == "as" else []) + [tok, doc[tok.i + 1]]
-                found.append(_Found(cue=cue, lemma=cues.verb_lemma(tok.text)[0], source=src, content=content))
+                cue = ([doc[tok.i - 1]] if tok.i > 0 and doc[tok.i - 1].lower_ == "as" else []) + [
+                    tok,
+                    doc[tok.i + 1],
+                ]
+                relay = cues.verb_lemma(tok.text)
+                found.append(
+                    _Found(
+                        cue=cue,
+                        lemma=relay[0] if relay else tok.lower_,
+                        source=src,
+                        content=content,
+                    )
+                )
         relays = []
     found = _drop_nested(found, regions)
     for f in found:
@@ -527,7 +638,9 @@ def _find(sent: Any, regions: list[tuple[int, int]]) -> list[_Found]:
     return found
 
 
-def _cut(text: str, content: tuple[int, int] | None, phrase: tuple[int, int]) -> tuple[int, int] | None:
+def _cut(
+    text: str, content: tuple[int, int] | None, phrase: tuple[int, int]
+) -> tuple[int, int] | None:
     """Take a relay phrase ("as reported by Y", "citing X") off the edge of a content span."""
     if content is None or phrase[1] <= content[0] or phrase[0] >= content[1]:
         return content
@@ -632,13 +745,25 @@ class _Resolver:
         self.ents = list(doc.parse.ents)  # spaCy rebuilds .ents on every access
         self.mentions: list[EntityMention] = sorted(doc.entities, key=lambda m: m.start)
         self.actors: list[_Actor] = [
-            _Actor(m.start, m.end, m.name, _source_kind(_ENTITY_KIND.get(m.kind, "organization"), m.text, m.name), m.country)
+            _Actor(
+                m.start,
+                m.end,
+                m.name,
+                _source_kind(_ENTITY_KIND.get(m.kind, "organization"), m.text, m.name),
+                m.country,
+            )
             for m in self.mentions
             if m.kind != "place"
         ]
         if not self.mentions:
             self.actors += [
-                _Actor(e.start_char, e.end_char, _DETERMINERS.sub("", e.text), _source_kind(_SPACY_KIND[e.label_], e.text, e.text), None)
+                _Actor(
+                    e.start_char,
+                    e.end_char,
+                    _DETERMINERS.sub("", e.text),
+                    _source_kind(_SPACY_KIND[e.label_], e.text, e.text),
+                    None,
+                )
                 for e in self.ents
                 if e.label_ in ("PERSON", "ORG")
             ]
@@ -649,7 +774,11 @@ class _Resolver:
         start, end = _chars(doc, i, j)
         text = _text(doc)[start:end]
         head = doc[i:j].root
-        if head.lower_ in _RELATIVE and head.head.dep_ == "relcl" and head.head.head.i != head.head.i:
+        if (
+            head.lower_ in _RELATIVE
+            and head.head.dep_ == "relcl"
+            and head.head.head.i != head.head.i
+        ):
             antecedent = self.resolve(*_noun_phrase(head.head.head))  # "Kim, who warned …"
             return _Actor(start, end, antecedent.name, antecedent.kind, antecedent.country)
         overlap = [m for m in self.mentions if m.start < end and m.end > start]
@@ -660,13 +789,17 @@ class _Resolver:
             country = m.country or next((o.country for o in overlap if o.country), None)
             kind = _source_kind(_ENTITY_KIND.get(m.kind, "organization"), text, m.name)
             return self._remember(_Actor(start, end, m.name, kind, country))
-        antecedent = self._anaphor(head, i, j, start)
-        if antecedent is not None:
-            return _Actor(start, end, antecedent.name, antecedent.kind, antecedent.country)
+        earlier = self._anaphor(head, i, j, start)
+        if earlier is not None:
+            return _Actor(start, end, earlier.name, earlier.kind, earlier.country)
         known = _profile(_phrase_name(doc, i, j)) if head.pos_ != "PRON" else None
         if known is not None:
             return self._remember(_Actor(start, end, *known))
-        ents = [e for e in self.ents if e.start_char < end and e.end_char > start and e.label_ in _SPACY_KIND]
+        ents = [
+            e
+            for e in self.ents
+            if e.start_char < end and e.end_char > start and e.label_ in _SPACY_KIND
+        ]
         if ents:
             e = next((x for x in ents if x.start <= head.i < x.end), ents[0])
             kind = _source_kind(_SPACY_KIND[e.label_], text, e.text)
@@ -711,7 +844,11 @@ def _claims_fact(sent: Any, is_lead: bool) -> bool:
     if is_lead:
         return True
     for tok in sent:
-        if tok.like_num and tok.ent_type_ not in ("DATE", "TIME", "ORDINAL") and not _YEAR.match(tok.text):
+        if (
+            tok.like_num
+            and tok.ent_type_ not in ("DATE", "TIME", "ORDINAL")
+            and not _YEAR.match(tok.text)
+        ):
             return True
         if tok.pos_ == "VERB" and cues.event_lemma(tok.text):
             return True
@@ -759,8 +896,10 @@ def _cue_phrase(parse: Any, f: _Found, start: int, end: int) -> tuple[int, int]:
         first -= 1
     last = verb.i
     nxt = parse[last + 1] if last + 1 < len(parse) else None
-    if nxt is not None and nxt.head.i == verb.i and (
-        nxt.dep_ == "prt" or (nxt.dep_ == "prep" and f.lemma in cues.RIGHT_CONTENT)
+    if (
+        nxt is not None
+        and nxt.head.i == verb.i
+        and (nxt.dep_ == "prt" or (nxt.dep_ == "prep" and f.lemma in cues.RIGHT_CONTENT))
     ):
         last = nxt.i
     if f.content and f.content[0] < parse[last].idx + len(parse[last]) <= f.content[1]:
@@ -771,7 +910,9 @@ def _cue_phrase(parse: Any, f: _Found, start: int, end: int) -> tuple[int, int]:
     return min(start, begin), max(end, parse[last].idx + len(parse[last]))
 
 
-def _source_span(parse: Any, f: _Found, cue_start: int, content: tuple[int, int]) -> tuple[int, int]:
+def _source_span(
+    parse: Any, f: _Found, cue_start: int, content: tuple[int, int]
+) -> tuple[int, int]:
     """The source as written: its whole phrase with appositions and relative clauses
     ("Mike Lee, a Republican strategist,"), unless that would reach the cue or content."""
     assert f.source is not None
@@ -794,19 +935,27 @@ def _build(doc: Document, f: _Found, sent: Any, resolver: _Resolver, publisher: 
     content = f.content or (cue_end, cue_end)
     # content that is only "this information" / "the report" points at the previous sentence
     words = text[content[0] : content[1]].lower().split()
-    if 0 < len(words) <= 3 and words[0] in _DEMONSTRATIVE | {"the"} and words[-1] in cues.CONTENT_NOUNS | _DEMONSTRATIVE:
+    if (
+        0 < len(words) <= 3
+        and words[0] in _DEMONSTRATIVE | {"the"}
+        and words[-1] in cues.CONTENT_NOUNS | _DEMONSTRATIVE
+    ):
         content = _previous_sentence(sent) or content
+    src_start: int | None = None
+    src_end: int | None = None
     if f.source is not None:
         actor = resolver.resolve(*f.source)
         name, kind, country = actor.name, actor.kind, actor.country
         src_start, src_end = _source_span(parse, f, cue_start, content)
     else:
-        name, kind, country, src_start, src_end = publisher, "unattributed", None, None, None
+        name, kind, country = publisher, "unattributed", None
     via = [known[0] if (known := _profile(v)) else v for v in f.via if v]
     via = [v for v in via if v != name]
     if doc.publisher and (not via or via[-1] != doc.publisher) and name != doc.publisher:
         via.append(doc.publisher)
-    points = [cue_start, cue_end, *content] + ([src_start, src_end] if src_start is not None else [])
+    points = [cue_start, cue_end, *content]
+    if src_start is not None and src_end is not None:
+        points += [src_start, src_end]
     start, end = min(points), max(points)
     return Attribution(
         start=start,
@@ -851,29 +1000,56 @@ def attribute(doc: Document) -> Document:
         built = [_build(doc, f, sent, resolver, publisher) for f in _find(sent, regions)]
         if built:
             out.extend(built)
-            quoted = [a for a in built if _region_at(regions, a.content_start, a.content_end) and a.source_kind != "unattributed"]
+            quoted = [
+                a
+                for a in built
+                if _region_at(regions, a.content_start, a.content_end)
+                and a.source_kind != "unattributed"
+            ]
             last_quoted = quoted[-1] if quoted else None
             continue
-        inside = _region_at(regions, s_start, s_end) or (text[s_start] in _QUOTE_CHARS and _region_at(regions, s_start, s_start + 1))
+        inside = _region_at(regions, s_start, s_end) or (
+            text[s_start] in _QUOTE_CHARS and _region_at(regions, s_start, s_start + 1)
+        )
         if inside and last_quoted is not None:
             prev = last_quoted
-            out.append(dataclasses.replace(
-                prev, start=s_start, end=s_end, text=text[s_start:s_end], content_start=s_start,
-                content_end=s_end, hedge=_hedge(text, s_start, s_end), cue_start=None, cue_end=None,
-            ))
+            out.append(
+                dataclasses.replace(
+                    prev,
+                    start=s_start,
+                    end=s_end,
+                    text=text[s_start:s_end],
+                    content_start=s_start,
+                    content_end=s_end,
+                    hedge=_hedge(text, s_start, s_end),
+                    cue_start=None,
+                    cue_end=None,
+                )
+            )
             continue
         last_quoted = None
         if _claims_fact(sent, is_lead):
-            out.append(Attribution(
-                start=s_start, end=s_end, text=text[s_start:s_end], source=publisher, cue="",
-                via=(), content_start=s_start, content_end=s_end, source_kind="unattributed",
-                hedge=_hedge(text, s_start, s_end), cue_lemma=None,
-            ))
+            out.append(
+                Attribution(
+                    start=s_start,
+                    end=s_end,
+                    text=text[s_start:s_end],
+                    source=publisher,
+                    cue="",
+                    via=(),
+                    content_start=s_start,
+                    content_end=s_end,
+                    source_kind="unattributed",
+                    hedge=_hedge(text, s_start, s_end),
+                    cue_lemma=None,
+                )
+            )
     # a sentence a later statement points back to ("this information was corroborated by …")
     # is that statement's content, not an unattributed claim
     sourced = [(a.content_start, a.content_end) for a in out if a.cue]
     out = [
-        a for a in out
+        a
+        for a in out
         if a.cue or not any(s <= a.content_start and a.content_end <= e for s, e in sourced)
     ]
     return dataclasses.replace(doc, attributions=tuple(out))

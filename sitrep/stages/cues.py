@@ -33,27 +33,127 @@ __all__ = [
 
 #: verbs whose subject is a source and whose complement is what they said.
 SPEECH_VERBS: tuple[str, ...] = (
-    "say", "report", "tell", "announce", "assert", "claim", "confirm", "deny",
-    "state", "warn", "estimate", "add", "note", "write", "corroborate", "cite",
-    "quote", "declare", "insist", "argue", "explain", "acknowledge", "admit",
-    "accuse", "allege", "suggest", "indicate", "reveal", "disclose", "predict",
-    "promise", "vow", "pledge", "threaten", "urge", "respond", "reply",
-    "comment", "observe", "stress", "emphasize", "emphasise", "complain",
-    "tweet", "post", "testify", "conclude", "mention", "recall", "assess",
-    "brief", "inform", "contend", "maintain", "caution", "concede", "boast",
-    "blame", "criticize", "criticise", "condemn", "dismiss", "question",
-    "calculate", "forecast", "publish", "broadcast", "recount", "verify",
-    "affirm", "reiterate", "repeat", "signal", "hint", "describe", "ask",
-    "demand", "propose", "agree", "charge", "allege", "announce", "show",
-    "find", "answer", "joke", "declare", "counter",
-    "retort", "speculate", "project", "call", "praise", "endorse", "mock",
-    "defend", "refer", "denounce", "label", "brand", "email",
+    "say",
+    "report",
+    "tell",
+    "announce",
+    "assert",
+    "claim",
+    "confirm",
+    "deny",
+    "state",
+    "warn",
+    "estimate",
+    "add",
+    "note",
+    "write",
+    "corroborate",
+    "cite",
+    "quote",
+    "declare",
+    "insist",
+    "argue",
+    "explain",
+    "acknowledge",
+    "admit",
+    "accuse",
+    "allege",
+    "suggest",
+    "indicate",
+    "reveal",
+    "disclose",
+    "predict",
+    "promise",
+    "vow",
+    "pledge",
+    "threaten",
+    "urge",
+    "respond",
+    "reply",
+    "comment",
+    "observe",
+    "stress",
+    "emphasize",
+    "emphasise",
+    "complain",
+    "tweet",
+    "post",
+    "testify",
+    "conclude",
+    "mention",
+    "recall",
+    "assess",
+    "brief",
+    "inform",
+    "contend",
+    "maintain",
+    "caution",
+    "concede",
+    "boast",
+    "blame",
+    "criticize",
+    "criticise",
+    "condemn",
+    "dismiss",
+    "question",
+    "calculate",
+    "forecast",
+    "publish",
+    "broadcast",
+    "recount",
+    "verify",
+    "affirm",
+    "reiterate",
+    "repeat",
+    "signal",
+    "hint",
+    "describe",
+    "ask",
+    "demand",
+    "propose",
+    "agree",
+    "charge",
+    "allege",
+    "announce",
+    "show",
+    "find",
+    "answer",
+    "joke",
+    "declare",
+    "counter",
+    "retort",
+    "speculate",
+    "project",
+    "call",
+    "praise",
+    "endorse",
+    "mock",
+    "defend",
+    "refer",
+    "denounce",
+    "label",
+    "brand",
+    "email",
 )
 
 #: verbs of belief and intention: cues only with a clausal complement.
 COGNITION_VERBS: tuple[str, ...] = (
-    "believe", "think", "know", "expect", "fear", "hope", "want", "feel",
-    "suspect", "doubt", "worry", "wonder", "assume", "realize", "realise", "wish",
+    "believe",
+    "think",
+    "know",
+    "expect",
+    "fear",
+    "hope",
+    "want",
+    "feel",
+    "suspect",
+    "doubt",
+    "worry",
+    "wonder",
+    "assume",
+    "realize",
+    "realise",
+    "wish",
 )
 
 #: belief verbs that take an infinitive as content ("wants to run").
@@ -64,42 +164,135 @@ DOCUMENT_VERBS: frozenset[str] = frozenset({"find", "show"})
 
 #: speech verbs whose direct object (not only a clause) is the content.
 OBJECT_CONTENT: frozenset[str] = frozenset(
-    {"announce", "confirm", "deny", "report", "claim", "estimate", "reveal",
-     "disclose", "predict", "promise", "threaten", "acknowledge", "admit",
-     "write", "post", "tweet", "publish", "broadcast", "corroborate", "show",
-     "find", "propose", "demand", "verify", "pledge", "vow", "allege"}
+    {
+        "announce",
+        "confirm",
+        "deny",
+        "report",
+        "claim",
+        "estimate",
+        "reveal",
+        "disclose",
+        "predict",
+        "promise",
+        "threaten",
+        "acknowledge",
+        "admit",
+        "write",
+        "post",
+        "tweet",
+        "publish",
+        "broadcast",
+        "corroborate",
+        "show",
+        "find",
+        "propose",
+        "demand",
+        "verify",
+        "pledge",
+        "vow",
+        "allege",
+    }
 )
 
 #: verbs that may stand as a parenthetical ("..., the ministry said."): with no
 #: complement, the rest of their sentence is what they said.
 PARENTHETICAL: frozenset[str] = frozenset(
-    {"say", "report", "claim", "state", "write", "note", "warn", "insist",
-     "explain", "stress", "argue", "tweet", "confirm", "announce", "estimate",
-     "acknowledge", "admit", "allege", "declare", "assert", "suggest",
-     "predict", "recall", "observe", "conclude", "tell", "add", "emphasize",
-     "emphasise", "reiterate", "contend", "maintain", "post", "write"}
+    {
+        "say",
+        "report",
+        "claim",
+        "state",
+        "write",
+        "note",
+        "warn",
+        "insist",
+        "explain",
+        "stress",
+        "argue",
+        "tweet",
+        "confirm",
+        "announce",
+        "estimate",
+        "acknowledge",
+        "admit",
+        "allege",
+        "declare",
+        "assert",
+        "suggest",
+        "predict",
+        "recall",
+        "observe",
+        "conclude",
+        "tell",
+        "add",
+        "emphasize",
+        "emphasise",
+        "reiterate",
+        "contend",
+        "maintain",
+        "post",
+    }
 )
 
 #: verbs whose words are everything after them: "called him a liar", "called for talks".
 RIGHT_CONTENT: frozenset[str] = frozenset(
-    {"call", "describe", "praise", "endorse", "mock", "defend", "refer",
-     "criticize", "criticise", "condemn", "blame", "accuse", "dismiss",
-     "question", "urge", "demand", "propose", "denounce", "label", "brand"}
+    {
+        "call",
+        "describe",
+        "praise",
+        "endorse",
+        "mock",
+        "defend",
+        "refer",
+        "criticize",
+        "criticise",
+        "condemn",
+        "blame",
+        "accuse",
+        "dismiss",
+        "question",
+        "urge",
+        "demand",
+        "propose",
+        "denounce",
+        "label",
+        "brand",
+    }
 )
 
 #: verbs whose object is a person told, not what was said.
-ADDRESSEE_VERBS: frozenset[str] = frozenset({"tell", "inform", "brief", "ask", "urge", "warn", "accuse"})
+ADDRESSEE_VERBS: frozenset[str] = frozenset(
+    {"tell", "inform", "brief", "ask", "urge", "warn", "accuse"}
+)
 
 #: verbs whose ``by``-agent is an outlet a statement went through.
-RELAY_VERBS: frozenset[str] = frozenset({"report", "quote", "cite", "carry", "publish", "broadcast"})
+RELAY_VERBS: frozenset[str] = frozenset(
+    {"report", "quote", "cite", "carry", "publish", "broadcast"}
+)
 
 _IRREGULAR: dict[str, str] = {
-    "said": "say", "says": "say", "told": "tell", "wrote": "write",
-    "written": "write", "thought": "think", "knew": "know", "known": "know",
-    "felt": "feel", "found": "find", "shown": "show", "saw": "see",
-    "seen": "see", "understood": "understand", "admitted": "admit",
-    "admitting": "admit", "regretted": "regret", "committed": "commit",
-    "broadcasted": "broadcast", "forecasted": "forecast", "repeated": "repeat",
+    "said": "say",
+    "says": "say",
+    "told": "tell",
+    "wrote": "write",
+    "written": "write",
+    "thought": "think",
+    "knew": "know",
+    "known": "know",
+    "felt": "feel",
+    "found": "find",
+    "shown": "show",
+    "saw": "see",
+    "seen": "see",
+    "understood": "understand",
+    "admitted": "admit",
+    "admitting": "admit",
+    "regretted": "regret",
+    "committed": "commit",
+    "broadcasted": "broadcast",
+    "forecasted": "forecast",
+    "repeated": "repeat",
 }
 
 
@@ -142,17 +335,71 @@ def verb_lemma(word: str) -> tuple[str, str] | None:
 
 
 EVENT_VERBS: tuple[str, ...] = (
-    "kill", "attack", "strike", "shell", "fire", "launch", "deploy", "capture",
-    "seize", "bomb", "invade", "wound", "injure", "destroy", "shoot", "clash",
-    "advance", "withdraw", "arrest", "detain", "explode", "hit", "target",
-    "sanction", "test", "die", "occupy", "liberate", "retreat", "ambush",
-    "intercept", "down", "sink", "raid", "storm", "evacuate", "flee", "send",
-    "deliver", "supply", "mobilize", "mobilise", "execute", "torture",
-    "abduct", "kidnap", "bombard", "damage", "encircle", "repel", "recapture",
+    "kill",
+    "attack",
+    "strike",
+    "shell",
+    "fire",
+    "launch",
+    "deploy",
+    "capture",
+    "seize",
+    "bomb",
+    "invade",
+    "wound",
+    "injure",
+    "destroy",
+    "shoot",
+    "clash",
+    "advance",
+    "withdraw",
+    "arrest",
+    "detain",
+    "explode",
+    "hit",
+    "target",
+    "sanction",
+    "test",
+    "die",
+    "occupy",
+    "liberate",
+    "retreat",
+    "ambush",
+    "intercept",
+    "down",
+    "sink",
+    "raid",
+    "storm",
+    "evacuate",
+    "flee",
+    "send",
+    "deliver",
+    "supply",
+    "mobilize",
+    "mobilise",
+    "execute",
+    "torture",
+    "abduct",
+    "kidnap",
+    "bombard",
+    "damage",
+    "encircle",
+    "repel",
+    "recapture",
 )
-_EVENT_IRREGULAR = {"struck": "strike", "shot": "shoot", "hit": "hit", "sent": "send",
-                    "fled": "flee", "shelled": "shell", "sank": "sink", "sunk": "sink",
-                    "died": "die", "dying": "die", "downed": "down"}
+_EVENT_IRREGULAR = {
+    "struck": "strike",
+    "shot": "shoot",
+    "hit": "hit",
+    "sent": "send",
+    "fled": "flee",
+    "shelled": "shell",
+    "sank": "sink",
+    "sunk": "sink",
+    "died": "die",
+    "dying": "die",
+    "downed": "down",
+}
 
 
 @functools.lru_cache(maxsize=1)
@@ -168,9 +415,25 @@ def event_lemma(word: str) -> str | None:
 
 #: hedge words (lower case); modal verbs count only when tagged MD.
 HEDGE_WORDS: frozenset[str] = frozenset(
-    {"could", "may", "might", "reportedly", "allegedly", "likely", "possibly",
-     "probably", "perhaps", "apparently", "purportedly", "unconfirmed",
-     "unverified", "presumably", "supposedly", "alleged", "suspected"}
+    {
+        "could",
+        "may",
+        "might",
+        "reportedly",
+        "allegedly",
+        "likely",
+        "possibly",
+        "probably",
+        "perhaps",
+        "apparently",
+        "purportedly",
+        "unconfirmed",
+        "unverified",
+        "presumably",
+        "supposedly",
+        "alleged",
+        "suspected",
+    }
 )
 MODALS: frozenset[str] = frozenset({"could", "may", "might"})
 HEDGE_PHRASES = re.compile(
@@ -182,35 +445,113 @@ HEDGE_PHRASES = re.compile(
 
 #: nouns that carry content: "this information comes from ...", "X's data shows".
 CONTENT_NOUNS: frozenset[str] = frozenset(
-    {"information", "data", "figure", "figures", "report", "reports", "claim",
-     "claims", "estimate", "estimates", "assessment", "analysis", "footage",
-     "images", "imagery", "statement", "account", "survey", "poll", "polls",
-     "numbers", "study", "intelligence", "evidence", "records", "documents",
-     "studies", "surveys", "results", "research", "satellite", "photos"}
+    {
+        "information",
+        "data",
+        "figure",
+        "figures",
+        "report",
+        "reports",
+        "claim",
+        "claims",
+        "estimate",
+        "estimates",
+        "assessment",
+        "analysis",
+        "footage",
+        "images",
+        "imagery",
+        "statement",
+        "account",
+        "survey",
+        "poll",
+        "polls",
+        "numbers",
+        "study",
+        "intelligence",
+        "evidence",
+        "records",
+        "documents",
+        "studies",
+        "surveys",
+        "results",
+        "research",
+        "satellite",
+        "photos",
+    }
 )
 
 #: nouns that report when someone owns them: "Russia's claim that …", "her comment that …".
 NOUN_CUES: dict[str, str] = {
-    "claim": "claim", "claims": "claim", "comment": "comment", "comments": "comment",
-    "remark": "remark", "remarks": "remark", "statement": "statement", "assertion": "assertion",
-    "warning": "warning", "warnings": "warning", "announcement": "announcement",
-    "allegation": "allegation", "allegations": "allegation", "accusation": "accusation",
-    "accusations": "accusation", "promise": "promise", "pledge": "pledge", "threat": "threat",
-    "threats": "threat", "suggestion": "suggestion", "insistence": "insistence",
-    "argument": "argument", "belief": "belief", "view": "view", "views": "view",
-    "praise": "praise", "criticism": "criticism", "denial": "denial", "admission": "admission",
-    "estimate": "estimate", "estimates": "estimate", "assessment": "assessment",
-    "prediction": "prediction", "demand": "demand", "demands": "demand", "call": "call",
-    "calls": "call", "report": "report", "reports": "report", "account": "account",
-    "description": "description", "characterization": "characterization", "vow": "vow",
-    "confirmation": "confirmation", "declaration": "declaration", "position": "position",
+    "claim": "claim",
+    "claims": "claim",
+    "comment": "comment",
+    "comments": "comment",
+    "remark": "remark",
+    "remarks": "remark",
+    "statement": "statement",
+    "assertion": "assertion",
+    "warning": "warning",
+    "warnings": "warning",
+    "announcement": "announcement",
+    "allegation": "allegation",
+    "allegations": "allegation",
+    "accusation": "accusation",
+    "accusations": "accusation",
+    "promise": "promise",
+    "pledge": "pledge",
+    "threat": "threat",
+    "threats": "threat",
+    "suggestion": "suggestion",
+    "insistence": "insistence",
+    "argument": "argument",
+    "belief": "belief",
+    "view": "view",
+    "views": "view",
+    "praise": "praise",
+    "criticism": "criticism",
+    "denial": "denial",
+    "admission": "admission",
+    "estimate": "estimate",
+    "estimates": "estimate",
+    "assessment": "assessment",
+    "prediction": "prediction",
+    "demand": "demand",
+    "demands": "demand",
+    "call": "call",
+    "calls": "call",
+    "report": "report",
+    "reports": "report",
+    "account": "account",
+    "description": "description",
+    "characterization": "characterization",
+    "vow": "vow",
+    "confirmation": "confirmation",
+    "declaration": "declaration",
+    "position": "position",
 }
 
 #: nouns of "in a statement", "in an interview" and the like.
 STATEMENT_NOUNS: frozenset[str] = frozenset(
-    {"statement", "interview", "briefing", "post", "tweet", "message",
-     "communique", "communiqué", "address", "speech", "report", "letter",
-     "release", "op-ed", "video", "broadcast", "bulletin"}
+    {
+        "statement",
+        "interview",
+        "briefing",
+        "post",
+        "tweet",
+        "message",
+        "communique",
+        "communiqué",
+        "address",
+        "speech",
+        "report",
+        "letter",
+        "release",
+        "op-ed",
+        "video",
+        "broadcast",
+        "bulletin",
+    }
 )
 
 #: definite descriptions that point back at an earlier actor, by the kinds they fit.
@@ -242,30 +583,52 @@ ANAPHOR_KINDS: dict[str, frozenset[str]] = {
     "she": frozenset({"person"}),
     "him": frozenset({"person"}),
     "her": frozenset({"person"}),
-    "they": frozenset({"government", "military", "organization", "media", "intelligence", "person"}),
+    "they": frozenset(
+        {"government", "military", "organization", "media", "intelligence", "person"}
+    ),
     "it": frozenset({"government", "military", "organization", "media", "intelligence"}),
 }
 
 # Words in a source's span that tell what kind of source it is; first match wins.
 _KIND_WORDS: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("intelligence", re.compile(
-        r"\b(?:intelligence|spy|spies|CIA|NIS|GUR|HUR|SBU|FSB|SVR|GRU|MI6|MI5|Mossad|DIA|NSA)\b")),
-    ("media", re.compile(
-        r"(?i)\b(?:news|press|agency|newspaper|paper|tv|television|radio|broadcaster"
-        r"|outlet|times|post|journal|reuters|ap|afp|bbc|cnn|yonhap|kcna|tass"
-        r"|interfax|ria|xinhua|al jazeera|reporters?|correspondents?|media)\b")),
-    ("military", re.compile(
-        r"(?i)\b(?:military|army|armed forces|forces|navy|air force|general|gen\."
-        r"|commander|colonel|col\.|troops|soldiers|joint chiefs|chiefs of staff"
-        r"|general staff|command|defen[cs]e forces|marines|brigade|battalion)\b")),
-    ("government", re.compile(
-        r"(?i)\b(?:ministry|minister|government|president|prime minister|premier"
-        r"|spokes(?:man|woman|person)|official|officials|foreign office|kremlin"
-        r"|white house|pentagon|state department|cabinet|embassy|ambassador"
-        r"|diplomats?|diplomatic|authorities|governor|mayor|parliament|senator)\b")),
-    ("person", re.compile(
-        r"(?i)\b(?:he|she|i|we|witness(?:es)?|residents?|people|man|woman|sources?"
-        r"|analysts?|experts?|doctors?|survivors?|activists?|locals?|villagers?)\b")),
+    (
+        "intelligence",
+        re.compile(
+            r"\b(?:intelligence|spy|spies|CIA|NIS|GUR|HUR|SBU|FSB|SVR|GRU|MI6|MI5|Mossad|DIA|NSA)\b"
+        ),
+    ),
+    (
+        "media",
+        re.compile(
+            r"(?i)\b(?:news|press|agency|newspaper|paper|tv|television|radio|broadcaster"
+            r"|outlet|times|post|journal|reuters|ap|afp|bbc|cnn|yonhap|kcna|tass"
+            r"|interfax|ria|xinhua|al jazeera|reporters?|correspondents?|media)\b"
+        ),
+    ),
+    (
+        "military",
+        re.compile(
+            r"(?i)\b(?:military|army|armed forces|forces|navy|air force|general|gen\."
+            r"|commander|colonel|col\.|troops|soldiers|joint chiefs|chiefs of staff"
+            r"|general staff|command|defen[cs]e forces|marines|brigade|battalion)\b"
+        ),
+    ),
+    (
+        "government",
+        re.compile(
+            r"(?i)\b(?:ministry|minister|government|president|prime minister|premier"
+            r"|spokes(?:man|woman|person)|official|officials|foreign office|kremlin"
+            r"|white house|pentagon|state department|cabinet|embassy|ambassador"
+            r"|diplomats?|diplomatic|authorities|governor|mayor|parliament|senator)\b"
+        ),
+    ),
+    (
+        "person",
+        re.compile(
+            r"(?i)\b(?:he|she|i|we|witness(?:es)?|residents?|people|man|woman|sources?"
+            r"|analysts?|experts?|doctors?|survivors?|activists?|locals?|villagers?)\b"
+        ),
+    ),
 )
 
 

@@ -17,8 +17,12 @@ from sitrep.records import Attribution, Document, EntityMention
 from sitrep.stages import attribution, cues, parse
 
 
-def _doc(text: str, publisher: str | None = "Example Times", entities: tuple[EntityMention, ...] = ()) -> Document:
-    doc = Document(id="t", source="t", text=text, language="en", published="2024-11-05", publisher=publisher)
+def _doc(
+    text: str, publisher: str | None = "Example Times", entities: tuple[EntityMention, ...] = ()
+) -> Document:
+    doc = Document(
+        id="t", source="t", text=text, language="en", published="2024-11-05", publisher=publisher
+    )
     return dataclasses.replace(parse.STAGE(doc), entities=entities)
 
 
@@ -26,7 +30,9 @@ def _run(text: str, **kwargs: object) -> tuple[Attribution, ...]:
     return attribution.STAGE(_doc(text, **kwargs)).attributions  # type: ignore[arg-type]
 
 
-def _mention(text: str, surface: str, name: str, kind: str, country: str | None, label: str = "ORG") -> EntityMention:
+def _mention(
+    text: str, surface: str, name: str, kind: str, country: str | None, label: str = "ORG"
+) -> EntityMention:
     start = text.index(surface)
     return EntityMention(start, start + len(surface), surface, label, name, kind, country)
 
@@ -74,7 +80,11 @@ def test_attribution_according_to_with_reported_by_chain() -> None:
         _mention(text, "North Korea", "North Korea", "state", "KP", "GPE"),
     )
     (a,) = _sourced(_run(text, entities=ents))
-    assert (a.source, a.source_kind, a.source_country) == ("Joint Chiefs of Staff", "military", "KR")
+    assert (a.source, a.source_kind, a.source_country) == (
+        "Joint Chiefs of Staff",
+        "military",
+        "KR",
+    )
     assert a.cue == "according to"
     assert a.via == ("Polish Press Agency", "Example Times")
     assert _content(text, a) == "North Korea fired two ballistic missiles into the sea on Monday"
@@ -84,7 +94,12 @@ def test_attribution_corroborated_by_agent_is_an_intelligence_source() -> None:
     text = "Russian units were moved to Kursk last week. This information was corroborated by General Kyrylo Budanov."
     ents = (_mention(text, "Kyrylo Budanov", "Kyrylo Budanov", "person", "UA", "PERSON"),)
     (a,) = _run(text, entities=ents)  # the first sentence is its content, not an unattributed claim
-    assert (a.source, a.source_kind, a.source_country, a.cue) == ("Kyrylo Budanov", "intelligence", "UA", "corroborated")
+    assert (a.source, a.source_kind, a.source_country, a.cue) == (
+        "Kyrylo Budanov",
+        "intelligence",
+        "UA",
+        "corroborated",
+    )
     # "this information" points back at the sentence before
     assert _content(text, a) == "Russian units were moved to Kursk last week"
 
@@ -109,7 +124,15 @@ def test_attribution_ministry_anaphor_resolves_to_the_earlier_ministry() -> None
         "The Ministry of Defence of Ukraine said the bridge was hit twice. "
         "The ministry added that repairs could take weeks."
     )
-    ents = (_mention(text, "Ministry of Defence of Ukraine", "Ministry of Defence of Ukraine", "government", "UA"),)
+    ents = (
+        _mention(
+            text,
+            "Ministry of Defence of Ukraine",
+            "Ministry of Defence of Ukraine",
+            "government",
+            "UA",
+        ),
+    )
     first, second = _sourced(_run(text, entities=ents))
     assert second.source == first.source == "Ministry of Defence of Ukraine"
     assert second.source_country == "UA"
@@ -148,7 +171,10 @@ def test_attribution_unattributed_only_for_claims_of_fact() -> None:
     assert "Heavy fighting continued around the town on Tuesday" in contents  # the lead
     assert "At least 12 civilians were wounded" in contents  # a figure
     assert "Artillery struck the railway station" in contents  # an event verb
-    assert all(a.source == "Example Times" and a.source_kind == "unattributed" and a.cue == "" for a in attrs)
+    assert all(
+        a.source == "Example Times" and a.source_kind == "unattributed" and a.cue == ""
+        for a in attrs
+    )
 
 
 def test_attribution_unknown_publisher_when_none_is_known() -> None:
@@ -238,14 +264,42 @@ def test_cues_verb_lemma_normalises_inflections() -> None:
 
 
 _WORDS = st.sampled_from(
-    ["said", "according", "to", "the", "ministry", "“", "”", '"', "''", ":", ",", ".", "\n", "he",
-     "reported", "by", "citing", "Reuters", "12", "killed", "may", "it", "was", "agency", "-", "who"]
+    [
+        "said",
+        "according",
+        "to",
+        "the",
+        "ministry",
+        "“",
+        "”",
+        '"',
+        "''",
+        ":",
+        ",",
+        ".",
+        "\n",
+        "he",
+        "reported",
+        "by",
+        "citing",
+        "Reuters",
+        "12",
+        "killed",
+        "may",
+        "it",
+        "was",
+        "agency",
+        "-",
+        "who",
+    ]
 )
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(_WORDS, max_size=30), st.text(max_size=40))
-def test_attribution_random_text_never_raises_and_spans_stay_inside(words: list[str], noise: str) -> None:
+def test_attribution_random_text_never_raises_and_spans_stay_inside(
+    words: list[str], noise: str
+) -> None:
     text = " ".join(words) + noise
     if not text.strip():
         return

@@ -237,6 +237,8 @@ def clean(raw: RawDocument, settings: Settings | None = None) -> Document | Reje
 
     for i, line in enumerate(lines):
         if i == head.title_index:
+            if raw.title:  # the metadata title won: this headline line is a repeat of it
+                removed.append(Removed("title_repeat", line))
             continue
         if i in head.other:
             removed.append(Removed("other", line))

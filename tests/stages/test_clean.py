@@ -338,3 +338,15 @@ def test_clean_finds_the_title_below_a_long_menu() -> None:
     assert doc.title == "Drone debris falls on Moldovan village"
     assert doc.text == "Debris from a drone fell on a village in northern Moldova overnight, police said."
     assert len(doc.removed) == len(menu)
+
+
+def test_clean_headline_line_is_recorded_when_metadata_title_wins() -> None:
+    doc = cleaned(
+        "WorldSeoul reports troop losses\nSeoul reports troop losses\n"
+        "South Korea's military said on Monday that more soldiers had been killed.",
+        title="Seoul: North Korean troop losses mount",
+    )
+    assert doc.title == "Seoul: North Korean troop losses mount"
+    assert doc.section == "World"
+    assert [r.kind for r in doc.removed] == ["title_repeat", "title_repeat"]
+    assert doc.text == "South Korea's military said on Monday that more soldiers had been killed."

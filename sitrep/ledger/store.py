@@ -362,7 +362,7 @@ class Ledger:
         if self.dialect == "sqlite":
             conn.execute(
                 text(
-                    "DELETE FROM events_fts WHERE event_id IN (SELECT id FROM events WHERE type = :t)"
+                    "DELETE FROM events_fts WHERE rowid IN (SELECT rowid FROM events WHERE type = :t)"
                 ),
                 {"t": event_type},
             )
@@ -465,7 +465,14 @@ class Ledger:
             for part in chunked(rows, 5000):
                 conn.execute(insert(table), part)
         if self.dialect == "sqlite" and fts_rows:
-            conn.execute(text("INSERT INTO events_fts (event_id, body) VALUES (:i, :b)"), fts_rows)
+            # the search row shares the event row's rowid, so a filter can probe it per event
+            conn.execute(
+                text(
+                    "INSERT INTO events_fts (rowid, event_id, body) "
+                    "SELECT rowid, id, :b FROM events WHERE id = :i"
+                ),
+                fts_rows,
+            )
 
     # ------------------------------------------------------------------ reading back
 

@@ -127,12 +127,21 @@ def report_latency(args: argparse.Namespace) -> None:
     _print("events found", str(len(d.events)))
 
 
+@bench("cluster")
+def cluster(args: argparse.Namespace) -> None:
+    """Scale-out ingest: documents per second with 1 and 2 Dask workers (bench/cluster.py)."""
+    from bench.cluster import run
+
+    run(args)
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="bench.run")
     ap.add_argument("--only", nargs="*", default=None)
     ap.add_argument("--docs", type=int, default=1000, help="documents for read+clean")
     ap.add_argument("--layer-docs", type=int, default=200, help="documents for the layer benchmark")
     ap.add_argument("--repeats", type=int, default=15)
+    ap.add_argument("--cluster-docs", type=int, default=80, help="documents for the cluster benchmark")
     args = ap.parse_args(argv)
     names = args.only or list(BENCHES)
     for name in names:

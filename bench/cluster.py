@@ -1,0 +1,131 @@
+"""Scale-out ingest throughput: documents per second with 1 and 2 Dask workers.
+
+``python -m bench.run --only cluster [--cluster-docs N]`` or
+``python -m bench.cluster [N]``.
+
+The same generated inputs are ingested by the single-process path, then by a
+LocalCluster of 1 and of 2 worker processes (1 thread each), each into a fresh
+ledger: PostgreSQL on 127.0.0.1 when it answers (workers write, as in
+production), else SQLite (the client writes). Wall time covers reading,
+extraction and storing, not cluster start-up or model loading (the worker
+plugin loads the pipeline before the clock starts); fusion, run once at the
+end, is timed apart. CPU seconds per document are summed over the worker
+processes: unlike wall time they do not depend on what else the machine runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import resource
+import secrets
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from bench.corpus import write_corpus
+
+POSTGRES_URL = "postgresql://postgres@127.0.0.1:5432/test"
+PUBLISHED = "2024-12-20"
+
+
+def _print(label: str, value: str) -> None:
+    print(f"  {label:<48} {value}")
+
+
+def _cpu_seconds() -> float:
+    use = resource.getrusage(resource.RUSAGE_SELF)
+    return use.ru_utime + use.ru_stime
+
+
+def _postgres() -> Any | None:
+    """An autocommit psycopg connection to the test server, or None."""
+    try:
+        import psycopg
+
+        return psycopg.connect(
+            "host=127.0.0.1 port=5432 dbname=test user=postgres", connect_timeout=3, autocommit=True
+        )
+    except Exception:  # noqa: BLE001 - no server: fall back to SQLite
+        return None
+
+
+def _target(pg: Any | None, tmp: Path, name: str) -> tuple[str, str | None]:
+    if pg is None:
+        return str(tmp / f"{name}.db"), None
+    return POSTGRES_URL, f"sitrep_bench_{secrets.token_hex(4)}_{name}"
+
+
+def _single(inputs: list[str], db: str, schema: str | None) -> tuple[int, float, float]:
+    from sitrep.ledger import open_ledger
+    from sitrep.ledger.intake import ingest
+    from sitrep.pipeline import Pipeline
+
+    pipe = Pipeline()
+    pipe.setup()
+    cpu = _cpu_seconds()
+    t0 = time.perf_counter()
+    with open_ledger(db, schema=schema) as ledger:
+        result = ingest(ledger, inputs, pipeline=pipe, published=PUBLISHED)
+    return result.added, time.perf_counter() - t0, _cpu_seconds() - cpu
+
+
+def _on_cluster(
+    inputs: list[str], db: str, schema: str | None, workers: int
+) -> tuple[Any, float]:
+    from sitrep.scale import cluster_ingest, dask_client
+    from sitrep.scale.worker import PipelineWarmup
+    from sitrep.settings import load_settings
+
+    with dask_client(workers=workers) as client:
+        client.register_plugin(PipelineWarmup(load_settings()))  # models loaded before timing
+        cpu_before = sum(client.run(_cpu_seconds).values())
+        result = cluster_ingest(inputs, db, schema=schema, client=client, published=PUBLISHED)
+        cpu = sum(client.run(_cpu_seconds).values()) - cpu_before
+    return result, cpu
+
+
+def run(args: argparse.Namespace) -> None:
+    """Print documents per second of single-process, 1-worker and 2-worker ingests."""
+    n = int(getattr(args, "cluster_docs", 80))
+    pg = _postgres()
+    schemas: list[str] = []
+    try:
+        with tempfile.TemporaryDirectory() as tmp_name:
+            tmp = Path(tmp_name)
+            write_corpus(tmp / "corpus", n, seed=13)
+            inputs = [str(tmp / "corpus")]
+            backend = "PostgreSQL, workers write" if pg else "SQLite, the client writes"
+            print(f"== cluster ingest ({n} generated documents; ledger: {backend})")
+            db, schema = _target(pg, tmp, "single")
+            schemas += [schema] if schema else []
+            added, took, cpu = _single(inputs, db, schema)
+            _print("single process: documents/s (wall)", f"{added / took:.2f}  ({took:.1f} s)")
+            _print("single process: CPU s per document", f"{cpu / added:.3f}")
+            rates: dict[int, float] = {}
+            for workers in (1, 2):
+                db, schema = _target(pg, tmp, f"w{workers}")
+                schemas += [schema] if schema else []
+                result, cpu = _on_cluster(inputs, db, schema, workers)
+                rates[workers] = result.per_second
+                label = f"{workers} worker{'s' if workers > 1 else ''}"
+                _print(
+                    f"{label}: documents/s (wall)",
+                    f"{result.per_second:.2f}  ({result.seconds:.1f} s, fusion {result.fuse_seconds:.1f} s)",
+                )
+                _print(f"{label}: worker CPU s per document", f"{cpu / max(1, result.added):.3f}")
+            ratio = rates[2] / rates[1] if rates[1] else 0.0
+            _print("speed-up, 2 workers over 1", f"{ratio:.2f}x  (aim >= 1.7x on 2 cores)")
+            load = Path("/proc/loadavg").read_text().split()[:3] if Path("/proc/loadavg").exists() else []
+            _print("load average after (1, 5, 15 min)", " ".join(load) + "  (cores shared with others)")
+    finally:
+        if pg is not None:
+            for s in schemas:
+                pg.execute(f'DROP SCHEMA IF EXISTS "{s}" CASCADE')
+            pg.close()
+
+
+if __name__ == "__main__":
+    ns = argparse.Namespace(cluster_docs=int(sys.argv[1]) if len(sys.argv) > 1 else 80)
+    run(ns)

@@ -1,6 +1,6 @@
 """The ledger corpus (tests/data/ledger-corpus/) ingested through the full pipeline.
 
-Every article there is fiction written for these tests; its README lists what
+Every article there is fiction written for these tests; tests/data/ledger-corpus.md lists what
 each file is for. The corpus goes through :func:`sitrep.ledger.intake.ingest`,
 the function behind ``sitrep ingest``, into a SQLite ledger and (marked
 ``postgres``) a fresh PostgreSQL schema, and the fused ``sitrep.events/1``
@@ -75,8 +75,12 @@ class CorpusLedger:
 
     def find(self, type: str, article: str) -> dict[str, Any]:
         """The one fused event of ``type`` that ``article`` reports."""
-        found = [e for e in self.output["events"] if e["type"] == type and article in self.articles(e)]
-        assert len(found) == 1, f"article {article} should report one {type} event, got {len(found)}"
+        found = [
+            e for e in self.output["events"] if e["type"] == type and article in self.articles(e)
+        ]
+        assert len(found) == 1, (
+            f"article {article} should report one {type} event, got {len(found)}"
+        )
         return found[0]
 
 

@@ -13,7 +13,8 @@
   ``MAX_RETRY_AFTER`` seconds is honoured);
 * **robots.txt** (``urllib.robotparser``), fetched once per host per
   ``ROBOTS_TTL``: a 4xx robots.txt allows everything, a 5xx or unreachable
-  one disallows the host until it is fetched again (RFC 9309).
+  one disallows the host until it is fetched again (RFC 9309): ``allowed``
+  raises :class:`FetchError`, so the source counts as failing, not as empty.
 
 Every wait is cut short when the ``stop`` event is set.
 """
@@ -66,6 +67,7 @@ class _Robots:
     parser: RobotFileParser | None  # None: allow everything
     allow_all: bool
     fetched_at: float
+    error: str | None = None  # unreachable: the host is treated as failing until it answers
 
 
 class Fetcher:
@@ -131,6 +133,8 @@ class Fetcher:
         robots = self._robots.get(host)
         if robots is None or time.monotonic() - robots.fetched_at > ROBOTS_TTL:
             robots = self._load_robots(f"{parts.scheme}://{parts.netloc}/robots.txt", host, polite)
+        if robots.error is not None:
+            raise FetchError(robots.error)
         if robots.allow_all:
             return True
         if robots.parser is None:
@@ -140,12 +144,12 @@ class Fetcher:
     def _load_robots(self, robots_url: str, host: str, polite: Politeness) -> _Robots:
         try:
             got = self._request(robots_url, {}, polite, max_bytes=ROBOTS_MAX_BYTES)
-        except FetchError:
-            # unreachable: disallow for now, ask again next time
-            return _Robots(None, False, time.monotonic() - ROBOTS_TTL - 1)
+        except FetchError as exc:
+            # unreachable: nothing is fetched from the host; asked again next time
+            return _Robots(None, False, 0.0, f"robots.txt unreachable ({exc})")
         if got.status >= 500:
-            robots = _Robots(None, False, time.monotonic() - ROBOTS_TTL - 1)
-        elif got.status >= 400:
+            return _Robots(None, False, 0.0, f"robots.txt unreachable (HTTP {got.status})")
+        if got.status >= 400:
             robots = _Robots(None, True, time.monotonic())
         else:
             parser = RobotFileParser(robots_url)

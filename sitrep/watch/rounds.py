@@ -24,6 +24,8 @@ whatever was added either way.
 
 from __future__ import annotations
 
+import calendar
+import datetime as dt
 import logging
 import re
 import threading
@@ -63,6 +65,7 @@ class Item:
     key: str
     url: str | None
     position: int = 0  # the entry's place in the feed (1-based), for its own text
+    published: str | None = None  # the feed's date for it (ISO), where the page gives none
 
 
 @dataclass(slots=True)
@@ -110,10 +113,22 @@ def feed_items(content: bytes) -> list[Item]:
     for n, entry in enumerate(parsed.get("entries") or [], start=1):
         link = entry.get("link") or None
         ident = entry.get("id") or link or entry.get("title") or f"#item{n}"
-        updated = entry.get("updated")
-        key = f"{ident}@{updated}" if updated and updated != entry.get("published") else ident
-        out.append(Item(key=key[:500], url=link, position=n))
+        # dict.get: feedparser's own get maps a missing "updated" to "published", with a warning
+        updated = dict.get(entry, "updated")
+        key = f"{ident}@{updated}" if updated and updated != dict.get(entry, "published") else ident
+        out.append(Item(key=key[:500], url=link, position=n, published=_entry_day(entry)))
     return out
+
+
+def _entry_day(entry: Any) -> str | None:
+    for key in ("published_parsed", "updated_parsed"):
+        parsed = dict.get(entry, key)
+        if parsed:
+            try:
+                return dt.datetime.fromtimestamp(calendar.timegm(parsed), dt.UTC).date().isoformat()
+            except (OverflowError, ValueError, TypeError):
+                continue
+    return None
 
 
 def section_links(content: bytes, base: str, pattern: str | None) -> list[Item]:
@@ -360,7 +375,7 @@ class _Round:
             out.left += 1  # not marked: tried again next round
             log.warning("%s: article %s: %s", src.name, item.url, exc)
             return None
-        return page_document(page, published=None, settings=self.ledger.settings)
+        return page_document(page, published=item.published, settings=self.ledger.settings)
 
     def _ingest(
         self, src: Source, item: Item, raw: RawDocument | Rejection, out: SourceOutcome

@@ -262,9 +262,11 @@ class _Evaluation:
     def alert(self, rule: Rule, kind: str, anchor: str, ev: dict[str, Any], what: str,
               detail: str, change: dict[str, Any] | None, doc_ids: list[str]) -> None:  # fmt: skip
         docs = list(dict.fromkeys(doc_ids)) or [m["document_id"] for m in ev.get("mentions", [])]
-        evidence = [e for e in ev.get("evidence", []) if e.get("document_id") in docs] or ev.get(
-            "evidence", []
-        )
+        rank = {d: n for n, d in enumerate(docs)}
+        evidence = sorted(
+            (e for e in ev.get("evidence", []) if e.get("document_id") in rank),
+            key=lambda e: rank[e["document_id"]],
+        ) or ev.get("evidence", [])
         loc = ev.get("location") or {}
         self.alerts.append({
             "schema": ALERT_SCHEMA,

@@ -1,0 +1,131 @@
+"""Alerts: a moved figure raises exactly one alert, delivered to stdout, a file and a webhook,
+and never again after a restart."""
+
+from __future__ import annotations
+
+import io
+import json
+
+import pytest
+
+from sitrep.errors import UsageError
+from sitrep.ledger import open_ledger
+from sitrep.pipeline import Pipeline
+from sitrep.watch import Delivery, Fetcher, Politeness, Source, evaluate, recent_alerts, run_round
+from sitrep.watch.alerts import parse_rules
+from sitrep.watch.deliver import deliver
+from sitrep.watch.session import Alerting, check_alerts
+
+from .site import TROOPS_STAGE, Page, Site, rss
+from .test_rounds import A1, A2, troops
+
+FAST = Politeness(min_interval=0.0, timeout=5.0, retries=1, backoff=0.01)
+RULES = parse_rules(
+    {
+        "rule": [
+            {
+                "name": "North Korean troops",
+                "types": ["deployment"],
+                "actors": ["North Korea"],
+                "places": ["Kursk Oblast"],
+                "new_event": True,
+                "figure_change": {"absolute": 500},
+            },
+            {"name": "Elsewhere", "countries": ["UA"], "new_event": True},
+        ]
+    }
+)
+
+
+@pytest.fixture
+def site():
+    with Site() as s:
+        s.pages["/robots.txt"] = Page(b"", "text/plain")
+        s.pages[A1[0]] = Page(troops("11,000", "2025-01-06"))
+        s.pages[A2[0]] = Page(troops("12,000", "2025-01-07"))
+        s.pages["/feed.xml"] = Page(rss([A1], s), "application/rss+xml")
+        yield s
+
+
+def round_and_alerts(db, site, out, file):
+    """One process's work: open the ledger, run a round, evaluate and deliver."""
+    how = Delivery(
+        stdout=True, file=file, webhook=site.url("/hook"), webhook_retries=2, webhook_backoff=0.01
+    )
+    with open_ledger(db) as ledger, Fetcher(FAST) as fetcher:
+        src = Source(url=site.url("/feed.xml"), name="Kursk Watcher", politeness=FAST)
+        run_round(ledger, [src], fetcher=fetcher, pipeline=Pipeline(stages=[TROOPS_STAGE]))
+        return check_alerts(ledger, Alerting(RULES, how, out=out))
+
+
+def test_alert_figure_change_fires_once_and_a_restart_does_not_repeat_it(site, tmp_path):
+    db, file, out = tmp_path / "w.db", tmp_path / "alerts.jsonl", io.StringIO()
+    first = round_and_alerts(db, site, out, file)
+    assert [(a["rule"], a["kind"]) for a in first] == [("North Korean troops", "new_event")]
+    site.pages["/feed.xml"] = Page(rss([A2, A1], site), "application/rss+xml")
+    second = round_and_alerts(db, site, out, file)
+    [moved] = second
+    assert moved["kind"] == "figure_change"
+    assert moved["what"] == "North Korean troops: 11,000 -> 12,000"
+    assert moved["change"]["from"] == 11000 and moved["change"]["to"] == 12000
+    assert moved["sources"][0]["url"] == site.url(A2[0])  # the report of the new figure first
+    assert "12,000 North Korean troops" in moved["evidence"][0]["text"]
+    # a restart: new ledger handle, fetcher and round over the same database
+    assert round_and_alerts(db, site, out, file) == []
+    lines = [json.loads(x) for x in out.getvalue().splitlines()]
+    assert [a["kind"] for a in lines] == ["new_event", "figure_change"]
+    assert [json.loads(x)["kind"] for x in file.read_text().splitlines()] == [
+        "new_event",
+        "figure_change",
+    ]
+    assert [json.loads(b)["kind"] for b in site.received] == ["new_event", "figure_change"]
+    with open_ledger(db) as ledger:
+        listed = recent_alerts(ledger)
+    assert [a["kind"] for a in listed] == ["figure_change", "new_event"]
+    assert all(a["delivered_at"] for a in listed)
+
+
+def test_alert_small_figure_change_under_the_threshold_is_quiet(site, tmp_path):
+    db, out = tmp_path / "w.db", io.StringIO()
+    round_and_alerts(db, site, out, None)
+    site.pages[A2[0]] = Page(troops("11,200", "2025-01-07"))
+    site.pages["/feed.xml"] = Page(rss([A2, A1], site), "application/rss+xml")
+    assert round_and_alerts(db, site, out, None) == []
+
+
+def test_alert_webhook_refusal_is_retried_without_printing_twice(site, tmp_path):
+    db, out = tmp_path / "w.db", io.StringIO()
+    site.hook_failures = 5  # more than the retries of one delivery
+    [raised] = round_and_alerts(db, site, out, None)
+    assert site.received == [] and len(out.getvalue().splitlines()) == 1
+    with open_ledger(db) as ledger:
+        assert recent_alerts(ledger)[0]["delivered_at"] is None
+        site.hook_failures = 0
+        how = Delivery(stdout=True, webhook=site.url("/hook"), webhook_retries=0)
+        assert deliver(ledger, how, out=out) == (1, [])
+        assert deliver(ledger, how, out=out) == (0, [])
+    assert [json.loads(b)["key"] for b in site.received] == [raised["key"]]
+    assert len(out.getvalue().splitlines()) == 1
+
+
+def test_alert_evaluation_without_rules_sets_a_baseline(site, tmp_path):
+    db = tmp_path / "w.db"
+    with open_ledger(db) as ledger, Fetcher(FAST) as fetcher:
+        src = Source(url=site.url("/feed.xml"), name="Kursk Watcher", politeness=FAST)
+        run_round(ledger, [src], fetcher=fetcher, pipeline=Pipeline(stages=[TROOPS_STAGE]))
+        assert evaluate(ledger, []) == []
+        assert evaluate(ledger, RULES) == []  # the event was already there
+
+
+@pytest.mark.parametrize(
+    "rule, message",
+    [
+        ({"types": ["attack"], "new_event": True}, "needs a name"),
+        ({"name": "x"}, "says what to alert on"),
+        ({"name": "x", "new_event": True, "colour": "red"}, "unknown key"),
+        ({"name": "x", "figure_change": {"absolute": -1}}, "0 or more"),
+    ],
+)
+def test_rules_file_mistakes_are_usage_errors(rule, message):
+    with pytest.raises(UsageError, match=message):
+        parse_rules({"rule": [rule]})

@@ -261,7 +261,10 @@ def _side(verb: Any, tokens: list[Any], head: Any, sent: Any) -> tuple[int, int]
         return None
     i, j = _tok_span(inside)
     if i <= verb.i < j:  # clipped to the sentence, it would swallow its own cue
-        after = head.i > verb.i
+        subj = [c.i for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")]
+        inside_head = sent.start <= head.i < sent.end
+        # keep the complement's side; if its head lies outside the sentence, the side away from the subject
+        after = head.i > verb.i if inside_head or not subj else subj[0] < verb.i
         inside = [t for t in inside if (t.i > verb.i) == after]
         if not inside:
             return None

@@ -13,8 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import (
     ColumnElement,
-    Connection,
-    String,
+    Integer,
     and_,
     case,
     false,
@@ -60,48 +59,27 @@ def _fts_terms(query: str) -> list[str]:
     return re.findall(r"\w+", query)
 
 
-#: on SQLite, a text filter matching more events than this is checked per event in date
-#: order (stopping at the page) instead of listing every match first
-BROAD_MATCH = 2000
-
-
 def _fts_match(query: str) -> str:
     return " ".join(f'"{t}"' for t in _fts_terms(query))
 
 
-def _broad_match(ledger: Ledger, conn: Connection, query: str) -> bool:
-    if ledger.dialect != "sqlite" or not _fts_terms(query):
-        return False
-    n = conn.execute(
-        text("SELECT count(*) FROM (SELECT 1 FROM events_fts WHERE events_fts MATCH :q LIMIT :n)"),
-        {"q": _fts_match(query), "n": BROAD_MATCH + 1},
-    ).scalar_one()
-    return int(n) > BROAD_MATCH
-
-
-def _event_text_match(ledger: Ledger, query: str, broad: bool = False) -> ColumnElement[bool]:
+def _event_text_match(ledger: Ledger, query: str) -> ColumnElement[bool]:
     ev = schema.events
-    terms = _fts_terms(query)
-    if not terms:
+    if not _fts_terms(query):
         return false()
-    if ledger.dialect == "sqlite":
-        if broad:  # events_fts rows share their event's rowid
-            return text(
-                "EXISTS (SELECT 1 FROM events_fts WHERE events_fts MATCH :q "
-                "AND events_fts.rowid = events.rowid)"
-            ).bindparams(q=_fts_match(query))  # type: ignore[return-value]
-        sub = text("SELECT event_id FROM events_fts WHERE events_fts MATCH :q").bindparams(
+    if ledger.dialect == "sqlite":  # events_fts rows share their event's rowid
+        sub = text("SELECT rowid FROM events_fts WHERE events_fts MATCH :q").bindparams(
             q=_fts_match(query)
         )
-        return ev.c.id.in_(sub.columns(event_id=String).subquery().select())
+        return literal_column("events.rowid").in_(sub.columns(rowid=Integer).subquery().select())
     ep = schema.event_payloads
-    tsq = func.plainto_tsquery("english", " ".join(terms))
+    tsq = func.plainto_tsquery("english", " ".join(_fts_terms(query)))
     return ev.c.id.in_(
         select(ep.c.event_id).where(literal_column("event_payloads.search").op("@@")(tsq))
     )
 
 
-def _events_query(ledger: Ledger, f: EventFilter, broad_text: bool = False) -> Select[Any]:
+def _events_query(ledger: Ledger, f: EventFilter) -> Select[Any]:
     ev, ea = schema.events, schema.event_actors
     conds: list[ColumnElement[bool]] = []
     if f.type:
@@ -126,7 +104,7 @@ def _events_query(ledger: Ledger, f: EventFilter, broad_text: bool = False) -> S
             who = or_(who, ea.c.country == f.actor.upper())
         conds.append(select(ea.c.event_id).where(ea.c.event_id == ev.c.id, who).exists())
     if f.text:
-        conds.append(_event_text_match(ledger, f.text, broad_text))
+        conds.append(_event_text_match(ledger, f.text))
     date = ev.c.date_start.desc()
     if ledger.dialect == "postgresql":
         date = date.nulls_last()
@@ -138,8 +116,7 @@ def events(ledger: Ledger, f: EventFilter | None = None) -> dict[str, Any]:
     f = f or EventFilter()
     ep = schema.event_payloads
     with ledger.engine.connect() as conn:
-        broad = bool(f.text) and _broad_match(ledger, conn, f.text or "")
-        q = _events_query(ledger, f, broad).limit(max(0, min(f.limit, MAX_LIMIT)))
+        q = _events_query(ledger, f).limit(max(0, min(f.limit, MAX_LIMIT)))
         q = q.offset(max(0, f.offset))
         # select and sort narrow ids first, then fetch the payloads of the page only
         ids = conn.execute(q).scalars().all()

@@ -23,6 +23,7 @@ from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Query, Request
+from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, field_validator, model_validator
 
 from ..ledger import EventFilter
@@ -87,8 +88,9 @@ def ledger_of(request: Request) -> Any:
 
 
 @router.get("/events", summary="Fused events matching the filters (sitrep.events/1 plus total, limit, offset)")
-def api_events(request: Request, f: Filter) -> dict[str, Any]:
-    return queries.event_page(ledger_of(request), f)
+def api_events(request: Request, f: Filter) -> JSONResponse:
+    # a JSONResponse skips FastAPI's re-encoding of the (already plain) contract dicts
+    return JSONResponse(queries.event_page(ledger_of(request), f))
 
 
 @router.get("/events/{event_id}", summary="One event with its provenance: claimants, outlets, articles, evidence")
@@ -242,6 +244,7 @@ def _ingest(request: Request, items: list[IngestItem]) -> dict[str, Any]:
         docs = [d for d in done if isinstance(d, Document)]
         rejected += [d for d in done if isinstance(d, Rejection)]
         added = state.ledger.add(docs)
+        queries.forget_totals()
         if rejected:
             state.ledger.add_rejections(rejected)
     return {

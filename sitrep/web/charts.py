@@ -31,7 +31,7 @@ def figure_chart(series: list[dict[str, Any]], *, width: int = 640, height: int 
     if not pts:
         return None
     dates = sorted({p["published"] or "" for p in pts})
-    left, right, top, bottom = 56, 16, 14, 40
+    left, right, top, bottom = 56, 48, 14, 40
     w, h = width - left - right, height - top - bottom
     top_value = _nice_max(max(p["value"] for p in pts))
 
@@ -72,14 +72,37 @@ def bars(rows: list[dict[str, Any]], key: str, value: str, *, width: int = 360, 
     }
 
 
-def week_chart(weeks: list[dict[str, Any]], types: tuple[str, ...], *, height: int = 260) -> dict[str, Any] | None:
-    """Stacked bars: one column per week, one segment per event type."""
+def _count_ticks(top_value: float) -> list[float]:
+    step = top_value / 5 if top_value % 5 == 0 else top_value / 4
+    return [step * k for k in range(int(round(top_value / step)) + 1)]
+
+
+def fill_weeks(weeks: list[dict[str, Any]], *, most: int = 1000) -> list[dict[str, Any]]:
+    """The weeks with events, plus the empty weeks between them (when there are at most ``most``)."""
+    if len(weeks) < 2:
+        return weeks
+    first, last = date.fromisoformat(weeks[0]["week"]), date.fromisoformat(weeks[-1]["week"])
+    if (last - first).days // 7 + 1 > most:
+        return weeks
+    have = {w["week"]: w for w in weeks}
+    out, day = [], first
+    while day <= last:
+        key = day.isoformat()
+        out.append(have.get(key) or {"week": key, "total": 0, "by_type": {}})
+        day += timedelta(days=7)
+    return out
+
+
+def week_chart(weeks: list[dict[str, Any]], types: tuple[str, ...], *, height: int = 300) -> dict[str, Any] | None:
+    """Stacked bars: one column per week (empty weeks included), one segment per event type."""
     if not weeks:
         return None
-    step = max(8, min(40, 900 // max(1, len(weeks))))
-    left, top, bottom = 44, 10, 60
+    weeks = fill_weeks(weeks)
+    step = max(6, min(40, 1000 // max(1, len(weeks))))
+    left, top, bottom = 44, 10, 80
     h = height - top - bottom
-    top_value = _nice_max(max(w["total"] for w in weeks))
+    top_value = _nice_max(max(4, max(w["total"] for w in weeks)))
+    every = max(1, len(weeks) // 16)
     cols = []
     for i, wk in enumerate(weeks):
         x = left + i * step
@@ -93,11 +116,11 @@ def week_chart(weeks: list[dict[str, Any]], types: tuple[str, ...], *, height: i
             y -= sh
             segs.append({"type": t, "y": round(y, 1), "h": round(sh, 1), "n": n})
         end = (date.fromisoformat(wk["week"]) + timedelta(days=6)).isoformat()
-        cols.append({"x": x, "w": step - 2, "week": wk["week"], "end": end, "total": wk["total"], "segments": segs,
-                     "label": wk["week"] if len(weeks) <= 20 or i % max(1, len(weeks) // 12) == 0 else None})
+        cols.append({"x": x, "w": max(1, step - 2), "week": wk["week"], "end": end, "total": wk["total"],
+                     "segments": segs, "label": wk["week"] if i % every == 0 else None})
     return {
-        "width": left + step * len(weeks) + 20, "height": height, "left": left, "base": top + h,
-        "y_ticks": [{"y": round(top + h - h * k / 4, 1), "label": f"{top_value * k / 4:g}"} for k in range(5)],
+        "width": left + step * len(weeks) + 60, "height": height, "left": left, "base": top + h,
+        "y_ticks": [{"y": round(top + h - h * v / top_value, 1), "label": f"{v:g}"} for v in _count_ticks(top_value)],
         "columns": cols,
     }
 
@@ -105,7 +128,7 @@ def week_chart(weeks: list[dict[str, Any]], types: tuple[str, ...], *, height: i
 def map_view(points: list[dict[str, Any]]) -> dict[str, Any]:
     """The basemap, the markers (radius by casualties) and a view box fitted to them."""
     for p in points:
-        p["r"] = round(min(6.0, 0.9 + math.sqrt(p["casualties"]) * 0.22), 2)
+        p["r"] = round(min(7.0, 1.8 + math.sqrt(p["casualties"]) * 0.2), 2)
     if points:
         xs, ys = [p["x"] for p in points], [p["y"] for p in points]
         cx, cy = (min(xs) + max(xs)) / 2, (min(ys) + max(ys)) / 2
@@ -119,7 +142,7 @@ def map_view(points: list[dict[str, Any]]) -> dict[str, Any]:
         box = (0.0, 0.0, 360.0, 180.0)
     scale = box[2] / 360.0
     for p in points:
-        p["r"] = round(max(0.35, p["r"] * scale), 2)
+        p["r"] = round(max(0.6, p["r"] * scale), 2)
     with_events = {p["country"] for p in points if p.get("country")}
     return {
         "viewbox": " ".join(f"{v:g}" for v in box),

@@ -10,12 +10,15 @@ Nothing here writes.
 from __future__ import annotations
 
 import json
+import threading
+import time
 from collections import Counter, defaultdict
 from datetime import date, timedelta
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
+from sqlalchemy.exc import OperationalError
 
 from ..ledger import EventFilter, document_list, event, events, search, sources
 from ..ledger import queries as ledger_queries
@@ -57,18 +60,75 @@ def _count(ledger: Ledger, q: Any) -> int:
         return int(conn.execute(q).scalar_one())
 
 
-def event_total(ledger: Ledger, f: EventFilter) -> int:
-    """How many events match ``f`` (ignoring its limit and offset).
+#: seconds a total may take before the page goes out without it (datasette does the same)
+COUNT_BUDGET_S = 0.03
+COUNT_CACHE_TTL_S = 60.0
+_totals: dict[tuple[int, tuple[Any, ...]], tuple[float, int]] = {}
+_totals_lock = threading.Lock()
 
-    Built on the ledger's own filter query so the count and the page always agree."""
+
+def forget_totals() -> None:
+    """Drop cached totals (after an ingest)."""
+    with _totals_lock:
+        _totals.clear()
+
+
+def _bounded_count(ledger: Ledger, q: Any, budget_s: float) -> int | None:
+    """Run a count query, giving up (None) after ``budget_s`` seconds."""
+    with ledger.engine.connect() as conn:
+        if ledger.dialect == "sqlite":
+            raw = conn.connection.driver_connection
+            deadline = time.perf_counter() + budget_s
+            raw.set_progress_handler(lambda: int(time.perf_counter() > deadline), 2000)
+            try:
+                return int(conn.execute(q).scalar_one())
+            except OperationalError:
+                return None
+            finally:
+                raw.set_progress_handler(None, 0)
+        try:
+            with conn.begin():
+                conn.execute(text(f"SET LOCAL statement_timeout = {max(1, int(budget_s * 1000))}"))
+                return int(conn.execute(q).scalar_one())
+        except OperationalError:
+            return None
+
+
+def event_total(ledger: Ledger, f: EventFilter, budget_s: float | None = None) -> int | None:
+    """How many events match ``f`` (ignoring its limit and offset), or None when counting
+    takes longer than ``budget_s`` (default :data:`COUNT_BUDGET_S`; pass ``inf`` to always count).
+
+    Built on the ledger's own filter query so the count and the page always agree.
+    Totals are cached for :data:`COUNT_CACHE_TTL_S` seconds."""
+    key = (id(ledger), (f.type, f.actor, f.country, f.place, f.since, f.until, f.min_sources,
+                        f.has_contradictions, f.text))
+    now = time.monotonic()
+    with _totals_lock:
+        hit = _totals.get(key)
+    if hit is not None and now - hit[0] < COUNT_CACHE_TTL_S:
+        return hit[1]
     ids = ledger_queries._events_query(ledger, f).order_by(None).subquery()
-    return _count(ledger, select(func.count()).select_from(ids))
+    q = select(func.count()).select_from(ids)
+    budget = COUNT_BUDGET_S if budget_s is None else budget_s
+    n = _bounded_count(ledger, q, budget) if budget != float("inf") else _count(ledger, q)
+    if n is not None:
+        with _totals_lock:
+            if len(_totals) > 1024:
+                _totals.clear()
+            _totals[key] = (now, n)
+    return n
 
 
 def event_page(ledger: Ledger, f: EventFilter) -> dict[str, Any]:
-    """``sitrep.events/1`` for one page of ``f``, with ``total``, ``limit`` and ``offset``."""
+    """``sitrep.events/1`` for one page of ``f``, with ``total``, ``limit`` and ``offset``.
+
+    ``total`` is null when counting would take too long; ``total_at_least`` is then
+    what the page proves (one more than shown when the page is full)."""
     out = events(ledger, f)
-    out.update(total=event_total(ledger, f), limit=f.limit, offset=f.offset)
+    total = event_total(ledger, f)
+    shown = f.offset + len(out["events"])
+    out.update(total=total, total_at_least=total if total is not None else shown + (1 if len(out["events"]) >= f.limit else 0),
+               limit=f.limit, offset=f.offset)
     return out
 
 

@@ -79,7 +79,7 @@ def events_page(request: Request, f: Filter) -> HTMLResponse:
     data = queries.event_page(request.app.state.ledger, f)
     params = _filter_params(f)
     prev_offset = max(0, f.offset - f.limit) if f.offset else None
-    next_offset = f.offset + f.limit if f.offset + f.limit < data["total"] else None
+    next_offset = f.offset + f.limit if f.offset + f.limit < data["total_at_least"] else None
     return render(request, "events.html", nav="/events", title="Events", twin=_twin(request, "/events.json"),
                   data=data, params=params, f=f, prev_offset=prev_offset, next_offset=next_offset)
 

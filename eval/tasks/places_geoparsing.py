@@ -11,6 +11,8 @@ stages; scores:
 - ``acc161``: share of gold toponyms with coordinates that sitrep both found and
   resolved within 161 km (missed and unresolved count as wrong);
 - ``acc161_recognised``: the same over the gold toponyms sitrep found;
+- ``acc161_resolved``: the same over the found ones sitrep resolved (how often
+  a coordinate it commits to is right);
 - ``unresolved``: share of found gold toponyms sitrep left unresolved;
 - ``median_km``: median error of the resolved ones.
 
@@ -29,7 +31,7 @@ from typing import Any
 NAME = "places_geoparsing"
 
 #: articles per corpus when sampling
-SAMPLE = 150
+SAMPLE = 120
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,6 +128,7 @@ def score(articles: list[GoldArticle]) -> dict[str, float]:
         "precision": pred_hit / max(1, pred_n),
         "acc161": correct / max(1, with_coords),
         "acc161_recognised": correct / max(1, recog_with_coords),
+        "acc161_resolved": correct / max(1, recog_with_coords - unresolved),
         "unresolved": unresolved / max(1, recog_with_coords),
         "median_km": statistics.median(errors) if errors else 0.0,
     }

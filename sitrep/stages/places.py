@@ -240,6 +240,7 @@ def _score(
     countries: set[str],
     admin1s: set[str],
     qualifier: list[Place],
+    near: frozenset[str] = frozenset(),
 ) -> tuple[float, bool]:
     score = math.log10(p.population + 10)
     contextual = False
@@ -264,6 +265,9 @@ def _score(
         for q in qualifier
     ):
         score += 8.0
+        contextual = True
+    if p.country in near and p.country not in countries and p.rank == 0:
+        score += 1.0  # next door to a country the article is about
         contextual = True
     if p.kind not in ("country", "continent") and p.rank == 0:
         if p.country in countries:
@@ -295,12 +299,13 @@ def _resolve(
     countries: set[str],
     admin1s: set[str],
     qualifier: list[Place],
+    near: frozenset[str] = frozenset(),
 ) -> tuple[Place | None, float]:
     """The best reading and its margin over the nearest far-away rival (None: ambiguous)."""
     if not places:
         return None, 0.0
     scored = sorted(
-        (_Reading(p, *_score(c, p, countries, admin1s, qualifier)) for p in _collapse(c, places)),
+        (_Reading(p, *_score(c, p, countries, admin1s, qualifier, near)) for p in _collapse(c, places)),
         key=lambda r: -r.score,
     )
     best = scored[0]
@@ -362,6 +367,8 @@ def find_places(doc: Document, gaz: Gazetteer | None = None) -> tuple[PlaceMenti
             if first.admin1:
                 admin1s.add(first.admin1)
 
+    near = frozenset(n for iso in countries for n in gaz.neighbours(iso))
+
     # pass 2: with the article's countries and regions; a name qualified once
     # ("Paris, Texas") keeps that sense for the rest of the article
     sense: dict[str, Place] = {}
@@ -370,7 +377,7 @@ def find_places(doc: Document, gaz: Gazetteer | None = None) -> tuple[PlaceMenti
         if not q and c.admin_word is None and c.key in sense:
             place: Place | None = sense[c.key]
         else:
-            place, _ = _resolve(c, places, countries, admin1s, q)
+            place, _ = _resolve(c, places, countries, admin1s, q, near)
             if place is not None and q:
                 sense[c.key] = place
         if place is None and not c.strong and not places:

@@ -1,0 +1,260 @@
+"""Who is speaking: a source phrase resolved to an actor, and the span helpers it needs.
+
+A source resolves, in order, through the entities layer (span overlap, the
+mention on the phrase's head first), anaphora (``he``, ``they``, ``the
+ministry``, ``the agency``, ``the spokesman`` -> the nearest earlier actor of a
+fitting kind, or whose name holds that word), the knowledge base
+(:mod:`sitrep.kb`: canonical name, kind, country; a person affiliated with an
+intelligence body is an ``intelligence`` source), spaCy's own entities, and
+last the noun phrase itself with a kind read off its words.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from ..records import Document, EntityMention
+from . import cues
+
+__all__ = [
+    "EDGE_PUNCT",
+    "RELATIVE",
+    "Actor",
+    "SpeakerResolver",
+    "char_span",
+    "known_actor",
+    "noun_phrase",
+    "phrase_name",
+    "text_of",
+    "token_range",
+    "trim",
+]
+
+EDGE_PUNCT = ",;:.-\u2014\u2013 \n\t"
+RELATIVE = frozenset({"who", "which", "that", "whom"})
+
+_ENTITY_KIND: dict[str, str] = {
+    "state": "government",
+    "government": "government",
+    "military": "military",
+    "armed_group": "organization",
+    "person": "person",
+    "organization": "organization",
+    "media": "media",
+    "place": "government",
+}
+_SPACY_KIND: dict[str, str] = {
+    "PERSON": "person",
+    "ORG": "organization",
+    "GPE": "government",
+    "NORP": "government",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Actor:
+    """A resolved source, or a candidate antecedent for anaphora."""
+
+    start: int
+    end: int
+    name: str
+    kind: str
+    country: str | None
+
+
+# --------------------------------------------------------------------------- spans
+
+
+def text_of(doc: Any) -> str:
+    """The parse's text; spaCy rebuilds ``Doc.text`` on every access, so it is kept once."""
+    text = doc.user_data.get("sitrep.text")
+    if text is None:
+        text = doc.user_data["sitrep.text"] = doc.text
+    return str(text)
+
+
+def token_range(tokens: list[Any]) -> tuple[int, int]:
+    return min(t.i for t in tokens), max(t.i for t in tokens) + 1
+
+
+def char_span(doc: Any, i: int, j: int) -> tuple[int, int]:
+    return doc[i].idx, doc[j - 1].idx + len(doc[j - 1])
+
+
+def trim(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start] in EDGE_PUNCT:
+        start += 1
+    while end > start and text[end - 1] in EDGE_PUNCT:
+        end -= 1
+    return start, end
+
+
+def noun_phrase(tok: Any) -> tuple[int, int]:
+    """The token's subtree as token indices, without a trailing relative clause or apposition."""
+    left = tok.left_edge.i
+    right = tok.i
+    for child in tok.rights:
+        if child.dep_ in ("relcl", "appos", "acl", "punct", "advcl", "cc", "conj"):
+            break
+        right = child.right_edge.i
+    if right == tok.i and right > left and tok.doc[right].dep_ == "case":
+        right -= 1
+    for child in tok.rights:
+        if child.dep_ == "case" and child.i == right:
+            right -= 1
+    return left, right + 1
+
+
+# --------------------------------------------------------------------------- resolving sources
+
+
+_DETERMINERS = re.compile(r"(?i)^(?:the|a|an|this|that|these|those)\s+")
+
+
+def phrase_name(doc: Any, i: int, j: int) -> str:
+    head = doc[i:j].root
+    left = head.i
+    for child in head.lefts:
+        if child.dep_ in ("compound", "amod", "poss", "nmod", "case") or child.pos_ == "PROPN":
+            left = min(left, child.left_edge.i)
+    right = head.i
+    for child in head.rights:
+        if child.dep_ == "prep" and child.i == right + 1 and child.lower_ == "of":
+            right = child.right_edge.i
+        else:
+            break
+    name = doc[left : right + 1].text.replace("\u2019s", "'s")
+    return _DETERMINERS.sub("", name).strip()
+
+
+@functools.lru_cache(maxsize=4096)
+def known_actor(name: str) -> tuple[str, str, str | None] | None:
+    """(canonical name, source kind, country) the knowledge base knows for a name, if any.
+
+    A person speaking for an intelligence body (their own role, or the body
+    they are affiliated with) is an ``intelligence`` source.
+    """
+    from ..kb import knowledge_base
+
+    kb = knowledge_base()
+    entry = kb.lookup(name)
+    if entry is None:
+        return None
+    body = kb.by_id(entry.affiliation) if entry.affiliation else None
+    if "intelligence" in (entry.subkind, body.subkind if body else None):
+        kind = "intelligence"
+    else:
+        kind = _ENTITY_KIND.get(entry.kind, "organization")
+    return entry.name, kind, entry.country
+
+
+def _profile_kind(name: str) -> str | None:
+    known = known_actor(name)
+    return known[1] if known and known[1] == "intelligence" else None
+
+
+def _source_kind(base: str, words: str, name: str) -> str:
+    by_words = cues.kind_from_words(words)
+    if by_words == "intelligence" or _profile_kind(name) == "intelligence":
+        return "intelligence"
+    if base == "organization" and by_words in ("media", "military", "government"):
+        return by_words
+    if base == "government" and by_words in ("media", "military"):
+        return by_words
+    return base
+
+
+class SpeakerResolver:
+    """Resolves source spans to actors, remembering actors for anaphora."""
+
+    def __init__(self, doc: Document) -> None:
+        self.doc = doc
+        self.parse = doc.parse
+        self.ents = list(doc.parse.ents)  # spaCy rebuilds .ents on every access
+        self.mentions: list[EntityMention] = sorted(doc.entities, key=lambda m: m.start)
+        self.actors: list[Actor] = [
+            Actor(
+                m.start,
+                m.end,
+                m.name,
+                _source_kind(_ENTITY_KIND.get(m.kind, "organization"), m.text, m.name),
+                m.country,
+            )
+            for m in self.mentions
+            if m.kind != "place"
+        ]
+        if not self.mentions:
+            self.actors += [
+                Actor(
+                    e.start_char,
+                    e.end_char,
+                    _DETERMINERS.sub("", e.text),
+                    _source_kind(_SPACY_KIND[e.label_], e.text, e.text),
+                    None,
+                )
+                for e in self.ents
+                if e.label_ in ("PERSON", "ORG")
+            ]
+        self.actors.sort(key=lambda a: a.start)
+
+    def resolve(self, i: int, j: int) -> Actor:
+        doc = self.parse
+        start, end = char_span(doc, i, j)
+        text = text_of(doc)[start:end]
+        head = doc[i:j].root
+        if (
+            head.lower_ in RELATIVE
+            and head.head.dep_ == "relcl"
+            and head.head.head.i != head.head.i
+        ):
+            antecedent = self.resolve(*noun_phrase(head.head.head))  # "Kim, who warned …"
+            return Actor(start, end, antecedent.name, antecedent.kind, antecedent.country)
+        overlap = [m for m in self.mentions if m.start < end and m.end > start]
+        if overlap:
+            on_head = [m for m in overlap if m.start <= head.idx < m.end and m.kind != "place"]
+            actors = [m for m in overlap if m.kind != "place"]
+            m = (on_head or actors or overlap)[0]
+            country = m.country or next((o.country for o in overlap if o.country), None)
+            kind = _source_kind(_ENTITY_KIND.get(m.kind, "organization"), text, m.name)
+            return self._remember(Actor(start, end, m.name, kind, country))
+        earlier = self._anaphor(head, i, j, start)
+        if earlier is not None:
+            return Actor(start, end, earlier.name, earlier.kind, earlier.country)
+        known = known_actor(phrase_name(doc, i, j)) if head.pos_ != "PRON" else None
+        if known is not None:
+            return self._remember(Actor(start, end, *known))
+        ents = [
+            e
+            for e in self.ents
+            if e.start_char < end and e.end_char > start and e.label_ in _SPACY_KIND
+        ]
+        if ents:
+            e = next((x for x in ents if x.start <= head.i < x.end), ents[0])
+            kind = _source_kind(_SPACY_KIND[e.label_], text, e.text)
+            return self._remember(Actor(start, end, _DETERMINERS.sub("", e.text), kind, None))
+        name = phrase_name(doc, i, j)
+        kind = cues.kind_from_words(text) or ("person" if head.pos_ == "PRON" else "organization")
+        return Actor(start, end, name, kind, None)
+
+    def _anaphor(self, head: Any, i: int, j: int, start: int) -> Actor | None:
+        word = head.lower_
+        kinds = cues.ANAPHOR_KINDS.get(word)
+        if kinds is None:
+            return None
+        if head.pos_ != "PRON":
+            det = [t for t in self.parse[i:j] if t.lower_ in ("the", "this", "that")]
+            proper = [t for t in self.parse[i:j] if t.pos_ == "PROPN"]
+            if not det or proper:
+                return None
+        earlier = [a for a in self.actors if a.end <= start and a.kind in kinds]
+        named = [a for a in self.actors if a.end <= start and word in a.name.lower().split()]
+        pick = (named or earlier)[-1:] if (named or earlier) else []
+        return pick[0] if pick else None
+
+    def _remember(self, actor: Actor) -> Actor:
+        self.actors.append(actor)
+        self.actors.sort(key=lambda a: a.start)
+        return actor

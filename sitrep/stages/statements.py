@@ -1,0 +1,571 @@
+"""Finding attributed statements in one sentence, over its dependency parse.
+
+Each finder turns a cue (a reporting verb, ``according to``, ``as reported
+by``, ``citing``, ``in a statement``, an owned report noun, a speaker label
+with a colon, ``… comes from X``) into a :class:`Finding`: the cue tokens, the
+source phrase (token range), the content (char span) and any outlets it went
+through. :func:`find_statements` runs them all and keeps one statement per
+stretch of text. The rules are listed in :mod:`sitrep.stages.attribution`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from . import cues
+from .speakers import char_span, noun_phrase, phrase_name, text_of, token_range, trim
+
+__all__ = ["QUOTE_CHARS", "Finding", "find_statements", "quote_regions", "region_at"]
+
+_OPEN_QUOTES = "\u201c\u201e\u00ab"
+_CLOSE_QUOTES = "\u201d\u00bb"
+QUOTE_CHARS = _OPEN_QUOTES + _CLOSE_QUOTES + "\"'`"
+# one quotation: an opening mark, then no mark and no line break, then a closing mark
+# or a line break; each alternative's body excludes its own closing marks.
+_QUOTE_SCAN = re.compile(
+    r"[\u201c\u201e\u00ab][^\u201c\u201d\u201e\u00ab\u00bb\n]*(?:[\u201d\u00bb]|\n|$)"
+    r'|"[^"\n]*(?:"|\n|$)'
+    r"|(?:''|``)(?:[^'\n]|'(?!'))*(?:''|\n|$)"
+)
+
+
+@dataclass(slots=True)
+class Finding:
+    """One attribution found in a sentence, before its source is resolved."""
+
+    cue: list[Any]  # tokens
+    lemma: str
+    source: tuple[int, int] | None  # token indices [i, j)
+    content: tuple[int, int] | None  # char span
+    via: list[str] = dataclasses.field(default_factory=list)
+    anonymous: bool = False  # passive with no agent: "it was reported"
+    weak: bool = False  # content is only "the rest of the sentence"
+
+
+def quote_regions(text: str) -> list[tuple[int, int]]:
+    """Quoted stretches, quote marks included.
+
+    Curly and guillemet quotes pair open with close; a straight ``"`` (or the
+    ``''`` some wires use) closes the quote it opened. A quote still open at a
+    line break ends there (a quotation running over paragraphs reopens each).
+    """
+    regions: list[tuple[int, int]] = []
+    for m in _QUOTE_SCAN.finditer(text):
+        a, b = m.span()
+        regions.append((a, b if text[b - 1] != "\n" else b - 1))
+    return regions
+
+
+def region_at(regions: list[tuple[int, int]], start: int, end: int) -> tuple[int, int] | None:
+    for a, b in regions:
+        if a <= start and end <= b:
+            return a, b
+    return None
+
+
+# --------------------------------------------------------------------------- finding cues
+
+
+def _subject(verb: Any) -> tuple[Any | None, bool]:
+    """(source head token, passive-without-agent) for a reporting verb."""
+    for child in verb.children:
+        if child.dep_ == "agent":
+            for pobj in child.children:
+                if pobj.dep_ == "pobj":
+                    return pobj, False
+    passive = any(c.dep_ == "auxpass" for c in verb.children)
+    for child in verb.children:
+        if child.dep_ in ("nsubj", "csubj"):
+            return child, False  # a relative pronoun is resolved to its noun later
+        if child.dep_ == "nsubjpass":
+            entry = cues.verb_lemma(verb.text)
+            if child.lower_ != "it" and entry is not None and entry[0] in ("quote", "cite"):
+                return child, False  # "X was quoted as saying"
+            return None, True  # "the attack was confirmed": by someone unnamed
+    if passive:
+        return None, True
+    if verb.dep_ == "relcl" and verb.head.pos_ in ("NOUN", "PROPN", "PRON"):
+        return verb.head, False
+    if verb.dep_ in ("conj", "xcomp", "advcl", "ccomp", "acl") and verb.head.i != verb.i:
+        if verb.dep_ == "acl" and verb.head.pos_ in ("NOUN", "PROPN", "PRON"):
+            return verb.head, False
+        return _subject(verb.head)
+    return None, False
+
+
+def _content_of(
+    verb: Any, lemma: str, cls: str, sent: Any, regions: list[tuple[int, int]]
+) -> tuple[int, int] | None:
+    doc = verb.doc
+    comp = [
+        c
+        for c in verb.children
+        if c.dep_ == "ccomp"
+        or (c.dep_ == "xcomp" and (cls == "speech" or lemma in cues.INFINITIVE_COGNITION))
+    ]
+    if not comp and lemma in cues.ADDRESSEE_VERBS:
+        comp = [c for c in verb.children if c.dep_ in ("ccomp",)]
+    span: tuple[int, int] | None = None
+    if comp:
+        span = _side(verb, [t for c in comp for t in c.subtree], comp[0], sent)
+    elif cls == "cognition":
+        return None
+    elif lemma in cues.OBJECT_CONTENT:
+        objs = [
+            c for c in verb.children if c.dep_ in ("dobj", "nsubjpass") and c.lower_ not in ("it",)
+        ]
+        if objs:
+            span = _side(verb, list(objs[0].subtree), objs[0], sent)
+    elif lemma in cues.RIGHT_CONTENT:  # "called him a liar", "called for talks"
+        kids = [
+            c
+            for c in verb.rights
+            if c.dep_ not in ("advcl", "punct", "conj", "cc", "parataxis", "npadvmod")
+        ]
+        right = [t for c in kids for t in c.subtree if t.i < sent.end]
+        if right:
+            span = trim(text_of(doc), right[0].idx, right[-1].idx + len(right[-1]))
+            span = span if span[1] - span[0] > 1 else None
+    if span is None:
+        inside = [r for r in regions if r[0] < sent.end_char and r[1] > sent.start_char]
+        outside = [r for r in inside if not (r[0] <= verb.idx < r[1])]
+        if outside:
+            nearest = min(outside, key=lambda r: min(abs(r[0] - verb.idx), abs(r[1] - verb.idx)))
+            return nearest
+        return None
+    region = region_at(regions, span[0], span[1]) or region_at(regions, span[0] + 1, span[1] - 1)
+    if region and not (region[0] <= verb.idx < region[1]):
+        return region
+    return span
+
+
+def _side(verb: Any, tokens: list[Any], head: Any, sent: Any) -> tuple[int, int] | None:
+    """The char span of a complement: its tokens inside this sentence, on the verb's side
+    where the complement's head is (a parse may run across paragraphs)."""
+    inside = [t for t in tokens if sent.start <= t.i < sent.end and not t.is_space]
+    if not inside:
+        return None
+    i, j = token_range(inside)
+    if i <= verb.i < j:  # clipped to the sentence, it would swallow its own cue
+        subj = [c.i for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")]
+        inside_head = sent.start <= head.i < sent.end
+        # keep the complement's side; if its head lies outside the sentence, the side away from the subject
+        after = head.i > verb.i if inside_head or not subj else subj[0] < verb.i
+        inside = [t for t in inside if (t.i > verb.i) == after]
+        if not inside:
+            return None
+        i, j = token_range(inside)
+    return char_span(verb.doc, i, j)
+
+
+def _rest_of_sentence(sent: Any, taken: tuple[int, int]) -> tuple[int, int] | None:
+    """The longer side of the sentence around a cue phrase."""
+    text = text_of(sent.doc)
+    left = trim(text, sent.start_char, taken[0])
+    right = trim(text, taken[1], sent.end_char)
+    best = max(left, right, key=lambda s: s[1] - s[0])
+    return best if best[1] - best[0] > 1 else None
+
+
+def _cue_tokens(verb: Any) -> list[Any]:
+    """The verb itself (auxiliaries stay out), with a following 'in a statement'."""
+    out = [verb]
+    # "said in a statement"
+    for child in verb.rights:
+        if child.dep_ == "prep" and child.lower_ == "in" and child.i == verb.i + 1:
+            pobj = [c for c in child.children if c.dep_ == "pobj"]
+            if pobj and pobj[0].lower_ in cues.STATEMENT_NOUNS:
+                out.extend(verb.doc[child.i : pobj[0].i + 1])
+    return out
+
+
+def _clausal_verb(verb: Any) -> tuple[str, str] | None:
+    """A verb outside the lexicon that reports all the same: a named or personal
+    subject and a finite clause as object ("Sanders mused that …")."""
+    if verb.pos_ != "VERB" or not any(c.dep_ == "ccomp" for c in verb.children):
+        return None
+    subj = [c for c in verb.children if c.dep_ == "nsubj"]
+    if not subj or subj[0].lower_ in ("it", "there", "this", "that", "which", "what"):
+        return None
+    named = subj[0].pos_ in ("PROPN", "PRON") or subj[0].ent_type_ in (
+        "PERSON",
+        "ORG",
+        "NORP",
+        "GPE",
+    )
+    if not named and cues.kind_from_words(subj[0].text) is None:
+        return None
+    return verb.lower_, "cognition"
+
+
+def _verb_cue(verb: Any, sent: Any, regions: list[tuple[int, int]]) -> Finding | None:
+    if verb.pos_ not in ("VERB", "AUX") or verb.dep_ in ("amod", "compound"):
+        return None
+    entry = cues.verb_lemma(verb.text) or _clausal_verb(verb)
+    if entry is None:
+        return None
+    lemma, cls = entry
+    doc = verb.doc
+    head, anonymous = _subject(verb)
+    # "X's data shows", "the report said": a content noun as subject; its owner is the source
+    cue_toks = _cue_tokens(verb)
+    if anonymous:  # "it was reported": the whole passive is the cue
+        expl = [
+            c for c in verb.children if c.dep_ == "nsubjpass" and c.lower_ == "it" and c.i < verb.i
+        ]
+        if expl:
+            cue_toks = list(doc[expl[0].i : verb.i + 1])
+    if head is not None and head.lower_ in cues.CONTENT_NOUNS:
+        owner = [c for c in head.children if c.dep_ == "poss"]
+        owner += [
+            p
+            for c in head.children
+            if c.dep_ == "prep" and c.lower_ in ("from", "by", "of")
+            for p in c.children
+            if p.dep_ == "pobj"
+        ]
+        if owner:
+            cue_toks = list(doc[head.i : verb.i + 1]) if head.i < verb.i else cue_toks
+            head = owner[0]
+    elif lemma in cues.DOCUMENT_VERBS:
+        return None  # "finding themselves", "showed up": only documents find and show
+    if head is not None and (head.lower_ in ("it", "there") and head.head.i != verb.i):
+        return None  # "it's fair to say": no one is saying
+    if cls == "cognition" and head is not None and head.lower_ in ("i", "we", "you"):
+        return None  # "I think" inside someone's words
+    content = _content_of(verb, lemma, cls, sent, regions)
+    source: tuple[int, int] | None = None
+    if head is not None:
+        source = (
+            noun_phrase(head)
+            if head.dep_ != "pobj" or head.head.dep_ != "agent"
+            else token_range(list(head.subtree))
+        )
+        if source[0] <= verb.i < source[1]:
+            source = (head.i, head.i + 1)
+    weak = False
+    if content is None and lemma in cues.PARENTHETICAL:
+        taken = [*(doc[source[0] : source[1]] if source else []), *cue_toks]
+        i, j = token_range(taken)
+        content = _rest_of_sentence(sent, char_span(doc, i, j))
+        weak = True
+    if content is None:
+        return None
+    if source is None and (not anonymous or cls == "cognition"):
+        return None  # no source; "is believed to" is a hedge, not a statement
+    via = []
+    for child in verb.children:
+        if (
+            lemma in cues.ADDRESSEE_VERBS
+            and child.dep_ in ("dobj", "dative")
+            and cues.is_media_name(child.text)
+        ):
+            via.append(phrase_name(doc, *noun_phrase(child)))
+    return Finding(
+        cue=cue_toks,
+        lemma=lemma,
+        source=source,
+        content=content,
+        via=via,
+        anonymous=anonymous,
+        weak=weak,
+    )
+
+
+def _according(tok: Any, sent: Any) -> Finding | None:
+    if tok.lower_ != "according":
+        return None
+    to = [c for c in tok.children if c.lower_ == "to"]
+    if not to and tok.i + 1 < sent.end and tok.nbor().lower_ == "to":
+        to = [tok.nbor()]
+    if not to:
+        return None
+    pobj = [c for c in to[0].children if c.dep_ == "pobj"]
+    if not pobj:
+        return None
+    doc = tok.doc
+    source = noun_phrase(pobj[0])
+    phrase = char_span(doc, tok.i, source[1])
+    content = _rest_of_sentence(sent, phrase)
+    if content is None:
+        return None
+    return Finding(cue=[tok, to[0]], lemma="according to", source=source, content=content)
+
+
+def _statement_phrase(tok: Any, sent: Any, taken: set[int]) -> Finding | None:
+    """'In a statement, the ministry accused ...' when the verb itself is no cue."""
+    if tok.lower_ != "in" or tok.dep_ != "prep" or tok.head.i in taken:
+        return None
+    pobj = [c for c in tok.children if c.dep_ == "pobj" and c.lower_ in cues.STATEMENT_NOUNS]
+    if not pobj:
+        return None
+    verb = tok.head
+    subj = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass") and c.lower_ != "it"]
+    if not subj or cues.verb_lemma(verb.text):
+        return None
+    doc = tok.doc
+    source = noun_phrase(subj[0])
+    cue = list(doc[tok.i : pobj[0].i + 1])
+    left = min(source[0], tok.i)
+    rest_from = max(source[1], pobj[0].right_edge.i + 1)
+    content = trim(
+        text_of(doc), doc[rest_from].idx if rest_from < sent.end else sent.end_char, sent.end_char
+    )
+    if left > sent.start and tok.i > source[1]:
+        content = trim(text_of(doc), doc[source[1]].idx, sent.end_char)
+    if content[1] - content[0] < 2:
+        return None
+    return Finding(
+        cue=cue,
+        lemma=cues.normalise_cue(" ".join(t.text for t in cue)),
+        source=source,
+        content=content,
+    )
+
+
+def _noun_cue(tok: Any, sent: Any, regions: list[tuple[int, int]]) -> Finding | None:
+    """'Russia's claim that it downed 20 drones', 'the ministry's estimate of 300 dead'."""
+    lemma = cues.NOUN_CUES.get(tok.lower_)
+    if lemma is None or tok.pos_ != "NOUN":
+        return None
+    owner = [c for c in tok.children if c.dep_ == "poss"]
+    owner += [
+        p
+        for c in tok.children
+        if c.dep_ == "prep" and c.lower_ in ("by", "from")
+        for p in c.children
+        if p.dep_ == "pobj"
+    ]
+    if not owner:
+        return None
+    doc = tok.doc
+    said = [
+        c
+        for c in tok.children
+        if c.dep_ in ("acl", "ccomp", "appos", "relcl")
+        and c.i > tok.i
+        and c.lower_ not in ("which", "who")
+    ]
+    said += [
+        p
+        for c in tok.children
+        if c.dep_ == "prep" and c.lower_ in ("of", "about", "on")
+        for p in c.children
+        if p.dep_ == "pobj"
+    ]
+    if said:
+        i, j = token_range(list(said[0].subtree))
+        content = char_span(doc, max(i, sent.start), min(j, sent.end))
+        region = region_at(regions, content[0], content[1])
+        content = region or content
+    else:
+        after = [
+            r
+            for r in regions
+            if tok.idx < r[0] < sent.end_char
+            and not text_of(doc)[tok.idx + len(tok) : r[0]].strip(" ,:-\u2014")
+        ]
+        if not after:
+            return None
+        content = after[0]
+    return Finding(cue=[tok], lemma=lemma, source=noun_phrase(owner[0]), content=content)
+
+
+def _comes_from(tok: Any, sent: Any) -> Finding | None:
+    """'This information comes from X'."""
+    if tok.lower_ not in ("comes", "came", "come", "coming"):
+        return None
+    subj = [c for c in tok.children if c.dep_ == "nsubj" and c.lower_ in cues.CONTENT_NOUNS]
+    frm = [c for c in tok.children if c.dep_ == "prep" and c.lower_ == "from"]
+    pobj = [p for f in frm for p in f.children if p.dep_ == "pobj"]
+    if not subj or not pobj:
+        return None
+    doc = tok.doc
+    content = char_span(doc, *token_range(list(subj[0].subtree)))
+    return Finding(
+        cue=[tok, frm[0]], lemma="come from", source=noun_phrase(pobj[0]), content=content
+    )
+
+
+_NOT_SPEAKERS = frozenset(
+    {
+        "update",
+        "breaking",
+        "watch",
+        "read",
+        "note",
+        "photo",
+        "video",
+        "live",
+        "editor's note",
+        "related",
+        "source",
+        "sources",
+        "caption",
+        "q",
+        "a",
+    }
+)
+_DASHES = frozenset({"-", "\u2013", "\u2014", "--"})
+
+
+def _speaker(sent: Any) -> Finding | None:
+    """'TAPPER: …', 'Kelli Ward: Impeach …', 'Headline - Jeffrey Jones: “…”': a name, a colon, the words."""
+    doc = sent.doc
+    colon = next((t for t in sent if t.text == ":"), None)
+    if colon is None or colon.i == sent.start:
+        return None
+    first = colon.i
+    while (
+        first > sent.start
+        and doc[first - 1].text not in _DASHES
+        and "\n" not in doc[first - 1].text
+    ):
+        first -= 1
+    if "\n" in doc[first].text_with_ws and first < colon.i:
+        first += 1
+    speaker = doc[first : colon.i]
+    if not 1 <= len(speaker) <= 6 or speaker.text.lower() in _NOT_SPEAKERS:
+        return None
+    if any(t.pos_ in ("VERB", "AUX") or t.is_punct for t in speaker):
+        return None
+    named = any(t.ent_type_ in ("PERSON", "ORG", "GPE", "NORP") for t in speaker) or (
+        any(t.pos_ == "PROPN" for t in speaker) and all(t.text[:1].isupper() for t in speaker)
+    )
+    if not named and not (speaker.text.isupper() and len(speaker.text) >= 3):
+        return None
+    text = text_of(doc)
+    line_end = text.find("\n", colon.idx)
+    line_end = len(text) if line_end < 0 else line_end
+    content = trim(text, colon.idx + 1, line_end)
+    if content[1] - content[0] < 2:  # the words are the next paragraph
+        nxt = len(text) - len(text[line_end:].lstrip())
+        end = text.find("\n", nxt)
+        content = trim(text, nxt, len(text) if end < 0 else end)
+    if content[1] - content[0] < 2:
+        return None
+    return Finding(cue=[colon], lemma=":", source=(first, colon.i), content=content)
+
+
+def _relay_agent(tok: Any) -> Any | None:
+    """The outlet of 'as reported by Y' / 'quoted by Y' / 'cited by Y'."""
+    entry = cues.verb_lemma(tok.text)
+    if entry is None or entry[0] not in cues.RELAY_VERBS:
+        return None
+    for child in tok.children:
+        if child.dep_ == "agent":
+            for pobj in child.children:
+                if pobj.dep_ == "pobj":
+                    return pobj
+    return None
+
+
+def find_statements(sent: Any, regions: list[tuple[int, int]]) -> list[Finding]:
+    doc = sent.doc
+    found: list[Finding] = []
+    relays: list[Any] = []
+    citing: list[Any] = []
+    for tok in sent:
+        agent = _relay_agent(tok)
+        if agent is not None:
+            relays.append((tok, agent))
+            continue
+        if tok.lower_ == "citing":
+            objs = [c for c in tok.children if c.dep_ in ("dobj", "pobj")]
+            if objs:
+                citing.append((tok, objs[0]))
+            continue
+        hit = (
+            _according(tok, sent)
+            or _comes_from(tok, sent)
+            or _verb_cue(tok, sent, regions)
+            or _noun_cue(tok, sent, regions)
+        )
+        if hit is not None:
+            found.append(hit)
+    speaker = _speaker(sent)
+    if speaker is not None:
+        found.append(speaker)
+    cue_heads = {f.cue[-1].i for f in found} | {t.i for f in found for t in f.cue}
+    for tok in sent:
+        hit = _statement_phrase(tok, sent, cue_heads)
+        if hit is not None:
+            found.append(hit)
+    if not found:
+        for tok, agent in relays:  # "…, as reported by Yonhap": the outlet is the source
+            src = token_range(list(agent.subtree))
+            taken = char_span(doc, min(tok.i, src[0]), src[1])
+            if tok.i > 0 and doc[tok.i - 1].lower_ == "as":
+                taken = (doc[tok.i - 1].idx, taken[1])
+            content = _rest_of_sentence(sent, taken)
+            if content:
+                cue = ([doc[tok.i - 1]] if tok.i > 0 and doc[tok.i - 1].lower_ == "as" else []) + [
+                    tok,
+                    doc[tok.i + 1],
+                ]
+                relay = cues.verb_lemma(tok.text)
+                found.append(
+                    Finding(
+                        cue=cue,
+                        lemma=relay[0] if relay else tok.lower_,
+                        source=src,
+                        content=content,
+                    )
+                )
+        relays = []
+    found = _drop_nested(found, regions)
+    for f in found:
+        for tok, agent in relays:
+            f.via.append(phrase_name(doc, *noun_phrase(agent)))
+            first = tok.i - 1 if tok.i > sent.start and doc[tok.i - 1].lower_ == "as" else tok.i
+            f.content = _cut(text_of(doc), f.content, char_span(doc, first, agent.right_edge.i + 1))
+        for tok, obj in citing:
+            if f.source is not None and not f.source[0] <= tok.i < f.source[1]:
+                f.via.insert(0, phrase_name(doc, *f.source))
+                f.source = noun_phrase(obj)
+                f.content = _cut(
+                    text_of(doc), f.content, char_span(doc, tok.i, tok.right_edge.i + 1)
+                )
+    return found
+
+
+def _cut(
+    text: str, content: tuple[int, int] | None, phrase: tuple[int, int]
+) -> tuple[int, int] | None:
+    """Take a relay phrase ("as reported by Y", "citing X") off the edge of a content span."""
+    if content is None or phrase[1] <= content[0] or phrase[0] >= content[1]:
+        return content
+    if phrase[0] <= content[0] + 2:
+        cut = trim(text, phrase[1], content[1])
+    elif phrase[1] >= content[1] - 2:
+        cut = trim(text, content[0], phrase[0])
+    else:
+        return content
+    return cut if cut[1] - cut[0] > 1 else content
+
+
+def _drop_nested(found: list[Finding], regions: list[tuple[int, int]]) -> list[Finding]:
+    """One attribution per stretch of text: a cue inside another's content is nested.
+
+    Cues outside quotation marks with an explicit complement win, then text order.
+    """
+
+    def rank(f: Finding) -> tuple[bool, bool, int, int]:
+        at = f.cue[0].idx
+        depth = sum(1 for _ in f.cue[-1].ancestors)
+        return (any(a < at < b for a, b in regions), f.weak, depth, at)
+
+    kept: list[Finding] = []
+    for f in sorted(found, key=rank):
+        at = f.cue[0].idx
+        clash = any(
+            (g.content and g.content[0] <= at < g.content[1])
+            or (f.content and f.content[0] <= g.cue[0].idx < f.content[1])
+            for g in kept
+        )
+        if not clash:
+            kept.append(f)
+    return sorted(kept, key=lambda f: f.cue[0].i)

@@ -323,7 +323,10 @@ class Ledger:
     def optimize(self) -> None:
         """Refresh the query planner's statistics on the filtered tables so filters pick good indexes."""
         with self.engine.begin() as conn:
-            for t in ("events", "event_actors"):
+            tables = ["events", "event_actors"]
+            if self.dialect == "postgresql":  # the text filter's tsvector lives there
+                tables.append("event_payloads")
+            for t in tables:
                 conn.execute(text(f"ANALYZE {t}"))
 
     def mentions(self, conn: Connection, event_type: str) -> list[fusion.Mention]:

@@ -156,7 +156,8 @@ def _lines(d: dict[str, Any]) -> list[tuple[str, str, list[dict[str, Any]]]]:
 
 
 def _label(s: dict[str, Any]) -> str:
-    return s.get("publisher") or s.get("title") or s["document_id"][:12]
+    parts = [p for p in (s.get("publisher"), s.get("title")) if p]
+    return ": ".join(parts) or s["document_id"][:12]
 
 
 def _safe_url(url: str | None) -> str | None:
@@ -194,7 +195,7 @@ def render(d: dict[str, Any], fmt: str = "text") -> str:
 
 def _md(text: str) -> str:
     """Markdown-inert text: the characters that make links, emphasis or HTML are escaped."""
-    return "".join("\\" + c if c in "\\`*_[]()<>#!|" else c for c in text)
+    return "".join("\\" + c if c in "\\`*_[]()<#!|" else c for c in text)
 
 
 def _render_html(head: str, lines: list[tuple[str, str, list[dict[str, Any]]]]) -> str:

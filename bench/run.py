@@ -135,6 +135,14 @@ def cluster(args: argparse.Namespace) -> None:
     run(args)
 
 
+@bench("watch")
+def watch(args: argparse.Namespace) -> None:
+    """CPU seconds per watch round over 200 unchanged feeds (a local server answering 304)."""
+    from bench.watch import run
+
+    run(args)
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="bench.run")
     ap.add_argument("--only", nargs="*", default=None)

@@ -550,13 +550,15 @@ def _cut(
 def _drop_nested(found: list[Finding], regions: list[tuple[int, int]]) -> list[Finding]:
     """One attribution per stretch of text: a cue inside another's content is nested.
 
-    Cues outside quotation marks with an explicit complement win, then text order.
+    Cues outside quotation marks win, then an according-to frame, then cues with an
+    explicit complement, then the one nearest the root of the parse, then text order.
     """
 
-    def rank(f: Finding) -> tuple[bool, bool, int, int]:
+    def rank(f: Finding) -> tuple[bool, bool, bool, int, int]:
         at = f.cue[0].idx
         depth = sum(1 for _ in f.cue[-1].ancestors)
-        return (any(a < at < b for a, b in regions), f.weak, depth, at)
+        # "X said Y, according to Z": the according-to frame holds the whole sentence
+        return (any(a < at < b for a, b in regions), f.lemma != "according to", f.weak, depth, at)
 
     kept: list[Finding] = []
     for f in sorted(found, key=rank):

@@ -90,6 +90,13 @@ def test_attribution_according_to_with_reported_by_chain() -> None:
     assert _content(text, a) == "North Korea fired two ballistic missiles into the sea on Monday"
 
 
+def test_attribution_according_to_frames_a_nested_said() -> None:
+    text = "Russian troops said they had taken the village, according to Ukrainian officials."
+    (a,) = _sourced(_run(text))
+    assert a.cue == "according to" and a.source_kind == "government"
+    assert _content(text, a) == "Russian troops said they had taken the village"
+
+
 def test_attribution_corroborated_by_agent_is_an_intelligence_source() -> None:
     text = "Russian units were moved to Kursk last week. This information was corroborated by General Kyrylo Budanov."
     ents = (_mention(text, "Kyrylo Budanov", "Kyrylo Budanov", "person", "UA", "PERSON"),)

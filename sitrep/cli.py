@@ -558,6 +558,114 @@ def cmd_watch_status(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+# --------------------------------------------------------------------------- watch
+
+
+def _watch_log(quiet: bool) -> None:
+    import logging
+
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(asctime)s %(message)s", "%H:%M:%S"))
+    log = logging.getLogger("sitrep.watch")
+    log.addHandler(handler)
+    log.setLevel(logging.WARNING if quiet else logging.INFO)
+
+
+def _watch_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("sources", metavar="SOURCES", help="sources file (TOML: feeds and site sections; see docs/watch.md)")
+    p.add_argument("--every", help="time between rounds (90s, 15m, 1h; default: the file's, else 15m)")
+    _db_arg(p)
+    p.add_argument("--rules", metavar="RULES", help="alert rules file (TOML), evaluated after each round")
+    p.add_argument("--once", action="store_true", help="run one round and exit")
+    p.add_argument("--quiet", "-q", action="store_true", help="only warnings on stderr")
+
+
+@verb("watch", "Watch feeds and site sections: ingest new articles every round, raise alerts.")(_watch_args)
+def cmd_watch(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from .watch import Alerting, load_rules, load_sources, parse_delivery, parse_duration, watch
+    from .watch.alerts import read_toml
+
+    sources, every = load_sources(args.sources)
+    if args.every:
+        every = parse_duration(args.every)
+    alerting = None
+    if args.rules:
+        rules = load_rules(args.rules)
+        alerting = Alerting(rules, parse_delivery(read_toml(args.rules, "rules"), Path(args.rules).resolve().parent, args.rules))
+    _watch_log(args.quiet)
+    with _open_ledger(args) as ledger:
+        results = watch(ledger, sources, every, alerting=alerting, once=args.once)
+    return EXIT_REJECTED if results and results[-1].failed else EXIT_OK
+
+
+def _alerts_args(p: argparse.ArgumentParser) -> None:
+    _db_arg(p)
+    p.add_argument("--since", default="7d", help="alerts raised in this window (90m, 24h, 7d; default 7d)")
+    p.add_argument("--limit", type=int, default=50, help="at most this many (default 50)")
+    p.add_argument("--check", metavar="RULES", help="evaluate these rules over the ledger now and deliver what they raise")
+
+
+@verb("alerts", "List recent alerts as JSON Lines (newest first), or --check a rules file now.")(_alerts_args)
+def cmd_alerts(args: argparse.Namespace) -> int:
+    from datetime import UTC, datetime, timedelta
+    from pathlib import Path
+
+    from .watch import load_rules, parse_delivery, parse_duration, recent_alerts
+    from .watch.alerts import read_toml
+    from .watch.session import Alerting, check_alerts
+
+    since = (datetime.now(UTC) - timedelta(seconds=parse_duration(args.since))).isoformat(timespec="seconds")
+    with _open_ledger(args) as ledger:
+        if args.check:
+            how = parse_delivery(read_toml(args.check, "rules"), Path(args.check).resolve().parent, args.check)
+            raised = check_alerts(ledger, Alerting(load_rules(args.check), how))
+            _err(f"{len(raised)} new alerts")
+            return EXIT_OK
+        for a in recent_alerts(ledger, limit=args.limit, since=since):
+            sys.stdout.write(json.dumps(a, ensure_ascii=False) + "\n")
+    return EXIT_OK
+
+
+def _digest_args(p: argparse.ArgumentParser) -> None:
+    _db_arg(p)
+    p.add_argument("--since", default="24h", help="what arrived in this window (90m, 24h, 7d; default 24h)")
+    p.add_argument("--format", choices=["text", "markdown", "html", "json"], default="text", help="output format (default text)")
+
+
+@verb("digest", "A situation report: new events by type and place, figures that moved, contradictions, with sources.")(_digest_args)
+def cmd_digest(args: argparse.Namespace) -> int:
+    from datetime import timedelta
+
+    from .watch import parse_duration
+    from .watch.digest import digest, render
+
+    with _open_ledger(args) as ledger:
+        d = digest(ledger, timedelta(seconds=parse_duration(args.since)))
+    sys.stdout.write(json.dumps(d, ensure_ascii=False) + "\n" if args.format == "json" else render(d, args.format))
+    return EXIT_OK
+
+
+def _watch_status_args(p: argparse.ArgumentParser) -> None:
+    _db_arg(p)
+    _format_args(p)
+
+
+@verb("watch-status", "Each watched source: last success, failures in a row and in all, 304s, items.")(_watch_status_args)
+def cmd_watch_status(args: argparse.Namespace) -> int:
+    from .watch import status
+
+    with _open_ledger(args) as ledger:
+        rows = status(ledger)
+    if args.fmt == "json":
+        sys.stdout.write(json.dumps({"sources": rows}, ensure_ascii=False) + "\n")
+        return EXIT_OK
+    cols = ["name", "last_success", "last_status", "failures", "failures_total", "not_modified", "items_seen", "items_ingested", "items_reserved", "items_skipped", "url"]
+    _write_rows(args.fmt, cols, rows)
+    return EXIT_OK
+
+
 # --------------------------------------------------------------------------- main
 
 

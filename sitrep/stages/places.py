@@ -66,6 +66,7 @@ ATTACK_VERBS = frozenset(
      "reached", "evacuated", "invaded", "occupied", "retook", "recaptured", "stormed"}
 )
 LIST_WORDS = frozenset({"and", ",", "or", "&"})
+DATELINE_ENDS = frozenset({",", "—", "–", "-", "--", "(", ":"})
 
 _PRECISION = {"city": "city", "admin1": "admin1", "admin2": "region", "country": "country", "continent": "region"}
 _LEADING_THE = re.compile(r"^(?:the|The)\s+")
@@ -108,6 +109,13 @@ def _place_context(parse, start_tok: int, end_tok: int, accepted_ends: set[int])
         and start_tok > 1
         and parse[start_tok - 2].idx + len(parse[start_tok - 2]) in accepted_ends
     )
+
+
+def _dateline_starts(parse) -> Iterator[int]:
+    """Token indices that open the text or a paragraph."""
+    for tok in parse:
+        if not tok.is_space and (tok.i == 0 or "\n" in parse[tok.i - 1].text_with_ws):
+            yield tok.i
 
 
 def _admin_word(parse, end_tok: int) -> str | None:
@@ -181,6 +189,16 @@ def _candidates(doc: Document, gaz: Gazetteer) -> list[_Candidate]:
             c = _make(doc, parse, s, e, strong=False)
             if known(c) and (label in KNOWN_LABELS or named_area(c) or _place_context(parse, s, e, accepted_ends)):
                 accept(c, s, e)
+
+    # a dateline: "TORRINGTON -- ...", "COLUMBUS, Ohio (AP) -- ..." at the start of a paragraph
+    for i in _dateline_starts(parse):
+        j = i
+        while j < len(parse) and j not in taken and parse[j].is_upper and parse[j].is_alpha:
+            j += 1
+        if j > i and j < len(parse) and parse[j].text in DATELINE_ENDS:
+            c = _make(doc, parse, i, j, strong=False)
+            if known(c):
+                accept(c, i, j)
 
     # proper nouns no model tagged
     i = 0

@@ -96,3 +96,8 @@ def test_places_stage_fills_layer_and_records_version(
     out = STAGE(Document(id="t", source="t", text=text, language="en", parse=nlp(text)))
     assert [p.text for p in out.places] == ["Donetsk"]
     assert out.stages[-1] == "sitrep.places.v1"
+
+
+def test_places_dateline_in_capitals_is_a_place(nlp: Any, gaz: Gazetteer) -> None:
+    found = places(nlp, gaz, "COLUMBUS, Ohio (AP) — Firefighters put out a blaze at a warehouse on Monday.")
+    assert (found["COLUMBUS"].country, found["COLUMBUS"].admin1) == ("US", "Ohio")

@@ -520,4 +520,4 @@ def _entities(doc: Document) -> Document:
     return dataclasses.replace(doc, entities=mentions)
 
 
-STAGE = Stage(name=NAME, fn=_entities, needs=("parse",), adds=("entities",))
+STAGE = Stage(name=NAME, fn=_entities, needs=("parse",), adds=("entities",), setup=knowledge_base)

@@ -336,4 +336,4 @@ def _parse_one(doc: Document) -> Document:
     return _parse_batch([doc])[0]
 
 
-STAGE = Stage(name=NAME, fn=_parse_one, needs=("text",), adds=("parse",), batch_fn=_parse_batch)
+STAGE = Stage(name=NAME, fn=_parse_one, needs=("text",), adds=("parse",), batch_fn=_parse_batch, setup=load_nlp)

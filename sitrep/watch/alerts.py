@@ -361,13 +361,15 @@ def evaluate(ledger: Ledger, rules: Sequence[Rule]) -> list[dict[str, Any]]:
         if prev is None:
             shared: dict[str, int] = {}
             for m in mentions:
-                s = by_mention.get(m)
-                if s is not None and s.anchor not in used:
-                    shared[s.anchor] = shared.get(s.anchor, 0) + 1
+                snap = by_mention.get(m)
+                if snap is not None and snap.anchor not in used:
+                    shared[snap.anchor] = shared.get(snap.anchor, 0) + 1
             if shared:
                 best = max(sorted(shared), key=lambda a: shared[a])
-                prev = next(s for s in snaps if s.anchor == best)
+                prev = next(snap for snap in snaps if snap.anchor == best)
         anchor = prev.anchor if prev is not None and prev.anchor not in used else ev["id"]
+        while anchor in used:  # an event split in two: the second part gets a name of its own
+            anchor += "+"
         used.add(anchor)
         run.changes(ev, prev, anchor)
         rows.append({

@@ -39,7 +39,7 @@ from typing import Any
 
 NAME = "attribution on PolNeAR train (source / cue / content)"
 
-SAMPLE = 70
+SAMPLE = 60
 _WORD = re.compile(r"\w+")
 _EDGE = " \t\n,.;:\"'\u201c\u201d\u2018\u2019-\u2014"
 

@@ -71,9 +71,7 @@ def _single(inputs: list[str], db: str, schema: str | None) -> tuple[int, float,
     return result.added, time.perf_counter() - t0, _cpu_seconds() - cpu
 
 
-def _on_cluster(
-    inputs: list[str], db: str, schema: str | None, workers: int
-) -> tuple[Any, float]:
+def _on_cluster(inputs: list[str], db: str, schema: str | None, workers: int) -> tuple[Any, float]:
     from sitrep.scale import cluster_ingest, dask_client
     from sitrep.scale.worker import PipelineWarmup
     from sitrep.settings import load_settings
@@ -115,10 +113,20 @@ def run(args: argparse.Namespace) -> None:
                     f"{result.per_second:.2f}  ({result.seconds:.1f} s, fusion {result.fuse_seconds:.1f} s)",
                 )
                 _print(f"{label}: worker CPU s per document", f"{cpu / max(1, result.added):.3f}")
+                if result.failed_partitions or result.added != added:
+                    _print(f"{label}: NOT ALL STORED", f"{result.added} of {added} added")
+                    for r in result.rejected[:5]:
+                        print("   ", r.message())
             ratio = rates[2] / rates[1] if rates[1] else 0.0
             _print("speed-up, 2 workers over 1", f"{ratio:.2f}x  (aim >= 1.7x on 2 cores)")
-            load = Path("/proc/loadavg").read_text().split()[:3] if Path("/proc/loadavg").exists() else []
-            _print("load average after (1, 5, 15 min)", " ".join(load) + "  (cores shared with others)")
+            load = (
+                Path("/proc/loadavg").read_text().split()[:3]
+                if Path("/proc/loadavg").exists()
+                else []
+            )
+            _print(
+                "load average after (1, 5, 15 min)", " ".join(load) + "  (cores shared with others)"
+            )
     finally:
         if pg is not None:
             for s in schemas:

@@ -87,7 +87,8 @@ def dask_client(scheduler: str | None = None, workers: int | None = None) -> Ite
             n_workers=max(1, workers or 1),
             threads_per_worker=1,
             processes=True,
-            dashboard_address=None,
+            dashboard_address=":0",  # a free port: never collide with another cluster
+            worker_dashboard_address=None,
             silence_logs=logging.ERROR,
         ) as cluster,
         Client(cluster) as client,
@@ -157,7 +158,8 @@ def cluster_ingest(
         db=url, schema=schema, settings=st, published=published,
         write=write_on_workers, batch_size=max(1, batch_size),
     )  # fmt: skip
-    with open_ledger(target, settings=st, schema=schema) as ledger:  # migrates before workers connect
+    # opening migrates the ledger before any worker connects to it
+    with open_ledger(target, settings=st, schema=schema) as ledger:
         result = ClusterResult()
         todo: list[Partition] = []
         for p in parts:

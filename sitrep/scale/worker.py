@@ -95,8 +95,26 @@ def pipeline_for(settings: Settings) -> Pipeline:
     if _PIPELINE is None or _PIPELINE[0] != settings:
         pipe = Pipeline(settings=settings)
         pipe.setup()
+        _warm_up(pipe)
         _PIPELINE = (settings, pipe)
     return _PIPELINE[1]
+
+
+def _warm_up(pipe: Pipeline) -> None:
+    """Run one small article through cleaning, extraction and the ledger's
+    syndication signature, so what those load lazily on first use (the
+    language identifier, datasketch) is loaded before any task is timed."""
+    from ..ledger import syndication
+
+    text = (
+        "Ukrainian officials said on Monday that at least 12 soldiers were killed near Kharkiv.\n"
+        "The defence ministry said troops had been deployed to the region, Reuters reported.\n"
+    )
+    raw = RawDocument(id="warm-up", source="<warm-up>", text=text, format="text")
+    doc = pipe.clean(raw)
+    if isinstance(doc, Document):
+        pipe.annotate([doc])
+    syndication.signature(text)
 
 
 def _ledger_for(job: Job) -> Ledger:

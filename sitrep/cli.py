@@ -453,7 +453,8 @@ def cmd_export(args: argparse.Namespace) -> int:
 # --------------------------------------------------------------------------- watch
 
 
-def _watch_log(quiet: bool) -> None:
+def _watch_log(quiet: bool) -> Any:
+    """Log the watcher's progress on stderr; returns the handler (removed when the verb ends)."""
     import logging
 
     handler = logging.StreamHandler(sys.stderr)
@@ -461,6 +462,7 @@ def _watch_log(quiet: bool) -> None:
     log = logging.getLogger("sitrep.watch")
     log.addHandler(handler)
     log.setLevel(logging.WARNING if quiet else logging.INFO)
+    return handler
 
 
 def _watch_args(p: argparse.ArgumentParser) -> None:
@@ -474,6 +476,7 @@ def _watch_args(p: argparse.ArgumentParser) -> None:
 
 @verb("watch", "Watch feeds and site sections: ingest new articles every round, raise alerts.")(_watch_args)
 def cmd_watch(args: argparse.Namespace) -> int:
+    import logging
     from pathlib import Path
 
     from .watch import Alerting, load_rules, load_sources, parse_delivery, parse_duration, watch
@@ -486,9 +489,12 @@ def cmd_watch(args: argparse.Namespace) -> int:
     if args.rules:
         rules = load_rules(args.rules)
         alerting = Alerting(rules, parse_delivery(read_toml(args.rules, "rules"), Path(args.rules).resolve().parent, args.rules))
-    _watch_log(args.quiet)
-    with _open_ledger(args) as ledger:
-        results = watch(ledger, sources, every, alerting=alerting, once=args.once)
+    handler = _watch_log(args.quiet)
+    try:
+        with _open_ledger(args) as ledger:
+            results = watch(ledger, sources, every, alerting=alerting, once=args.once)
+    finally:
+        logging.getLogger("sitrep.watch").removeHandler(handler)
     return EXIT_REJECTED if results and results[-1].failed else EXIT_OK
 
 

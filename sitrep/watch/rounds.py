@@ -4,7 +4,9 @@ For each source, in the order of the sources file:
 
 1. robots.txt is asked first; a disallowed source is skipped (counted);
 2. the feed or section page is fetched conditionally (ETag / Last-Modified);
-   a ``304`` ends the source's turn at the cost of one request;
+   a ``304`` ends the source's turn at the cost of one request, and so does
+   a body identical to the last one read in full (servers that ignore
+   conditional requests);
 3. new items are the feed entries (id, plus ``updated`` when given, so a
    revised article is read again) or section links not in ``watch_items``;
    at most ``max_items`` per round, oldest state first;
@@ -26,6 +28,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import hashlib
 import logging
 import re
 import threading
@@ -226,6 +229,10 @@ def _source_rows(ledger: Ledger, sources: Iterable[Source]) -> dict[str, Any]:
     return rows
 
 
+def _body_hash(got: Fetched) -> str:
+    return hashlib.sha256(got.content).hexdigest()
+
+
 def _seen(ledger: Ledger, source_id: str, keys: list[str]) -> set[str]:
     t = state.items
     found: set[str] = set()
@@ -277,7 +284,9 @@ def _record(
         if out.status == "not_modified":
             values["not_modified"] = t.c.not_modified + 1
         if got is not None and complete and not got.not_modified:
-            values.update(etag=got.etag, last_modified=got.last_modified)
+            values.update(
+                etag=got.etag, last_modified=got.last_modified, body_sha256=_body_hash(got)
+            )
     with ledger.engine.begin() as conn:
         conn.execute(update(t).where(t.c.id == src.id).values(**values))
 
@@ -306,8 +315,8 @@ class _Round:
             got = self.fetcher.get(
                 src.url, etag=row.etag, last_modified=row.last_modified, polite=polite
             )
-            if got.not_modified:
-                out.status = "not_modified"
+            if got.not_modified or _body_hash(got) == row.body_sha256:
+                out.status = "not_modified"  # a 304, or the very body read in full last time
                 return
             complete = self._items(src, got, out)
         except FetchError as exc:

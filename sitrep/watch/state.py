@@ -28,6 +28,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    inspect,
     select,
     text,
 )
@@ -64,6 +65,9 @@ sources = Table(
     Column("last_success", String(40)),
     Column("last_status", String(40)),  # "200", "304", "error", "disallowed"
     Column("last_error", Text),
+    # sha256 of the last body read in full: a server that ignores conditional
+    # requests and sends the same feed again costs no parsing (step 0002)
+    Column("body_sha256", String(64)),
     Column("failures", Integer, nullable=False, default=0),  # in a row; 0 after a success
     Column("failures_total", Integer, nullable=False, default=0),
     Column("rounds", Integer, nullable=False, default=0),
@@ -129,8 +133,18 @@ def _tables(conn: Connection) -> None:
     METADATA.create_all(conn, tables=[sources, items, snapshots, alerts])
 
 
+def _body_hash(conn: Connection) -> None:
+    """``watch_sources.body_sha256`` for databases made before it existed."""
+    have = {c["name"] for c in inspect(conn).get_columns("watch_sources")}
+    if "body_sha256" not in have:
+        conn.execute(text("ALTER TABLE watch_sources ADD COLUMN body_sha256 VARCHAR(64)"))
+
+
 #: (name, step) in the order they apply.
-STEPS: tuple[tuple[str, Step], ...] = (("watch_0001_tables", _tables),)
+STEPS: tuple[tuple[str, Step], ...] = (
+    ("watch_0001_tables", _tables),
+    ("watch_0002_source_body_hash", _body_hash),
+)
 
 
 def ensure(engine: Engine) -> list[str]:

@@ -37,6 +37,7 @@ class Page:
     content_type: str = "text/html; charset=utf-8"
     headers: dict[str, str] = field(default_factory=dict)
     status: int = 200
+    validators: bool = True  # False: no ETag, conditional requests ignored
 
     @property
     def etag(self) -> str:
@@ -86,9 +87,11 @@ class Site:
                 page = site.pages.get(self.path)
                 if page is None:
                     return self._send(404, b"not found")
-                if self.headers.get("If-None-Match") == page.etag:
+                if page.validators and self.headers.get("If-None-Match") == page.etag:
                     return self._send(304, headers={"ETag": page.etag})
-                headers = {"Content-Type": page.content_type, "ETag": page.etag, **page.headers}
+                headers = {"Content-Type": page.content_type, **page.headers}
+                if page.validators:
+                    headers["ETag"] = page.etag
                 return self._send(page.status, page.body, headers)
 
             def do_POST(self) -> None:  # noqa: N802

@@ -129,3 +129,56 @@ def test_alert_evaluation_without_rules_sets_a_baseline(site, tmp_path):
 def test_rules_file_mistakes_are_usage_errors(rule, message):
     with pytest.raises(UsageError, match=message):
         parse_rules({"rule": [rule]})
+
+
+RESTART = """
+import sys
+import sitrep.watch.session as session
+from sitrep.cli import main
+from sitrep.pipeline import Pipeline
+from tests.watch.site import TROOPS_STAGE
+session.Pipeline = lambda settings: Pipeline(stages=[TROOPS_STAGE], settings=settings)
+sys.exit(main(sys.argv[1:]))
+"""
+
+
+def test_cli_watch_once_alerts_and_a_new_process_does_not_alert_again(
+    site, tmp_path, monkeypatch, capsys
+):
+    import subprocess
+    import sys
+
+    from sitrep.cli import main
+
+    from ..conftest import ROOT
+
+    monkeypatch.setattr(
+        "sitrep.watch.session.Pipeline",
+        lambda settings: Pipeline(stages=[TROOPS_STAGE], settings=settings),
+    )
+    sources, rules, db = tmp_path / "sources.toml", tmp_path / "rules.toml", tmp_path / "w.db"
+    sources.write_text(
+        f'[defaults]\nmin_interval = 0\n[[source]]\nname = "Kursk Watcher"\nurl = "{site.url("/feed.xml")}"\n'
+    )
+    rules.write_text(
+        '[[rule]]\nname = "troops"\nactors = ["KP"]\nnew_event = true\nfigure_change = { relative = 0.05 }\n'
+        f'[deliver]\nfile = "alerts.jsonl"\nwebhook = "{site.url("/hook")}"\n'
+    )
+    argv = ["watch", str(sources), "--rules", str(rules), "--db", str(db), "--once", "--quiet"]
+    assert main(argv) == 0
+    site.pages["/feed.xml"] = Page(rss([A2, A1], site), "application/rss+xml")
+    assert main(argv) == 0
+    printed = [json.loads(x) for x in capsys.readouterr().out.splitlines()]
+    assert [a["what"] for a in printed][1] == "North Korean troops: 11,000 -> 12,000"
+    again = subprocess.run(
+        [sys.executable, "-c", RESTART, *argv],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert again.returncode == 0, again.stderr
+    assert again.stdout == ""
+    assert len((tmp_path / "alerts.jsonl").read_text().splitlines()) == 2
+    assert len(site.received) == 2
+    assert site.requests("/feed.xml")[-1].status == 304  # the new process kept the ETag

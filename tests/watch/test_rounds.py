@@ -171,3 +171,28 @@ def test_round_follows_a_section_page_to_its_articles(site, ledger):
         ledger, [Source(url=site.url("/war/"), name="War section", kind="section", politeness=FAST)]
     )
     assert result.sources[0].ingested == 1 and ledger.count("documents") == 1
+
+
+def test_round_same_body_from_a_server_without_validators_counts_as_unchanged(site, ledger):
+    site.pages["/feed.xml"] = Page(rss([A1], site), "application/rss+xml", validators=False)
+    one_round(ledger, [feed_source(site)])
+    second = one_round(ledger, [feed_source(site)])
+    assert second.sources[0].status == "not_modified"
+    assert "If-None-Match" not in site.requests("/feed.xml")[-1].headers
+    assert status(ledger)[0]["not_modified"] == 1
+
+
+def test_state_migration_adds_the_body_hash_column_to_an_older_database(ledger):
+    from sqlalchemy import inspect, text
+
+    from sitrep.watch import state
+
+    state.ensure(ledger.engine)
+    with ledger.engine.begin() as conn:  # the database as step 0001 left it
+        conn.execute(text("ALTER TABLE watch_sources DROP COLUMN body_sha256"))
+        conn.execute(
+            text("DELETE FROM watch_migrations WHERE name = 'watch_0002_source_body_hash'")
+        )
+    assert state.ensure(ledger.engine) == ["watch_0002_source_body_hash"]
+    assert "body_sha256" in {c["name"] for c in inspect(ledger.engine).get_columns("watch_sources")}
+    assert state.ensure(ledger.engine) == []

@@ -200,7 +200,19 @@ def _targets_something(prep: Any) -> bool:
     if prep.dep_ != "prep" or prep.lower_ not in ("at", "on", "into", "against", "toward", "towards"):
         return False
     objs = [c for c in prep.children if c.dep_ == "pobj"]
-    return bool(objs) and all(o.ent_type_ not in ("DATE", "TIME") and not o.like_num for o in objs)
+    return bool(objs) and all(
+        o.ent_type_ not in ("DATE", "TIME") and not o.like_num and o.lower_ not in _WATERS for o in objs
+    )
+
+
+#: a missile fired into the sea was tested, not aimed at anyone
+_WATERS = frozenset({"sea", "seas", "ocean", "waters", "gulf", "bay", "strait", "coast"})
+#: words that make "hit"/"targeted" an attack rather than a figure of speech
+_ATTACK_CONTEXT = frozenset(
+    {"drone", "drones", "missile", "missiles", "rocket", "rockets", "shell", "shells", "artillery", "bomb", "bombs",
+     "strike", "strikes", "airstrike", "airstrikes", "depot", "base", "airfield", "refinery", "positions", "convoy",
+     "infrastructure", "plant", "bridge", "warplanes", "jets", "forces", "troops"}
+)
 
 
 def _object_check(etype: str, tok: Any, sent: Any, tax: Taxonomy, sent_figs: list[FigureMention]) -> str | None:
@@ -234,9 +246,29 @@ def _object_check(etype: str, tok: Any, sent: Any, tax: Taxonomy, sent_figs: lis
             return etype if ({"military", "weapons", "arms", "defence", "defense", "security", "lethal"} & near or word == "arms") else None
         structural = (_subtree_words(tok) | ({c.lower_ for c in tok.head.children} if tok.pos_ == "NOUN" else set())) - {word}
         return etype if structural & tax.aid_objects else None
-    if etype == "casualties" and word in ("shot", "missing", "bodies", "dead"):
-        return etype
+    if etype == "attack" and word in ("hit", "hits", "targeted", "targeting", "target", "targets"):
+        return etype if _near_words(sent, tok) & _ATTACK_CONTEXT else None
+    if etype == "casualties" and _negative_subject(tok):
+        return None  # "nobody was hurt", "no casualties were reported"
     return etype
+
+
+_NEGATIVE_WORDS = frozenset({"no", "nobody", "none", "noone", "neither", "nor", "zero"})
+
+
+def _negative_subject(tok: Any) -> bool:
+    """Is the casualty word denied by a negative quantifier ("no one was killed", "no casualties")?"""
+    if any(c.lower_ in _NEGATIVE_WORDS and c.dep_ in ("det", "neg", "nsubj", "nsubjpass", "advmod") for c in tok.children):
+        return True
+    for c in tok.children:
+        if c.dep_ in ("nsubj", "nsubjpass"):
+            if c.lower_ in _NEGATIVE_WORDS or (c.lower_ == "one" and any(g.lower_ == "no" for g in c.children)):
+                return True
+            if any(g.lower_ in _NEGATIVE_WORDS and g.dep_ in ("det", "neg") for g in c.children):
+                return True
+    return tok.dep_ in ("attr", "acomp") and any(
+        c.dep_ in ("nsubj", "nsubjpass") and c.lower_ in _NEGATIVE_WORDS for c in tok.head.children
+    )
 
 
 def _trigger_candidates(sent: Any, sent_index: int, tax: Taxonomy, sent_figs: list[FigureMention]) -> list[Candidate]:
@@ -354,15 +386,42 @@ def _figure_owner_role(etype: str) -> str:
     return {"casualties": "victim", "deployment": "agent", "military_aid": "other", "weapons_test": "agent"}.get(etype, "other")
 
 
-def _link_actors(c: Candidate, doc: Document, claimant_spans: list[tuple[int, int]]) -> None:
+_SOURCE_TO_ACTOR_KIND = {"intelligence": "military", "unattributed": "media"}
+
+
+def _claimant_actor(attrs: list[Attribution]) -> EventActor | None:
+    for a in attrs:
+        if a.source_kind != "unattributed":
+            kind = _SOURCE_TO_ACTOR_KIND.get(a.source_kind, a.source_kind)
+            return EventActor(a.source, a.source_country, kind if kind in ACTOR_KINDS else "organization", "agent")
+    return None
+
+
+def _is_claimant(ent: EntityMention, text: str, claimant_spans: list[tuple[int, int]], claimant_names: set[str]) -> bool:
+    """The one who says it is not an actor of what is said: "Ukraine's emergency service said"."""
+    if ent.name in claimant_names:
+        return True
+    for s, e in claimant_spans:
+        if _overlaps(ent.start, ent.end, s, e):
+            return True
+        if text[ent.end : ent.end + 2] in ("'s", "’s") and 0 <= s - ent.end <= 4:
+            return True
+    return False
+
+
+def _link_actors(
+    c: Candidate, doc: Document, claimant_spans: list[tuple[int, int]], attrs: list[Attribution] | None = None
+) -> None:
+    attrs = attrs or []
     parse = doc.parse
     trig = _root_token(parse, c.trigger_start, c.trigger_end)
     # outlets a claim passed through are messengers, not actors
     seen: set[str] = {v for a in doc.attributions for v in a.via}
+    claimant_names = {a.source for a in attrs if a.source_kind != "unattributed"}
     for ent in doc.entities:
         if ent.kind not in ACTOR_KINDS or not _in(ent.start, ent.end, c.sent_start, c.sent_end):
             continue
-        if any(_overlaps(ent.start, ent.end, s, e) for s, e in claimant_spans):
+        if _is_claimant(ent, doc.text, claimant_spans, claimant_names):
             continue
         if ent.name in seen:
             continue
@@ -380,7 +439,7 @@ def _link_actors(c: Candidate, doc: Document, claimant_spans: list[tuple[int, in
         seen.add(ent.name)
         c.actors.append(EventActor(ent.name, ent.country, ent.kind, role))
     if trig is not None and not any(a.role == "agent" for a in c.actors):
-        group = _group_agent(trig, c.type, [(f.start, f.end) for f in c.figures])
+        group = _group_agent(trig, c.type, [(f.start, f.end) for f in c.figures], _claimant_actor(list(attrs)))
         if group is not None and group.name not in seen:
             c.actors.append(group)
 
@@ -394,7 +453,9 @@ GROUP_NOUNS: dict[str, str] = {
 KILL_VERBS = frozenset({"killed", "kill", "kills", "killing", "shot", "murdered", "executed", "massacred", "slain", "wounded", "injured", "captured", "beheaded", "lynched"})
 
 
-def _group_agent(trig: Any, etype: str, figure_spans: list[tuple[int, int]]) -> EventActor | None:
+def _group_agent(
+    trig: Any, etype: str, figure_spans: list[tuple[int, int]], speaker: EventActor | None = None
+) -> EventActor | None:
     """An unnamed armed actor as the agent: subject of an active verb, "by X", or "police firing"."""
     candidates: list[Any] = []
     if trig.dep_ == "acl" and trig.head.i + 1 == trig.i:
@@ -412,6 +473,8 @@ def _group_agent(trig: Any, etype: str, figure_spans: list[tuple[int, int]]) -> 
             continue
         if etype == "deployment" and tok.dep_ == "nsubj" and not any(c.dep_ == "dobj" for c in trig.children):
             continue  # "10,000 soldiers deployed": the soldiers are what was sent
+        if speaker is not None and any(m.dep_ == "poss" and m.lower_ in ("its", "their", "our") for m in tok.children):
+            return speaker  # "Moscow denied that its forces struck": the speaker's forces
         mods = [m.text for m in tok.lefts if m.dep_ in ("amod", "compound") and m.is_alpha]
         name = " ".join([*mods, tok.text]).lower()
         return EventActor(name, None, kind, "agent")
@@ -768,10 +831,10 @@ def extract_events(doc: Document) -> tuple[list[Event], list[Claim]]:
         attrs = [a for a in doc.attributions if _overlaps(a.start, a.end, sent.start_char, sent.end_char)]
         sent_text = sent.text
         for c in cands:
-            _link_actors(c, doc, claimant_spans)
+            c_attrs = _sentence_attributions(c, doc) or attrs
+            _link_actors(c, doc, claimant_spans, c_attrs)
             _pick_location(c, doc, actor_spans, claimant_spans)
             _pick_time(c, doc)
-            c_attrs = _sentence_attributions(c, doc) or attrs
             c.sources = [_source_of(a) for a in c_attrs]
             _status(c, sent_text, _root_token(parse, c.trigger_start, c.trigger_end), c_attrs)
         _share_agents(cands)

@@ -231,3 +231,51 @@ def test_events_casualties_caused_by_an_attack_share_its_agent(nlp):
     doc = run(nlp, "One person was killed in police firing in the old city on Monday.")
     (cas,) = [e for e in doc.events if e.type == "casualties"]
     assert ("police", "agent") in [(a.name, a.role) for a in cas.actors]
+
+
+def test_events_nobody_hurt_is_no_casualty_event(nlp):
+    doc = run(nlp, "A drone struck a warehouse on the outskirts overnight, but nobody was hurt, the governor said.")
+    assert "casualties" not in {e.type for e in doc.events}
+    assert "attack" in {e.type for e in doc.events}
+
+
+def test_events_missile_fired_into_the_sea_is_a_test(nlp):
+    text = "North Korea fired a ballistic missile into the East Sea on Tuesday."
+    b = Builder(text)
+    doc = run(nlp, text, entities=(b.ent("North Korea", "North Korea", "state", "KP"),))
+    assert [e.type for e in doc.events] == ["weapons_test"]
+
+
+def test_events_drones_hit_a_depot_is_an_attack(nlp):
+    doc = run(nlp, "The security service said its drones hit an oil depot in the region overnight.")
+    assert "attack" in {e.type for e in doc.events}
+
+
+def test_events_hit_as_figure_of_speech_is_no_attack(nlp):
+    doc = run(nlp, "Grain exports hit a record high in March.")
+    assert doc.events == ()
+
+
+def test_events_speaker_is_not_an_actor_and_its_forces_are_the_speaker(nlp):
+    text = "Ukraine's State Emergency Service said Russian missiles killed 12 people in Sumy. Moscow denied that its forces struck the city."
+    b = Builder(text)
+    doc = run(
+        nlp,
+        text,
+        entities=(
+            b.ent("Ukraine", "Ukraine", "state", "UA"),
+            b.ent("State Emergency Service", "State Emergency Service of Ukraine", "government", "UA", "ORG"),
+            b.ent("Russian", "Russia", "state", "RU", "NORP"),
+            b.ent("Moscow", "Russia", "state", "RU"),
+        ),
+        figures=(b.fig("12 people", 12, "exact", "killed", 12, 12, "people"),),
+        attributions=(
+            b.attr("Ukraine's State Emergency Service said", "State Emergency Service of Ukraine", "government", "UA", "said", "State Emergency Service", "Russian missiles killed 12 people in Sumy"),
+            b.attr("Moscow denied", "Russia", "government", "RU", "denied", "Moscow", "that its forces struck the city"),
+        ),
+    )
+    cas = next(e for e in doc.events if e.type == "casualties")
+    names = [a.name for a in cas.actors]
+    assert "Ukraine" not in names and "State Emergency Service of Ukraine" not in names
+    denied = next(e for e in doc.events if e.status == "denied")
+    assert ("Russia", "agent") in [(a.name, a.role) for a in denied.actors]

@@ -13,6 +13,7 @@ import json
 import threading
 import time
 from collections import Counter, defaultdict
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date, timedelta
 from functools import lru_cache
 from typing import Any
@@ -112,11 +113,41 @@ def event_total(ledger: Ledger, f: EventFilter, budget_s: float | None = None) -
     budget = COUNT_BUDGET_S if budget_s is None else budget_s
     n = _bounded_count(ledger, q, budget) if budget != float("inf") else _count(ledger, q)
     if n is not None:
-        with _totals_lock:
-            if len(_totals) > 1024:
-                _totals.clear()
-            _totals[key] = (now, n)
+        _remember(key, n)
+    else:
+        _count_later(ledger, q, key)
     return n
+
+
+def _remember(key: tuple[int, tuple[Any, ...]], n: int) -> None:
+    with _totals_lock:
+        if len(_totals) > 1024:
+            _totals.clear()
+        _totals[key] = (time.monotonic(), n)
+
+
+_pending: set[tuple[int, tuple[Any, ...]]] = set()
+_counter: ThreadPoolExecutor | None = None
+
+
+def _count_later(ledger: Ledger, q: Any, key: tuple[int, tuple[Any, ...]]) -> None:
+    """Finish a count that ran over budget on one background thread, so later pages have it."""
+    global _counter
+    with _totals_lock:
+        if key in _pending or len(_pending) >= 32:
+            return
+        _pending.add(key)
+        if _counter is None:
+            _counter = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sitrep-count")
+
+    def work() -> None:
+        try:
+            _remember(key, _count(ledger, q))
+        finally:
+            with _totals_lock:
+                _pending.discard(key)
+
+    _counter.submit(work)
 
 
 def event_page(ledger: Ledger, f: EventFilter) -> dict[str, Any]:

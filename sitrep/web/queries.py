@@ -18,7 +18,7 @@ from datetime import date, timedelta
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import func, select, text
+from sqlalchemy import func, literal_column, select, text
 from sqlalchemy.exc import OperationalError
 
 from ..ledger import EventFilter, document_list, event, events, search, sources
@@ -72,6 +72,7 @@ def forget_totals() -> None:
     """Drop cached totals (after an ingest)."""
     with _totals_lock:
         _totals.clear()
+        _aggregates.clear()
 
 
 def _bounded_count(ledger: Ledger, q: Any, budget_s: float) -> int | None:
@@ -194,8 +195,34 @@ def event_detail(ledger: Ledger, event_id: str) -> dict[str, Any] | None:
     return shown
 
 
+#: seconds an aggregate (overview, sources, timeline) is reused before it is computed again
+AGGREGATE_TTL_S = 30.0
+_aggregates: dict[tuple[Any, ...], tuple[float, Any]] = {}
+
+
+def _cached(key: tuple[Any, ...], compute: Any) -> Any:
+    """``compute()``, reused for :data:`AGGREGATE_TTL_S` seconds (dropped by :func:`forget_totals`).
+    Each caller gets its own copy."""
+    import copy
+
+    now = time.monotonic()
+    with _totals_lock:
+        hit = _aggregates.get(key)
+    if hit is None or now - hit[0] >= AGGREGATE_TTL_S:
+        hit = (now, compute())
+        with _totals_lock:
+            if len(_aggregates) > 256:
+                _aggregates.clear()
+            _aggregates[key] = hit
+    return copy.deepcopy(hit[1])
+
+
 def overview(ledger: Ledger, *, newest: int = 10, top_sources: int = 10) -> dict[str, Any]:
     """Totals, events by type and by country, the newest events and the most-cited sources."""
+    return _cached(("overview", id(ledger), newest, top_sources), lambda: _overview(ledger, newest, top_sources))
+
+
+def _overview(ledger: Ledger, newest: int, top_sources: int) -> dict[str, Any]:
     ev = schema.events
     with ledger.engine.connect() as conn:
         by_type = conn.execute(
@@ -234,27 +261,36 @@ def casualties(payload: dict[str, Any]) -> float:
 
 
 def map_points(ledger: Ledger, f: EventFilter) -> dict[str, Any]:
-    """Events of ``f`` that have coordinates: id, type, place, date, casualties."""
+    """Events of ``f`` that have coordinates: id, type, place, date, casualties (newest first).
+
+    Reads the narrow filter columns and only the ``figures`` of each payload, so a
+    map of thousands of events stays quick."""
     from .basemap import project
 
     ev, ep = schema.events, schema.event_payloads
-    q = ledger_queries._events_query(ledger, f).where(ev.c.lat.is_not(None), ev.c.lon.is_not(None))
+    if ledger.dialect == "sqlite":
+        figures: Any = func.json_extract(ep.c.payload, "$.figures")
+    else:
+        figures = literal_column("(event_payloads.payload::jsonb -> 'figures')::text")
+    q = (
+        ledger_queries._events_query(ledger, f)
+        .with_only_columns(ev.c.id, ev.c.type, ev.c.summary, ev.c.location_name, ev.c.location_country,
+                           ev.c.lat, ev.c.lon, ev.c.time_start, ev.c.independent_sources, figures.label("figures"))
+        .join_from(ev, ep, ep.c.event_id == ev.c.id)
+        .where(ev.c.lat.is_not(None), ev.c.lon.is_not(None))
+        .limit(max(0, f.limit))
+        .offset(max(0, f.offset))
+    )
     with ledger.engine.connect() as conn:
-        ids = list(conn.execute(q.limit(max(0, f.limit)).offset(max(0, f.offset))).scalars())
-        payloads: dict[str, str] = {}
-        for start in range(0, len(ids), 500):
-            part = ids[start : start + 500]
-            payloads.update(conn.execute(select(ep.c.event_id, ep.c.payload).where(ep.c.event_id.in_(part))).all())
+        rows = conn.execute(q).all()
     points = []
-    for i in ids:
-        p = json.loads(payloads[i])
-        loc = p.get("location") or {}
-        x, y = project(loc["lat"], loc["lon"])
+    for r in rows:
+        x, y = project(r.lat, r.lon)
         points.append({
-            "id": i, "type": p["type"], "summary": p.get("summary"), "place": loc.get("name"),
-            "country": loc.get("country"), "lat": loc["lat"], "lon": loc["lon"], "x": x, "y": y,
-            "date": (p.get("time") or {}).get("start"), "casualties": casualties(p),
-            "independent_sources": p.get("independent_sources", 0),
+            "id": r.id, "type": r.type, "summary": r.summary, "place": r.location_name,
+            "country": r.location_country, "lat": r.lat, "lon": r.lon, "x": x, "y": y, "date": r.time_start,
+            "casualties": casualties({"figures": json.loads(r.figures or "[]")}),
+            "independent_sources": r.independent_sources,
         })
     return {"points": points, "limit": f.limit, "offset": f.offset}
 
@@ -266,12 +302,19 @@ def _week(day: str) -> str:
 
 def timeline(ledger: Ledger, f: EventFilter) -> dict[str, Any]:
     """Events of ``f`` counted by ISO week (Monday) and type, oldest week first."""
+    key = ("timeline", id(ledger), f.type, f.actor, f.country, f.place, f.since, f.until, f.min_sources,
+           f.has_contradictions, f.text)
+    return _cached(key, lambda: _timeline(ledger, f))
+
+
+def _timeline(ledger: Ledger, f: EventFilter) -> dict[str, Any]:
     ev = schema.events
-    ids = ledger_queries._events_query(ledger, f).order_by(None).subquery()
     q = (
-        select(ev.c.date_start, ev.c.type, func.count())
-        .where(ev.c.id.in_(select(ids.c.id)), ev.c.date_start.is_not(None))
+        ledger_queries._events_query(ledger, f)
+        .with_only_columns(ev.c.date_start, ev.c.type, func.count())
+        .where(ev.c.date_start.is_not(None))
         .group_by(ev.c.date_start, ev.c.type)
+        .order_by(None)
     )
     weeks: dict[str, Counter[str]] = defaultdict(Counter)
     with ledger.engine.connect() as conn:
@@ -289,6 +332,10 @@ def timeline(ledger: Ledger, f: EventFilter) -> dict[str, Any]:
 
 
 def source_page(ledger: Ledger, *, limit: int, offset: int) -> dict[str, Any]:
+    return _cached(("sources", id(ledger), limit, offset), lambda: _source_page(ledger, limit, offset))
+
+
+def _source_page(ledger: Ledger, limit: int, offset: int) -> dict[str, Any]:
     out = sources(ledger, limit=limit, offset=offset)
     ec = schema.event_claimants
     out.update(

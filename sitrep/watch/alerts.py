@@ -338,23 +338,45 @@ class _Evaluation:
 def evaluate(ledger: Ledger, rules: Sequence[Rule]) -> list[dict[str, Any]]:
     """Compare the ledger with the last snapshots; store and return the alerts raised now.
 
-    With no rules this records the current state only (a baseline: later
-    evaluations alert on what changes after it).
+    Only events whose id is new or whose mention or source count moved are
+    read in full: an unchanged ledger costs one narrow query. With no rules
+    this records the current state only (a baseline: later evaluations alert
+    on what changes after it).
     """
     state.ensure(ledger.engine)
-    snaps_t, alerts_t, ep = state.snapshots, state.alerts, ledger_schema.event_payloads
-    with ledger.engine.connect() as conn:
-        current = [json.loads(p) for p in conn.execute(select(ep.c.payload)).scalars()]
+    snaps_t, alerts_t = state.snapshots, state.alerts
+    ev_t, ep = ledger_schema.events, ledger_schema.event_payloads
+    with ledger.engine.connect() as conn:  # one read transaction: a consistent view
+        counts = {
+            r.id: (r.mention_count, r.independent_sources)
+            for r in conn.execute(
+                select(ev_t.c.id, ev_t.c.mention_count, ev_t.c.independent_sources)
+            )
+        }
         snaps = list(conn.execute(select(snaps_t)))
-    by_id = {s.event_id: s for s in snaps}
+        by_id = {s.event_id: s for s in snaps}
+        changed = sorted(
+            i for i, (n, sources) in counts.items()
+            if (s := by_id.get(i)) is None or (s.mention_count, s.independent_sources) != (n, sources)
+        )  # fmt: skip
+        current: list[dict[str, Any]] = []
+        for start in range(0, len(changed), 500):
+            part = changed[start : start + 500]
+            current += [
+                json.loads(p)
+                for p in conn.execute(select(ep.c.payload).where(ep.c.event_id.in_(part))).scalars()
+            ]
+    moved = set(changed)
+    stale = [s for s in snaps if s.event_id not in counts or s.event_id in moved]
     by_mention: dict[str, Any] = {}
     for s in snaps:
-        for m in json.loads(s.mentions):
-            by_mention[m] = s
+        if s.event_id not in counts:  # its event was re-fused under another id
+            for m in json.loads(s.mentions):
+                by_mention[m] = s
     run = _Evaluation(ledger, rules)
     run.load_documents(m["document_id"] for ev in current for m in ev.get("mentions", []))
     rows: list[dict[str, Any]] = []
-    used: set[str] = set()
+    used = {s.anchor for s in snaps if s.event_id in counts and s.event_id not in moved}
     for ev in sorted(current, key=lambda e: e["id"]):
         mentions = _mention_keys(ev)
         prev = by_id.get(ev["id"])
@@ -374,13 +396,16 @@ def evaluate(ledger: Ledger, rules: Sequence[Rule]) -> list[dict[str, Any]]:
         run.changes(ev, prev, anchor)
         rows.append({
             "anchor": anchor, "event_id": ev["id"], "mentions": json.dumps(sorted(mentions)),
+            "mention_count": len(ev.get("mentions", [])),
             "figures": json.dumps(_latest_figures(ev), sort_keys=True),
             "independent_sources": ev.get("independent_sources", 0),
             "contradictions": json.dumps(_contradiction_keys(ev)), "updated_at": state.now(),
         })  # fmt: skip
     raised: list[dict[str, Any]] = []
     with ledger.engine.begin() as conn:
-        conn.execute(delete(snaps_t))
+        gone = [x.anchor for x in stale]
+        for start in range(0, len(gone), 500):
+            conn.execute(delete(snaps_t).where(snaps_t.c.anchor.in_(gone[start : start + 500])))
         if rows:
             conn.execute(insert(snaps_t), rows)
         keys = [a["key"] for a in run.alerts]

@@ -374,13 +374,15 @@ class _Round:
 
     def _page(self, src: Source, item: Item, out: SourceOutcome) -> RawDocument | Rejection | None:
         assert item.url is not None
-        if not self.fetcher.allowed(item.url, src.politeness):
-            out.skipped += 1
-            _mark(self.ledger, src.id, item, "disallowed", None, "robots.txt disallows this page")
-            return None
         try:
+            if not self.fetcher.allowed(item.url, src.politeness):
+                out.skipped += 1
+                _mark(
+                    self.ledger, src.id, item, "disallowed", None, "robots.txt disallows this page"
+                )
+                return None
             page = self.fetcher.get(item.url, polite=src.politeness)
-        except FetchError as exc:
+        except FetchError as exc:  # the page, or its host's robots.txt
             out.left += 1  # not marked: tried again next round
             log.warning("%s: article %s: %s", src.name, item.url, exc)
             return None

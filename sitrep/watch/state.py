@@ -99,6 +99,7 @@ snapshots = Table(
     Column("anchor", String(80), primary_key=True),
     Column("event_id", String(80), nullable=False),
     Column("mentions", Text, nullable=False),  # JSON list of "document_id|event_id"
+    Column("mention_count", Integer),  # with independent_sources: "has it changed?" (step 0003)
     Column("figures", Text, nullable=False),  # JSON {category: value}
     Column("independent_sources", Integer, nullable=False, default=0),
     Column("contradictions", Text, nullable=False),  # JSON list of contradiction keys
@@ -140,10 +141,18 @@ def _body_hash(conn: Connection) -> None:
         conn.execute(text("ALTER TABLE watch_sources ADD COLUMN body_sha256 VARCHAR(64)"))
 
 
+def _mention_count(conn: Connection) -> None:
+    """``watch_snapshots.mention_count``; NULL in older rows, which are read in full once."""
+    have = {c["name"] for c in inspect(conn).get_columns("watch_snapshots")}
+    if "mention_count" not in have:
+        conn.execute(text("ALTER TABLE watch_snapshots ADD COLUMN mention_count INTEGER"))
+
+
 #: (name, step) in the order they apply.
 STEPS: tuple[tuple[str, Step], ...] = (
     ("watch_0001_tables", _tables),
     ("watch_0002_source_body_hash", _body_hash),
+    ("watch_0003_snapshot_mention_count", _mention_count),
 )
 
 

@@ -90,6 +90,8 @@ def _subject(verb: Any) -> tuple[Any | None, bool]:
     if verb.dep_ == "relcl" and verb.head.pos_ in ("NOUN", "PROPN", "PRON"):
         return verb.head, False
     if verb.dep_ in ("conj", "xcomp", "advcl", "ccomp", "acl") and verb.head.i != verb.i:
+        if verb.dep_ == "acl" and verb.tag_ == "VBN":
+            return None, False  # "a statement posted online": the noun was posted, it did not post
         if verb.dep_ == "acl" and verb.head.pos_ in ("NOUN", "PROPN", "PRON"):
             return verb.head, False
         return _subject(verb.head)
@@ -303,19 +305,25 @@ def _statement_phrase(tok: Any, sent: Any, taken: set[int]) -> Finding | None:
     if not pobj:
         return None
     verb = tok.head
+    for _ in range(3):  # "took responsibility for the raid in a statement": up to the verb
+        if verb.pos_ in ("VERB", "AUX") or verb.head.i == verb.i:
+            break
+        verb = verb.head
     subj = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass") and c.lower_ != "it"]
     if not subj or cues.verb_lemma(verb.text):
         return None
     doc = tok.doc
+    text = text_of(doc)
     source = noun_phrase(subj[0])
     cue = list(doc[tok.i : pobj[0].i + 1])
-    left = min(source[0], tok.i)
-    rest_from = max(source[1], pobj[0].right_edge.i + 1)
-    content = trim(
-        text_of(doc), doc[rest_from].idx if rest_from < sent.end else sent.end_char, sent.end_char
-    )
-    if left > sent.start and tok.i > source[1]:
-        content = trim(text_of(doc), doc[source[1]].idx, sent.end_char)
+
+    def at(i: int) -> int:
+        return doc[i].idx if i < sent.end else sent.end_char
+
+    if tok.i > verb.i:  # "the group took responsibility in a statement"
+        content = trim(text, at(source[1]), tok.idx)
+    else:  # "In a statement, the group took …" / "The group, in a statement, took …"
+        content = trim(text, at(max(source[1], pobj[0].right_edge.i + 1)), sent.end_char)
     if content[1] - content[0] < 2:
         return None
     return Finding(

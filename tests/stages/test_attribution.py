@@ -223,6 +223,20 @@ def test_attribution_statement_data_and_comes_from_cues() -> None:
     assert _content(text, attrs[2]) == "The UN's data shows that 12,000 civilians have died"
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "In a statement, the group took responsibility for the raid.",
+        "The group, in a statement, took responsibility for the raid.",
+        "The group took responsibility for the raid in a statement posted online.",
+    ],
+)
+def test_attribution_in_a_statement_wherever_it_stands(text: str) -> None:
+    (a,) = _sourced(_run(text))
+    assert a.cue == "in a statement" and a.source == "group"
+    assert _content(text, a) == "took responsibility for the raid"
+
+
 def test_attribution_owned_claim_noun_is_a_cue() -> None:
     text = "Kyiv rejected the Wagner group's claim that its fighters had captured the village."
     a = next(a for a in _run(text) if a.cue == "claim")

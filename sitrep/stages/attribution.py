@@ -37,6 +37,16 @@ first sentence with a verb).
 
 Hedges (``could``, ``may``, ``reportedly``, ``allegedly``, ``it is believed``
 …) found in the statement are kept as ``hedge``, the first one found.
+
+``cue`` is the reporting words as written, lower-cased (``said``, ``according
+to``, ``corroborated``); ``cue_lemma`` their normalised form (``say``); the
+cue span (``cue_start``/``cue_end``) also covers auxiliaries, adverbs and
+particles written with it (``has also said``, ``called for``). The source span
+is the whole phrase as written, appositions included.
+
+Modules: the cue lexicon is :mod:`~sitrep.stages.cues`, the finders
+:mod:`~sitrep.stages.statements`, source resolution
+:mod:`~sitrep.stages.speakers`; this module runs them sentence by sentence.
 """
 
 from __future__ import annotations

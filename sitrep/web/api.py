@@ -24,7 +24,15 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    TypeAdapter,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from ..ledger import EventFilter
 from . import queries
@@ -239,7 +247,10 @@ def _ingest(request: Request, items: list[IngestItem]) -> dict[str, Any]:
         cleaned: list[Document] = []
         for raw in read_bytes("\n".join(lines).encode("utf-8"), source="api:ingest", settings=state.settings, suffix=".jsonl"):
             doc = raw if isinstance(raw, Rejection) else pipe.clean(raw)
-            (rejected if isinstance(doc, Rejection) else cleaned).append(doc)
+            if isinstance(doc, Rejection):
+                rejected.append(doc)
+            else:
+                cleaned.append(doc)
         done = pipe.annotate(cleaned) if pipe.stages else list(cleaned)
         docs = [d for d in done if isinstance(d, Document)]
         rejected += [d for d in done if isinstance(d, Rejection)]

@@ -65,7 +65,8 @@ def _dbf_records(path: Path) -> list[dict[str, str]]:
 
 def _shp_polygons(path: Path) -> list[list[list[tuple[float, float]]]]:
     raw = path.read_bytes()
-    pos, shapes = 100, []
+    pos = 100
+    shapes: list[list[list[tuple[float, float]]]] = []
     while pos < len(raw):
         _num, words = struct.unpack(">ii", raw[pos : pos + 8])
         body = raw[pos + 8 : pos + 8 + 2 * words]

@@ -21,9 +21,8 @@ from typing import Any
 from sqlalchemy import func, literal_column, select, text
 from sqlalchemy.exc import OperationalError
 
-from ..ledger import EventFilter, document_list, event, events, search, sources
+from ..ledger import EventFilter, document_list, event, events, schema, search, sources
 from ..ledger import queries as ledger_queries
-from ..ledger import schema
 from ..ledger.store import Ledger
 
 __all__ = [
@@ -79,7 +78,7 @@ def _bounded_count(ledger: Ledger, q: Any, budget_s: float) -> int | None:
     """Run a count query, giving up (None) after ``budget_s`` seconds."""
     with ledger.engine.connect() as conn:
         if ledger.dialect == "sqlite":
-            raw = conn.connection.driver_connection
+            raw: Any = conn.connection.driver_connection
             deadline = time.perf_counter() + budget_s
             raw.set_progress_handler(lambda: int(time.perf_counter() > deadline), 2000)
             try:
@@ -430,12 +429,12 @@ def document_detail(ledger: Ledger, document_id: str) -> dict[str, Any] | None:
         p = json.loads(r.payload)
         spans.append({"layer": r.layer, "start": r.start, "end": r.end, "text": p.get("text"),
                       "label": f"{r.layer}: {_span_label(r.layer, p)}", "payload": p})
-    text = row.text if row.text_stored else None
+    body = row.text if row.text_stored else None
     doc_events = []
     evidence = []
-    for r in ev_rows:
-        p = json.loads(r.payload)
-        p["fused_event_id"] = fused.get(r.event_id)
+    for er in ev_rows:
+        p = json.loads(er.payload)
+        p["fused_event_id"] = fused.get(er.event_id)
         doc_events.append(p)
         for e in p.get("evidence") or []:
             evidence.append({"layer": "evidence", "start": e["start"], "end": e["end"], "text": e.get("text"),
@@ -447,12 +446,12 @@ def document_detail(ledger: Ledger, document_id: str) -> dict[str, Any] | None:
             "language": row.language, "origin_id": row.origin_id, "wire": row.wire,
             "rights": {"tdm_reserved": bool(row.tdm_reserved), "notice": row.rights_notice,
                        "text_stored": bool(row.text_stored)},
-            "text": text,
+            "text": body,
             "quotes": [q for q in (row.quotes or "").split("\n") if q] if not row.text_stored else [],
         },
         "spans": spans,
         "layers": {layer: sum(1 for s in spans if s["layer"] == layer) for layer in LAYERS},
         "events": doc_events,
         "claims": claim_list(ledger, document_id=document_id, limit=1000)["claims"],
-        "segments": segments(text, spans + evidence) if text else [],
+        "segments": segments(body, spans + evidence) if body else [],
     }

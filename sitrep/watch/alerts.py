@@ -327,7 +327,9 @@ class _Evaluation:
                     key = _contradiction_key(c)
                     if key in old_contra:
                         continue
-                    values = " vs ".join(str(v) for v in c["values"])
+                    values = " vs ".join(
+                        _number(v) if isinstance(v, (int, float)) else str(v) for v in c["values"]
+                    )
                     self.alert(
                         rule, "new_contradiction", anchor, ev,
                         f"sources disagree on {c['category']}: {values} ({'; '.join(c['sources'])})",

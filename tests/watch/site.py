@@ -145,6 +145,12 @@ def rss(items: list[tuple[str, str, str]], site: Site) -> bytes:
     ).encode()
 
 
+def _claimant(text: str) -> EventSource:
+    if "Ukraine's military intelligence" in text:
+        return EventSource("Ukrainian military intelligence", "intelligence", "UA", "said")
+    return EventSource("National Intelligence Service", "intelligence", "KR", "said")
+
+
 def _find_troops(doc: Document) -> Document:
     found = _TROOPS.search(doc.text)
     if not found:
@@ -171,7 +177,7 @@ def _find_troops(doc: Document) -> Document:
                 "North Korean troops",
             ),
         ),
-        sources=(EventSource("National Intelligence Service", "intelligence", "KR", "said"),),
+        sources=(_claimant(doc.text),),
         certainty="reported",
         evidence=(Evidence(0, len(sentence), sentence),),
     )

@@ -182,3 +182,34 @@ def test_cli_watch_once_alerts_and_a_new_process_does_not_alert_again(
     assert len((tmp_path / "alerts.jsonl").read_text().splitlines()) == 2
     assert len(site.received) == 2
     assert site.requests("/feed.xml")[-1].status == 304  # the new process kept the ETag
+
+
+def test_alert_contradiction_and_a_second_source_each_alert_once(site, tmp_path):
+    from .site import article_html
+
+    rules = parse_rules({"rule": [
+        {"name": "corroborated", "types": ["deployment"], "min_sources": 2, "new_event": True},
+        {"name": "disputed", "types": ["deployment"], "new_contradiction": True},
+    ]})  # fmt: skip
+    hur = ("/news/hur-troops", "Kyiv disputes the count", A2[2])
+    site.pages[hur[0]] = Page(article_html(
+        "Kyiv disputes the count",
+        "About 15,000 North Korean troops are now in Kursk Oblast, Ukraine's military intelligence said.\nIt gave no details.",
+        "2025-01-07",
+    ))  # fmt: skip
+    db, out = tmp_path / "w.db", io.StringIO()
+    how = Delivery(stdout=True)
+    src = Source(url=site.url("/feed.xml"), name="Kursk Watcher", politeness=FAST)
+    raised = []
+    with open_ledger(db) as ledger, Fetcher(FAST) as fetcher:
+        for feed in ([A2], [hur, A2], [hur, A2]):
+            site.pages["/feed.xml"] = Page(rss(feed, site), "application/rss+xml")
+            run_round(ledger, [src], fetcher=fetcher, pipeline=Pipeline(stages=[TROOPS_STAGE]))
+            raised.append(check_alerts(ledger, Alerting(rules, how, out=out)))
+    assert raised[0] == [] and raised[2] == []  # one source is not enough; nothing twice
+    by_rule = {a["rule"]: a for a in raised[1]}
+    assert by_rule["corroborated"]["what"].endswith("(independent sources: 1 -> 2)")
+    assert by_rule["disputed"]["what"] == (
+        "sources disagree on troops: 12,000 vs 15,000 (National Intelligence Service; Ukrainian military intelligence)"
+    )
+    assert {s["url"] for s in by_rule["disputed"]["sources"]} == {site.url(A2[0]), site.url(hur[0])}

@@ -218,10 +218,21 @@ def docs_page(request: Request) -> HTMLResponse:
                     {"name": p["name"], "in": p["in"], "required": p.get("required", False),
                      "type": _schema_type(p.get("schema") or {}), "description": p.get("description") or ""}
                     for p in op.get("parameters", [])
-                ],
+                ] + _body_fields(op),
             })
     return render(request, "docs.html", nav="/docs", title="API", twin="/openapi.json", ops=ops,
                   token=request.app.state.token is not None)
+
+
+def _body_fields(op: dict[str, Any]) -> list[dict[str, Any]]:
+    """The JSON body's fields (of its first alternative), as rows of the parameter table."""
+    body = (((op.get("requestBody") or {}).get("content") or {}).get("application/json") or {}).get("schema") or {}
+    item = (body.get("oneOf") or [body])[0]
+    return [
+        {"name": name, "in": "body", "required": name in item.get("required", ()),
+         "type": _schema_type(field), "description": field.get("description") or field.get("title") or ""}
+        for name, field in (item.get("properties") or {}).items()
+    ]
 
 
 def _schema_type(s: dict[str, Any]) -> str:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 from fastapi.testclient import TestClient
 
@@ -271,3 +273,22 @@ def test_ingest_with_the_token_stores_articles_once(writable):
 def test_ingest_validates_the_body(writable, body):
     client, _ = writable
     assert_error(client.post("/api/ingest", json=body, headers={"Authorization": f"Bearer {TOKEN}"}), 422, "invalid_parameter")
+
+
+def test_count_gives_up_after_its_budget(ledger):
+    from sqlalchemy import text
+
+    from sitrep.web.queries import _bounded_count
+
+    slow = text("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 50000000) SELECT count(*) FROM n")
+    started = time.perf_counter()
+    assert _bounded_count(ledger, slow, 0.02) is None
+    assert time.perf_counter() - started < 2
+    assert _bounded_count(ledger, text("SELECT count(*) FROM events"), 5.0) == 4
+
+
+def test_serve_refuses_a_bad_port(capsys):
+    from sitrep.cli import main
+
+    assert main(["serve", "--port", "0"]) == 2
+    assert "--port" in capsys.readouterr().err

@@ -181,3 +181,41 @@ def test_inert_drops_bidi_controls_and_safe_href_keeps_only_http():
     assert safe_href("https://example.org/x") == "https://example.org/x"
     for bad in ("javascript:alert(1)", " JaVaScRiPt:alert(1)", "java\u200bscript:x", "data:text/html,x", "//evil", "/x"):
         assert safe_href(bad) is None, bad
+
+
+def test_events_page_without_a_total_says_more_than_and_still_pages(client, monkeypatch):
+    from sitrep.web import queries
+
+    monkeypatch.setattr(queries, "event_total", lambda ledger, f, budget_s=None: None)
+    body = client.get("/api/events", params={"limit": 2}).json()
+    assert body["total"] is None and body["total_at_least"] == 3
+    html = client.get("/events?limit=2", headers=HTML).text
+    assert "More than 2 events" in html and 'rel="next"' in html
+
+
+def test_basemap_projection_puts_places_on_their_country():
+    from sitrep.web.basemap import countries, project
+
+    outlines = {c["iso"]: c["d"] for c in countries()}
+    assert len(outlines) > 150 and {"UA", "RU", "KP", "FR", "US"} <= set(outlines)
+    assert project(0, 0) == (180.0, 90.0) and project(90, -180) == (0.0, 0.0)
+    # Kyiv's point lies inside the bounding box of Ukraine's outline
+    x, y = project(50.45, 30.52)
+    nums = [float(n) for n in re.findall(r"-?\d+(?:\.\d+)?", outlines["UA"])]
+    xs, ys = nums[0::2], nums[1::2]
+    assert min(xs) < x < max(xs) and min(ys) < y < max(ys)
+
+
+def test_week_chart_fills_empty_weeks_and_stacks_types():
+    from sitrep.web.charts import week_chart
+
+    chart = week_chart(
+        [{"week": "2024-01-01", "total": 3, "by_type": {"attack": 2, "protest": 1}},
+         {"week": "2024-01-22", "total": 1, "by_type": {"attack": 1}}],
+        ("attack", "protest"),
+    )
+    assert [c["week"] for c in chart["columns"]] == ["2024-01-01", "2024-01-08", "2024-01-15", "2024-01-22"]
+    first = chart["columns"][0]["segments"]
+    assert [s["type"] for s in first] == ["attack", "protest"] and first[0]["h"] == 2 * first[1]["h"]
+    assert chart["columns"][1]["segments"] == []
+    assert [t["label"] for t in chart["y_ticks"]] == ["0", "1", "2", "3", "4", "5"]

@@ -184,7 +184,7 @@ def test_cli_watch_once_alerts_and_a_new_process_does_not_alert_again(
     assert site.requests("/feed.xml")[-1].status == 304  # the new process kept the ETag
 
 
-def test_alert_contradiction_and_a_second_source_each_alert_once(site, tmp_path):
+def test_alert_contradiction_and_a_second_source_each_alert_once(site, open_test_ledger):
     from .site import article_html
 
     rules = parse_rules({"rule": [
@@ -197,11 +197,12 @@ def test_alert_contradiction_and_a_second_source_each_alert_once(site, tmp_path)
         "About 15,000 North Korean troops are now in Kursk Oblast, Ukraine's military intelligence said.\nIt gave no details.",
         "2025-01-07",
     ))  # fmt: skip
-    db, out = tmp_path / "w.db", io.StringIO()
+    out = io.StringIO()
     how = Delivery(stdout=True)
     src = Source(url=site.url("/feed.xml"), name="Kursk Watcher", politeness=FAST)
     raised = []
-    with open_ledger(db) as ledger, Fetcher(FAST) as fetcher:
+    ledger = open_test_ledger()
+    with Fetcher(FAST) as fetcher:
         for feed in ([A2], [hur, A2], [hur, A2]):
             site.pages["/feed.xml"] = Page(rss(feed, site), "application/rss+xml")
             run_round(ledger, [src], fetcher=fetcher, pipeline=Pipeline(stages=[TROOPS_STAGE]))

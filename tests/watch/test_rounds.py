@@ -9,7 +9,6 @@ import threading
 import pytest
 from sqlalchemy import select
 
-from sitrep.ledger import open_ledger
 from sitrep.ledger import schema as ledger_schema
 from sitrep.pipeline import Pipeline
 from sitrep.watch import Fetcher, Politeness, Source, run_round, status, watch
@@ -43,9 +42,9 @@ def site():
 
 
 @pytest.fixture
-def ledger(tmp_path):
-    with open_ledger(tmp_path / "watch.db") as led:
-        yield led
+def ledger(open_test_ledger):
+    """An empty ledger: a SQLite file, and a PostgreSQL schema where a server answers."""
+    return open_test_ledger()
 
 
 def feed_source(site: Site, path: str = "/feed.xml", name: str = "Kursk Watcher") -> Source:

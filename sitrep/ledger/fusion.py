@@ -317,7 +317,57 @@ def cluster(mentions: Iterable[Mention]) -> list[list[Mention]]:
             clusters.append([m])
             ends.append(w[1] if w is not None else None)
             active.append(len(clusters) - 1)
+    _prefer_closer_fits(clusters, windows)
     return clusters
+
+
+def _ties(a: Mention, b: Mention, wa: Window, wb: Window) -> int:
+    """How strongly two compatible mentions are tied: the same place name, both dated to
+    the day (their windows overlap), a shared claimant, a shared actor in the same role."""
+    n = 0
+    la, lb = a.event.location, b.event.location
+    if la is not None and lb is not None and name_key(la.name) == name_key(lb.name):
+        n += 1
+    if _dated(a.event) and _dated(b.event) and wa and wb:
+        n += 1
+    if _claimed_by(a.event) & _claimed_by(b.event):
+        n += 1
+    if {(name_key(x.name), x.role) for x in a.event.actors} & {
+        (name_key(x.name), x.role) for x in b.event.actors
+    }:
+        n += 1
+    return n
+
+
+def _prefer_closer_fits(clusters: list[list[Mention]], windows: dict[int, Window]) -> None:
+    """One document's mention in a cluster gives way to a left-over singleton of the same
+    document that fits the other members more closely (a denial dated to the day, say,
+    over the same article's vaguer mention that happened to come first)."""
+    singles = {id(c[0]): i for i, c in enumerate(clusters) if len(c) == 1}
+    for c in clusters:
+        if len(c) < 2:
+            continue
+        for k, current in enumerate(list(c)):
+            rest = c[:k] + c[k + 1 :]
+            best, best_score = (
+                None,
+                sum(_ties(current, o, windows[id(current)], windows[id(o)]) for o in rest),
+            )
+            for i in sorted(singles.values()):
+                m = clusters[i][0]
+                if m.document_id != current.document_id or m.event.type != current.event.type:
+                    continue
+                wm = windows[id(m)]
+                if not all(compatible(m, o, wm, windows[id(o)]) for o in rest):
+                    continue
+                score = sum(_ties(m, o, wm, windows[id(o)]) for o in rest)
+                if score > best_score:
+                    best, best_score = i, score
+            if best is not None:
+                m = clusters[best][0]
+                c[k], clusters[best][0] = m, current
+                del singles[id(m)]
+                singles[id(current)] = best
 
 
 # --------------------------------------------------------------------------- the fused event

@@ -60,14 +60,31 @@ class Mention:
         )
 
     def claimants(self) -> list[tuple[str, str]]:
-        """(claimant name, kind) for each source, after following via chains."""
+        """(claimant name, kind) for each source, in order, after following via chains.
+
+        An outlet cited beside a non-media claimant ("according to Ukrinform, the
+        emergency service said") relayed that claimant's statement: it maps to
+        the first such claimant rather than counting as one of its own.
+        """
         out: list[tuple[str, str]] = []
         own = {name_key(self.publisher), name_key(self.origin_publisher)} - {""}
+        first_claimant = next(
+            (
+                (canonical_outlet(s.name) or s.name, s.kind)
+                for s in self.event.sources
+                if s.name
+                and s.kind not in ("media", "unattributed")
+                and name_key(s.name) not in own
+            ),
+            None,
+        )
         for s in self.event.sources:
             name = s.name
             if (not name or s.kind == "unattributed") and s.via:
                 name = s.via[-1]  # the farthest outlet is where the statement entered the chain
-            if not name or name_key(name) in own or (s.kind == "unattributed" and not s.via):
+            if first_claimant is not None and (s.kind == "media" or canonical_outlet(name)):
+                out.append(first_claimant)
+            elif not name or name_key(name) in own or (s.kind == "unattributed" and not s.via):
                 out.append((self.story_origin(), "media"))
             else:
                 out.append((canonical_outlet(name) or name, s.kind))

@@ -310,3 +310,59 @@ def test_fuse_joins_vague_reports_that_cite_the_same_claimant():
         ),
     )
     assert len(fuse([a, b])) == 1
+
+
+def test_fuse_takes_the_article_mention_that_fits_best():
+    """A denial article whose vaguer 'occurred' mention comes first in date order must not
+    keep its closely matching denial out of the strike it denies."""
+    sumy = EventLocation("Sumy", "UA", "Sumy Oblast", 50.91, 34.8, "city")
+    sumy_oblast = EventLocation("Sumy Oblast", "UA", "Sumy Oblast", 50.9, 34.8, "admin1")
+    emergency = source("State Emergency Service", "government", "UA")
+    ministry = source("Russian Ministry of Defence", "military", "RU")
+    reports = [
+        mention(
+            f"d{i}",
+            event(type="attack", location=sumy, day="2025-02-03", sources=(emergency,)),
+            published="2025-02-03",
+        )
+        for i in (1, 2)
+    ]
+    vague = event("e1", type="attack", location=sumy_oblast, day=None, sources=(ministry,))
+    denial = event(
+        "e2",
+        type="attack",
+        status="denied",
+        certainty="denied",
+        location=sumy,
+        day="2025-02-03",
+        sources=(ministry,),
+    )
+    denying = [
+        mention("d9", vague, published="2025-02-04"),
+        mention("d9", denial, published="2025-02-04"),
+    ]
+    fused = fuse(reports + denying)
+    [strike] = [f for f in fused if len(f.members) == 3]
+    assert {(m.document_id, m.event.id) for m in strike.members} == {
+        ("d1", "e1"),
+        ("d2", "e1"),
+        ("d9", "e2"),
+    }
+    assert [c["category"] for c in strike.payload["contradictions"]] == ["status"]
+    assert strike.payload["status"] == "occurred"
+
+
+def test_independent_sources_count_an_outlet_cited_beside_a_claimant_as_a_relay():
+    emergency = source("State Emergency Service", "government", "UA")
+    wire = mention("d1", event(sources=(emergency,)), publisher="Ukrinform")
+    rewrite = mention(
+        "d2",
+        event(sources=(source("Ukrinform", "media", "UA"), emergency)),
+        publisher="Dnipro Herald",
+    )
+    [fused] = fuse([wire, rewrite])
+    assert fused.payload["independent_sources"] == 1
+    alone = mention(
+        "d3", event(sources=(source("Ukrinform", "media", "UA"),)), publisher="Dnipro Herald"
+    )
+    assert [c for c, _ in alone.claimants()] == ["Ukrinform"]

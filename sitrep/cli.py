@@ -503,6 +503,7 @@ def _alerts_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--since", default="7d", help="alerts raised in this window (90m, 24h, 7d; default 7d)")
     p.add_argument("--limit", type=int, default=50, help="at most this many (default 50)")
     p.add_argument("--check", metavar="RULES", help="evaluate these rules over the ledger now and deliver what they raise")
+    p.add_argument("--baseline", action="store_true", help="record the ledger's events as seen, raising nothing (before watching a ledger that already has events)")
 
 
 @verb("alerts", "List recent alerts as JSON Lines (newest first), or --check a rules file now.")(_alerts_args)
@@ -516,6 +517,12 @@ def cmd_alerts(args: argparse.Namespace) -> int:
 
     since = (datetime.now(UTC) - timedelta(seconds=parse_duration(args.since))).isoformat(timespec="seconds")
     with _open_ledger(args) as ledger:
+        if args.baseline:
+            from .watch import evaluate
+
+            evaluate(ledger, [])
+            _err("baseline recorded: later alerts are about what changes from now on")
+            return EXIT_OK
         if args.check:
             how = parse_delivery(read_toml(args.check, "rules"), Path(args.check).resolve().parent, args.check)
             raised = check_alerts(ledger, Alerting(load_rules(args.check), how))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 from datetime import timedelta
 
 import pytest
@@ -96,6 +97,8 @@ def test_digest_html_escapes_article_text_and_links_only_web_urls(watched):
 
 def test_cli_watch_status_digest_and_alerts_read_the_watched_ledger(watched, capsys, tmp_path):
     db, url = watched
+    baseline = tmp_path / "b.db"
+    shutil.copy(db, baseline)  # the same ledger, never checked against rules
     assert main(["watch-status", "--db", str(db)]) == 0
     [row] = json.loads(capsys.readouterr().out)["sources"]
     assert (row["name"], row["items_ingested"], row["failures"]) == ("Kursk Watcher", 3, 0)
@@ -107,8 +110,14 @@ def test_cli_watch_status_digest_and_alerts_read_the_watched_ledger(watched, cap
     )
     assert main(["alerts", "--db", str(db), "--check", str(rules)]) == 0
     assert json.loads((tmp_path / "out.jsonl").read_text())["rule"] == "troops"
-    capsys.readouterr()
+    assert "1 new alerts" in capsys.readouterr().err
     assert main(["alerts", "--db", str(db)]) == 0
     [listed] = [json.loads(x) for x in capsys.readouterr().out.splitlines()]
     assert listed["kind"] == "new_event" and listed["delivered_at"]
     assert main(["watch", str(tmp_path / "missing.toml"), "--db", str(db)]) == 2
+    capsys.readouterr()
+    assert main(["alerts", "--db", str(baseline), "--baseline"]) == 0
+    assert main(["alerts", "--db", str(baseline), "--check", str(rules)]) == 0
+    assert "0 new alerts" in capsys.readouterr().err  # where the first check on db raised one
+    assert main(["digest", "--db", str(baseline), "--format", "json"]) == 0
+    assert json.loads(capsys.readouterr().out)["documents"] == 3  # the copy holds the same ledger

@@ -9,15 +9,19 @@ import os
 import shutil
 import signal
 import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 pytest.importorskip("distributed", reason="the cluster extra (dask, distributed) is not installed")
 
+from distributed import Client  # noqa: E402
+
 from bench.corpus import texts, write_corpus  # noqa: E402
 from sitrep.cli import main  # noqa: E402
-from sitrep.ledger import EventFilter, events, open_ledger  # noqa: E402
+from sitrep.ledger import EventFilter, Ledger, events, open_ledger  # noqa: E402
 from sitrep.ledger.intake import ingest  # noqa: E402
 from sitrep.scale import cluster_ingest, plan, read_partition, unfused_types  # noqa: E402
 from sitrep.settings import load_settings  # noqa: E402
@@ -27,6 +31,7 @@ from tests.conftest import POSTGRES_URL  # noqa: E402
 PUBLISHED = "2024-12-20"
 ARTICLES = 16
 JSONL_LINES = 22  # plus one line that is not JSON and one blank line
+WARC_PAGES = 4
 
 
 def _write_inputs(root: Path) -> list[str]:
@@ -43,7 +48,40 @@ def _write_inputs(root: Path) -> list[str]:
     lines.insert(15, "")
     feed = root / "feed.jsonl"
     feed.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    return [str(folder), str(feed)]
+    crawl = root / "crawl.warc.gz"
+    _write_warc(crawl, texts(WARC_PAGES, seed=9))
+    return [str(folder), str(feed), str(crawl)]
+
+
+def _write_warc(path: Path, bodies: list[str]) -> None:
+    """A gzipped WARC (one gzip member per record) with one HTML response per body."""
+    import gzip
+    import html
+
+    members = []
+    for i, body in enumerate(bodies):
+        title, *paras = [line for line in body.splitlines() if len(line) > 40]
+        page = (
+            f"<!doctype html><html><head><title>{html.escape(title)}</title></head><body>"
+            f"<article><h1>{html.escape(title)}</h1>"
+            + "".join(f"<p>{html.escape(p)}</p>" for p in paras)
+            + "</article></body></html>"
+        ).encode()
+        http = (
+            b"HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\n"
+            + f"Content-Length: {len(page)}\r\n\r\n".encode()
+            + page
+        )
+        head = (
+            "WARC/1.0\r\nWARC-Type: response\r\n"
+            f"WARC-Record-ID: <urn:uuid:00000000-0000-0000-0000-{i:012d}>\r\n"
+            "WARC-Date: 2024-12-20T00:00:00Z\r\n"
+            f"WARC-Target-URI: https://example.org/news/{i}\r\n"
+            "Content-Type: application/http; msgtype=response\r\n"
+            f"Content-Length: {len(http)}\r\n\r\n"
+        ).encode()
+        members.append(gzip.compress(head + http + b"\r\n\r\n", mtime=0))
+    path.write_bytes(b"".join(members))
 
 
 @pytest.fixture(scope="module")
@@ -51,25 +89,25 @@ def inputs(tmp_path_factory: pytest.TempPathFactory) -> list[str]:
     return _write_inputs(tmp_path_factory.mktemp("cluster-inputs"))
 
 
-def _ledger_events(ledger) -> dict:  # type: ignore[no-untyped-def]
+def _ledger_events(ledger: Ledger) -> dict[str, Any]:
     return json.loads(json.dumps(events(ledger, EventFilter(limit=10_000))))
 
 
 @pytest.fixture(scope="module")
-def reference(inputs: list[str], tmp_path_factory: pytest.TempPathFactory) -> dict:
+def reference(inputs: list[str], tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     """The sitrep.events/1 ledger of a single-process ingest of the same inputs."""
     path = tmp_path_factory.mktemp("reference") / "single.db"
     with open_ledger(path) as ledger:
         result = ingest(ledger, inputs, published=PUBLISHED)
         out = _ledger_events(ledger)
         out["_documents"] = ledger.count("documents")
-    assert result.added == ARTICLES + JSONL_LINES
+    assert result.added == ARTICLES + JSONL_LINES + WARC_PAGES
     assert out["events"], "the generated articles should give events"
     return out
 
 
 @pytest.fixture(scope="module")
-def dask(inputs: list[str]):  # type: ignore[no-untyped-def]
+def dask(inputs: list[str]) -> Iterator[Client]:
     """A LocalCluster of 2 worker processes, 1 thread each, on loopback; closed after."""
     from sitrep.scale import dask_client
 
@@ -86,6 +124,7 @@ def test_plan_partitions_read_exactly_what_one_process_reads(inputs: list[str]) 
     kinds = [p.kind for p in parts]
     assert kinds.count("files") == 4  # 18 files in batches of 5
     assert kinds.count("jsonl") == 4  # 24 lines in ranges of 6
+    assert kinds.count("warc") == 1  # streamed record by record on one worker
     split = [item for p in parts for item in read_partition(p, settings, PUBLISHED)]
     whole = list(read(inputs, settings=settings, published=PUBLISHED))
 
@@ -115,7 +154,7 @@ def test_ingest_cli_workers_below_one_is_a_usage_error(tmp_path: Path) -> None:
 @pytest.mark.slow
 @pytest.mark.postgres
 def test_cluster_ingest_postgres_equals_single_process(
-    inputs: list[str], reference: dict, dask, postgres_schema  # type: ignore[no-untyped-def]
+    inputs: list[str], reference: dict[str, Any], dask: Client, postgres_schema: Callable[[], str]
 ) -> None:
     schema = postgres_schema()
     seen: list[str] = []
@@ -123,7 +162,7 @@ def test_cluster_ingest_postgres_equals_single_process(
         inputs, POSTGRES_URL, schema=schema, client=dask, published=PUBLISHED,
         batch_size=4, files_per_partition=4, lines_per_partition=6, progress=seen.append,
     )  # fmt: skip
-    assert result.added == ARTICLES + JSONL_LINES and result.skipped == 1
+    assert result.added == ARTICLES + JSONL_LINES + WARC_PAGES and result.skipped == 1
     assert sorted(r.code for r in result.rejected) == ["E010", "E023"]
     assert result.workers == 2 and result.failed_partitions == 0
     assert any("documents done" in line and "/s" in line for line in seen)
@@ -136,13 +175,13 @@ def test_cluster_ingest_postgres_equals_single_process(
 
 @pytest.mark.slow
 def test_cluster_ingest_sqlite_client_writes_and_equals_single_process(
-    inputs: list[str], reference: dict, dask, tmp_path: Path  # type: ignore[no-untyped-def]
+    inputs: list[str], reference: dict[str, Any], dask: Client, tmp_path: Path
 ) -> None:
     db = tmp_path / "cluster.db"
     result = cluster_ingest(
         inputs, db, client=dask, published=PUBLISHED, files_per_partition=6, lines_per_partition=8
     )
-    assert result.added == ARTICLES + JSONL_LINES
+    assert result.added == ARTICLES + JSONL_LINES + WARC_PAGES
     with open_ledger(db) as ledger:
         assert ledger.count("documents") == reference["_documents"]
         assert _ledger_events(ledger)["events"] == reference["events"]
@@ -155,7 +194,7 @@ class Stop(Exception):
 @pytest.mark.slow
 @pytest.mark.postgres
 def test_cluster_ingest_stopped_client_resumes_without_duplicates(
-    inputs: list[str], reference: dict, dask, postgres_schema  # type: ignore[no-untyped-def]
+    inputs: list[str], reference: dict[str, Any], dask: Client, postgres_schema: Callable[[], str]
 ) -> None:
     schema = postgres_schema()
     opts = dict(
@@ -188,7 +227,7 @@ def test_cluster_ingest_stopped_client_resumes_without_duplicates(
 @pytest.mark.slow
 @pytest.mark.postgres
 def test_cluster_ingest_survives_a_killed_worker(
-    inputs: list[str], reference: dict, dask, postgres_schema  # type: ignore[no-untyped-def]
+    inputs: list[str], reference: dict[str, Any], dask: Client, postgres_schema: Callable[[], str]
 ) -> None:
     schema = postgres_schema()
     pids = dask.run(os.getpid)

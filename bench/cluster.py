@@ -71,7 +71,9 @@ def _single(inputs: list[str], db: str, schema: str | None) -> tuple[int, float,
     return result.added, time.perf_counter() - t0, _cpu_seconds() - cpu
 
 
-def _on_cluster(inputs: list[str], db: str, schema: str | None, workers: int) -> tuple[Any, float]:
+def _on_cluster(
+    inputs: list[str], db: str, schema: str | None, workers: int
+) -> tuple[Any, float, float]:
     from sitrep.scale import cluster_ingest, dask_client
     from sitrep.scale.worker import PipelineWarmup
     from sitrep.settings import load_settings
@@ -81,7 +83,12 @@ def _on_cluster(inputs: list[str], db: str, schema: str | None, workers: int) ->
         cpu_before = sum(client.run(_cpu_seconds).values())
         result = cluster_ingest(inputs, db, schema=schema, client=client, published=PUBLISHED)
         cpu = sum(client.run(_cpu_seconds).values()) - cpu_before
-    return result, cpu
+        rss = max(client.run(_peak_rss_mib).values())
+    return result, cpu, rss
+
+
+def _peak_rss_mib() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def run(args: argparse.Namespace) -> None:
@@ -105,7 +112,7 @@ def run(args: argparse.Namespace) -> None:
             for workers in (1, 2):
                 db, schema = _target(pg, tmp, f"w{workers}")
                 schemas += [schema] if schema else []
-                result, cpu = _on_cluster(inputs, db, schema, workers)
+                result, cpu, rss = _on_cluster(inputs, db, schema, workers)
                 rates[workers] = result.per_second
                 label = f"{workers} worker{'s' if workers > 1 else ''}"
                 _print(
@@ -113,6 +120,7 @@ def run(args: argparse.Namespace) -> None:
                     f"{result.per_second:.2f}  ({result.seconds:.1f} s, fusion {result.fuse_seconds:.1f} s)",
                 )
                 _print(f"{label}: worker CPU s per document", f"{cpu / max(1, result.added):.3f}")
+                _print(f"{label}: peak memory of a worker process", f"{rss:.0f} MiB")
                 if result.failed_partitions or result.added != added:
                     _print(f"{label}: NOT ALL STORED", f"{result.added} of {added} added")
                     for r in result.rejected[:5]:

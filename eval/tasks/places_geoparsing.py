@@ -3,7 +3,7 @@
 Gold: ``geoparsing-news/lgl.xml`` (local US news, GeoNames-linked) and
 ``geoparsing-news/GeoVirus.xml`` (Wikinews on disease outbreaks, with
 coordinates). Each article's text goes through sitrep's parse and places
-stages; scores:
+stages only, so the scores are the places stage's own; scores:
 
 - ``recall``: share of gold toponyms overlapped by a sitrep place mention;
 - ``precision``: share of sitrep mentions overlapping a gold toponym (LGL

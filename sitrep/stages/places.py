@@ -15,8 +15,9 @@ Candidates come from
 Each mention is resolved against its gazetteer candidates with a score:
 population as the prior (log scale), a kind word after it (``region``,
 ``oblast``, ``province`` -> the first-level subdivision), a qualifier after a
-comma ("Paris, Texas"), and the countries and regions the article's other,
-unambiguous places lie in. A mention whose two best readings are more than
+comma ("Paris, Texas"), the countries of the actors the entities layer
+found ("Russian troops"), the countries and regions the article's other,
+unambiguous places lie in, and their neighbours. A mention whose two best readings are more than
 ``AMBIGUOUS_KM`` apart and score within ``AMBIGUITY_MARGIN`` of each other is
 left unresolved (``resolved=False``, no coordinates) rather than guessed.
 """
@@ -81,7 +82,6 @@ class _Candidate:
     key: str  # name_key of the name part (without a trailing kind word)
     admin_word: str | None  # "region", "county", ... right after the name
     strong: bool  # kept even when the gazetteer has no entry
-    country_hint: str | None = None  # the country the entities layer gave this span
 
 
 @dataclass(frozen=True, slots=True)
@@ -171,20 +171,19 @@ def _candidates(doc: Document, gaz: Gazetteer) -> list[_Candidate]:
         return c is not None and any(p.kind in ("country", "admin1") and p.rank < 2 for p in gaz.lookup(c.key))
 
     # entity spans from the entities layer and from spaCy, in text order
-    spans: list[tuple[int, int, str, str | None]] = []
+    spans: list[tuple[int, int, str]] = []
     for m in doc.entities:
         if m.kind == "place" or m.label in ALWAYS_LABELS or m.label in KNOWN_LABELS:
             s = parse.char_span(m.start, m.end, alignment_mode="expand")
             if s is not None:
-                spans.append((s.start, s.end, "GPE" if m.kind == "place" else m.label, m.country))
-    spans.extend((e.start, e.end, e.label_, None) for e in parse.ents)
-    spans.sort(key=lambda x: (x[0], x[1], x[3] is None))
-    for s, e, label, hint in spans:
+                spans.append((s.start, s.end, "GPE" if m.kind == "place" else m.label))
+    spans.extend((e.start, e.end, e.label_) for e in parse.ents)
+    spans.sort()
+    for s, e, label in spans:
         if any(t in taken for t in range(s, e)):
             continue
         if label in ALWAYS_LABELS:
-            c = _make(doc, parse, s, e, strong=True)
-            accept(dataclasses.replace(c, country_hint=hint) if c is not None and hint else c, s, e)
+            accept(_make(doc, parse, s, e, strong=True), s, e)
         elif label in KNOWN_LABELS or label in CONTEXT_LABELS:
             c = _make(doc, parse, s, e, strong=False)
             if known(c) and (label in KNOWN_LABELS or named_area(c) or _place_context(parse, s, e, accepted_ends)):
@@ -274,9 +273,6 @@ def _score(
         score += 1.0
     elif p.kind in ("admin1", "admin2"):
         score -= 0.5  # a region's population is the sum of its towns: it overstates how often it is named
-    if c.country_hint is not None and p.country == c.country_hint:
-        score += 3.0
-        contextual = True
     if qualifier and any(
         (q.kind == "country" and q.country == p.country)
         or (q.kind == "admin1" and q.admin1 == p.admin1 and p.geonames_id != q.geonames_id)
@@ -374,8 +370,10 @@ def find_places(doc: Document, gaz: Gazetteer | None = None) -> tuple[PlaceMenti
     readings = [_readings(c, gaz) for c in cands]
     qualifiers = list(_qualifiers(doc, cands, readings))
 
+    # the countries of the actors the entities layer found ("Russian troops", "Georgian officials")
+    countries: set[str] = {m.country for m in doc.entities if m.country and m.kind != "place"}
+
     # pass 1: population and the mention's own words; confident readings set the scene
-    countries: set[str] = set()
     admin1s: set[str] = set()
     for c, places, q in zip(cands, readings, qualifiers, strict=True):
         first, margin = _resolve(c, places, set(), set(), q)

@@ -77,11 +77,17 @@ def test_places_city_the_model_mislabels_is_found_by_context(nlp: Any, gaz: Gaze
 
 
 def test_places_uses_entities_layer_spans(nlp: Any, gaz: Gazetteer) -> None:
-    text = "Shelling resumed around Pokrovsk overnight."
-    start = text.index("Pokrovsk")
-    mention = EntityMention(start, start + 8, "Pokrovsk", "GPE", "Pokrovsk", "place", "UA")
+    text = "Vuhledar was quiet overnight."
+    mention = EntityMention(0, 8, "Vuhledar", "GPE", "Vuhledar", "place", "UA")
     found = places(nlp, gaz, text, entities=(mention,))
-    assert found["Pokrovsk"].country == "UA"
+    assert (found["Vuhledar"].country, found["Vuhledar"].precision) == ("UA", "city")
+
+
+def test_places_actor_countries_from_entities_decide_between_readings(nlp: Any, gaz: Gazetteer) -> None:
+    text = "Officials in Springfield met the delegation."
+    actor = EntityMention(0, 9, "Officials", "ORG", "Government of United States", "government", "US")
+    # every Springfield is in the US: an actor's country cannot decide, so it stays unresolved
+    assert not places(nlp, gaz, text, entities=(actor,))["Springfield"].resolved
 
 
 def test_places_common_words_are_not_places(nlp: Any, gaz: Gazetteer) -> None:

@@ -80,6 +80,9 @@ class Visit:
         self.dialogs: list[str] = []
         self.page.on("request", lambda r: self.requests.append(r.url))
         self.page.on("dialog", lambda d: (self.dialogs.append(d.message), d.dismiss()))
+        self.console_errors: list[str] = []
+        self.page.on("console", lambda m: self.console_errors.append(m.text) if m.type == "error" else None)
+        self.page.on("pageerror", lambda e: self.console_errors.append(str(e)))
         # anything not on loopback is recorded above, then refused, so no test ever reaches out
         self.page.route("**/*", lambda route: route.continue_() if urlsplit(route.request.url).hostname in LOOPBACK
                         else route.abort())
@@ -119,6 +122,7 @@ def test_map_shows_markers_on_the_basemap(visit):
     assert markers.first.is_visible()
     visit.shot("map")
     assert visit.foreign_hosts() == set()
+    assert visit.console_errors == []
 
 
 def test_events_filters_change_the_table_and_headers_sort_it(visit):
@@ -198,3 +202,21 @@ def test_no_request_leaves_loopback_on_any_page(visit, server):
         visit.shot(name)
     assert len(visit.requests) >= 14  # pages plus their stylesheet and script
     assert visit.foreign_hosts() == set()
+    # the pages work under their own Content-Security-Policy: nothing blocked, no script errors
+    assert visit.console_errors == []
+
+
+def test_csp_blocks_a_script_injected_into_the_page(visit):
+    visit.go("/events")
+    visit.page.evaluate("""() => {
+        const s = document.createElement('script');
+        s.textContent = 'window.__injected = 1';
+        document.body.appendChild(s);
+        const i = document.createElement('img');
+        i.setAttribute('src', 'https://tiles.example.com/0/0/0.png');
+        document.body.appendChild(i);
+    }""")
+    visit.page.wait_for_timeout(200)
+    assert visit.page.evaluate("() => window.__injected") is None
+    csp = [e for e in visit.console_errors if "Content Security Policy" in e]
+    assert any("script-src" in e for e in csp) and any("img-src" in e for e in csp), visit.console_errors

@@ -418,10 +418,11 @@ def _link_actors(
     # outlets a claim passed through are messengers, not actors
     seen: set[str] = {v for a in doc.attributions for v in a.via}
     claimant_names = {a.source for a in attrs if a.source_kind != "unattributed"}
+    verb = _governing_verb(trig) if trig is not None else None
     for ent in doc.entities:
         if ent.kind not in ACTOR_KINDS or not _in(ent.start, ent.end, c.sent_start, c.sent_end):
             continue
-        if _is_claimant(ent, doc.text, claimant_spans, claimant_names):
+        if any(_overlaps(ent.start, ent.end, s, e) for s, e in claimant_spans):
             continue
         if ent.name in seen:
             continue
@@ -436,12 +437,43 @@ def _link_actors(
                 role = _role_from_path(c.type, path, trig)
             elif tok is not None and tok.head.i == trig.i:
                 role = _role_from_path(c.type, [tok], trig)
+            elif tok is not None and verb is not None and verb.i != trig.i and _governing(tok).head.i == verb.i:
+                # "The United States announced a new aid package": the subject of the
+                # verb that governs the trigger's noun phrase
+                dep = _governing(tok).dep_
+                if dep == "nsubj":
+                    role = "agent"
+                elif dep == "nsubjpass":
+                    role = "victim" if c.type in ("casualties", "attack", "arrest") else "target"
+        # the one who says it is not an actor of what is said, unless the sentence
+        # makes it one ("Germany pledged ..., the two governments said")
+        if role == "other" and _is_claimant(ent, doc.text, claimant_spans, claimant_names):
+            continue
         seen.add(ent.name)
         c.actors.append(EventActor(ent.name, ent.country, ent.kind, role))
     if trig is not None and not any(a.role == "agent" for a in c.actors):
         group = _group_agent(trig, c.type, [(f.start, f.end) for f in c.figures], _claimant_actor(list(attrs)))
         if group is not None and group.name not in seen:
             c.actors.append(group)
+
+
+def _governing(tok: Any) -> Any:
+    """The token whose role a conjunct or appositive shares ("Germany and the Netherlands pledged")."""
+    while tok.dep_ in ("conj", "appos") and tok.head.i != tok.i:
+        tok = tok.head
+    return tok
+
+
+def _governing_verb(trig: Any) -> Any | None:
+    """The verb a (nominal) trigger hangs from, or the trigger itself when it is a verb."""
+    cur = trig
+    for _ in range(6):
+        if cur.pos_ in ("VERB", "AUX"):
+            return cur
+        if cur.head.i == cur.i:
+            return None
+        cur = cur.head
+    return None
 
 
 #: common nouns that name an armed actor when no named entity does ("police opened fire")
@@ -469,7 +501,7 @@ def _group_agent(
             candidates.append(ch)
     for tok in candidates:
         kind = GROUP_NOUNS.get(tok.lower_)
-        if kind is None or any(s <= tok.idx < e for s, e in figure_spans):
+        if kind is None or tok.dep_ == "amod" or tok.pos_ == "ADJ" or any(s <= tok.idx < e for s, e in figure_spans):
             continue
         if etype == "deployment" and tok.dep_ == "nsubj" and not any(c.dep_ == "dobj" for c in trig.children):
             continue  # "10,000 soldiers deployed": the soldiers are what was sent
@@ -495,7 +527,7 @@ def _pick_location(c: Candidate, doc: Document, actor_spans: set[tuple[int, int]
         if prep == "the" and len(before) >= 2:
             prep = before[-2]
         locative = prep in LOCATIVE_PREPS
-        if not locative and (p.start, p.end) in actor_spans:
+        if not locative and any(_overlaps(p.start, p.end, s, e) for s, e in actor_spans):
             continue
         key = (0 if locative else 1, PLACE_PRECISION_RANK.get(p.precision, 5) * 1000 + abs(p.start - c.trigger_start) // 10)
         if best_key is None or key < best_key:
@@ -648,6 +680,10 @@ def _should_merge(a: Candidate, b: Candidate) -> bool:
     if a.time is not None and b.time is not None and a.time.value_start and b.time.value_start:
         if a.time.precision == "day" and b.time.precision == "day" and a.time.value_start != b.time.value_start:
             return False
+    agents_a = {x.name for x in a.actors if x.role == "agent"}
+    agents_b = {x.name for x in b.actors if x.role == "agent"}
+    if agents_a and agents_b and not agents_a & agents_b:
+        return False  # different hands: "the US announced a package ... Germany pledged systems"
     near = min(abs(i - j) for i in a.sent_indices for j in b.sent_indices) <= 1
     if near:
         return True

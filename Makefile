@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: install demo test eval bench lint fuzz reliability clean
+.PHONY: install demo serve test eval bench lint fuzz reliability clean
 
 $(STAMP): pyproject.toml requirements/model.txt
 	$(PYTHON) -m venv $(VENV)
@@ -16,8 +16,18 @@ $(STAMP): pyproject.toml requirements/model.txt
 
 install: $(STAMP)
 
+DEMO_DB := build/demo.db
+
 demo: install
 	$(BIN)/sitrep report examples/articles --published 2024-12-20
+	@mkdir -p build && rm -f $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm
+	$(BIN)/sitrep ingest examples/articles --db $(DEMO_DB) --published 2024-12-20
+	$(BIN)/sitrep events --db $(DEMO_DB) --table
+	@echo
+	@echo "The demo ledger is $(DEMO_DB). Browse it: make serve, then open http://127.0.0.1:8000/"
+
+serve: install
+	$(BIN)/sitrep serve --db $(DEMO_DB) --host 127.0.0.1 --port 8000
 
 test: install
 	$(BIN)/python -m pytest

@@ -41,7 +41,14 @@ ROBOTS_MAX_BYTES = 500_000
 
 
 class FetchError(Exception):
-    """A request that failed after its retries (the source is counted as failing)."""
+    """A request that failed after its retries (the source is counted as failing).
+
+    ``status`` is the HTTP status of a final 4xx answer, else None.
+    """
+
+    def __init__(self, message: str, status: int | None = None) -> None:
+        super().__init__(message)
+        self.status = status
 
 
 @dataclass(frozen=True, slots=True)
@@ -176,7 +183,7 @@ class Fetcher:
             headers["If-Modified-Since"] = last_modified
         got = self._request(url, headers, polite or self.politeness, max_bytes=self.max_bytes)
         if got.status >= 400:
-            raise FetchError(f"HTTP {got.status} from {url}")
+            raise FetchError(f"HTTP {got.status} from {url}", got.status)
         return got
 
     def _request(

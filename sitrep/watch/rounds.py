@@ -383,6 +383,10 @@ class _Round:
                 return None
             page = self.fetcher.get(item.url, polite=src.politeness)
         except FetchError as exc:  # the page, or its host's robots.txt
+            if exc.status in (404, 410):  # gone for good: not asked for again
+                out.skipped += 1
+                _mark(self.ledger, src.id, item, "gone", None, str(exc))
+                return None
             out.left += 1  # not marked: tried again next round
             log.warning("%s: article %s: %s", src.name, item.url, exc)
             return None

@@ -84,7 +84,9 @@ items = Table(
     Column("source_id", String(40), primary_key=True),
     Column("key", String(500), primary_key=True),  # feed item id(+updated) or article URL
     Column("url", Text),
-    Column("status", String(20), nullable=False),  # ingested|reserved|duplicate|disallowed|rejected
+    Column(
+        "status", String(20), nullable=False
+    ),  # ingested|reserved|duplicate|disallowed|rejected|gone
     Column("document_id", String(80)),
     Column("reason", Text),
     Column("seen_at", String(40), nullable=False),

@@ -195,3 +195,12 @@ def test_state_migration_adds_the_body_hash_column_to_an_older_database(ledger):
     assert state.ensure(ledger.engine) == ["watch_0002_source_body_hash"]
     assert "body_sha256" in {c["name"] for c in inspect(ledger.engine).get_columns("watch_sources")}
     assert state.ensure(ledger.engine) == []
+
+
+def test_round_marks_an_article_that_is_gone_and_keeps_the_feed_validators(site, ledger):
+    missing = ("/news/deleted-story", "Deleted", DAY1)
+    site.pages["/feed.xml"] = Page(rss([missing, A1], site), "application/rss+xml")
+    first = one_round(ledger, [feed_source(site)])
+    assert (first.sources[0].ingested, first.sources[0].skipped, first.sources[0].left) == (1, 1, 0)
+    assert one_round(ledger, [feed_source(site)]).sources[0].status == "not_modified"
+    assert len(site.requests(missing[0])) == 1

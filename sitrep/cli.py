@@ -392,7 +392,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
     if args.host not in ("127.0.0.1", "localhost", "::1"):
         _err(f"sitrep serve: listening on {args.host}, reachable from other machines")
     with _open_ledger(args) as ledger:
-        app = create_app(ledger, ledger.settings, token=token)
+        loopback = ("127.0.0.1", "localhost", "::1")
+        app = create_app(ledger, ledger.settings, token=token,
+                         allowed_hosts=loopback if args.host in loopback else None)
         _err(f"sitrep: http://{args.host}:{args.port}/ ({'ingest allowed with the token' if token else 'read-only'})")
         uvicorn.run(app, host=args.host, port=args.port, log_level="warning")
     return EXIT_OK
@@ -471,6 +473,7 @@ def _watch_args(p: argparse.ArgumentParser) -> None:
     _db_arg(p)
     p.add_argument("--rules", metavar="RULES", help="alert rules file (TOML), evaluated after each round")
     p.add_argument("--once", action="store_true", help="run one round and exit")
+    p.add_argument("--workers", type=int, default=4, metavar="N", help="hosts fetched at once (default 4; each host's requests stay spaced)")
     p.add_argument("--quiet", "-q", action="store_true", help="only warnings on stderr")
 
 
@@ -482,6 +485,8 @@ def cmd_watch(args: argparse.Namespace) -> int:
     from .watch import Alerting, load_rules, load_sources, parse_delivery, parse_duration, watch
     from .watch.alerts import read_toml
 
+    if args.workers < 1:
+        raise UsageError("--workers takes a number of 1 or more")
     sources, every = load_sources(args.sources)
     if args.every:
         every = parse_duration(args.every)
@@ -492,7 +497,7 @@ def cmd_watch(args: argparse.Namespace) -> int:
     handler = _watch_log(args.quiet)
     try:
         with _open_ledger(args) as ledger:
-            results = watch(ledger, sources, every, alerting=alerting, once=args.once)
+            results = watch(ledger, sources, every, alerting=alerting, once=args.once, workers=args.workers)
     finally:
         logging.getLogger("sitrep.watch").removeHandler(handler)
     return EXIT_REJECTED if results and results[-1].failed else EXIT_OK

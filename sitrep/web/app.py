@@ -25,6 +25,7 @@ Safety rules the whole app keeps:
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode, urlsplit
@@ -133,15 +134,27 @@ def make_templates() -> Environment:
 
 class _Headers:
     """ASGI middleware: security headers on every response; empty query
-    parameters (``?type=`` from a form) count as not given."""
+    parameters (``?type=`` from a form) count as not given; with
+    ``allowed_hosts``, a request naming another host is refused (a web page
+    elsewhere cannot read a loopback server through DNS rebinding)."""
 
-    def __init__(self, app: ASGIApp) -> None:
+    def __init__(self, app: ASGIApp, allowed_hosts: frozenset[str] | None = None) -> None:
         self.app = app
+        self.allowed_hosts = allowed_hosts
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        if self.allowed_hosts is not None:
+            host = dict(scope.get("headers") or []).get(b"host", b"").decode("latin-1")
+            name = host.rsplit(":", 1)[0] if not host.endswith("]") else host
+            if name.strip("[]").lower() not in self.allowed_hosts:
+                body = b'{"error":{"code":"bad_host","message":"this server answers only to its own host names"}}'
+                await send({"type": "http.response.start", "status": 400,
+                            "headers": [(b"content-type", b"application/json"), *SECURITY_HEADERS]})
+                await send({"type": "http.response.body", "body": body})
+                return
         qs: bytes = scope.get("query_string", b"")
         if qs:
             kept = [p for p in qs.split(b"&") if p and not p.endswith(b"=")]
@@ -188,12 +201,14 @@ def create_app(
     token: str | None = None,
     *,
     pipeline: Any = None,
+    allowed_hosts: Sequence[str] | None = None,
 ) -> FastAPI:
     """The dashboard and JSON API over ``ledger``.
 
     With ``token`` the app accepts ``POST /api/ingest`` from callers that send it
     as a bearer token; without one it is read-only. ``pipeline`` (a
     :class:`~sitrep.pipeline.Pipeline`) is built on the first ingest when not given.
+    ``allowed_hosts`` (names, without ports) limits the Host headers answered.
     """
     from . import api, views
 
@@ -234,7 +249,9 @@ def create_app(
     app.include_router(api.router)
     app.include_router(views.router)
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
-    app.add_middleware(_Headers)
+    app.add_middleware(
+        _Headers, allowed_hosts=None if allowed_hosts is None else frozenset(h.strip("[]").lower() for h in allowed_hosts)
+    )
     return app
 
 

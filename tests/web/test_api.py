@@ -292,3 +292,38 @@ def test_serve_refuses_a_bad_port(capsys):
 
     assert main(["serve", "--port", "0"]) == 2
     assert "--port" in capsys.readouterr().err
+
+
+def test_loopback_server_refuses_foreign_host_names(ledger):
+    app = create_app(ledger, ledger.settings, allowed_hosts=("127.0.0.1", "localhost", "::1"))
+    local = TestClient(app, base_url="http://127.0.0.1:8000")
+    assert local.get("/api/events").status_code == 200
+    assert TestClient(app, base_url="http://localhost").get("/").status_code == 200
+    assert TestClient(app, base_url="http://[::1]:8000").get("/api/events").status_code == 200
+    rebound = TestClient(app, base_url="http://attacker.example:8000")
+    r = rebound.get("/api/events")
+    assert_error(r, 400, "bad_host")
+    assert "script-src 'self'" in r.headers["content-security-policy"]
+
+
+def test_ingest_runs_the_real_pipeline_and_finds_the_event(tmp_path):
+    from sitrep.ledger import open_ledger
+
+    ledger = open_ledger(tmp_path / "real.db")
+    try:
+        client = TestClient(create_app(ledger, ledger.settings, token=TOKEN))
+        article = {
+            "text": "North Korea fired a ballistic missile into the sea off its east coast on Tuesday, "
+            "South Korea's military said. Japan's defence ministry said the missile fell outside its waters.",
+            "published": "2024-11-05",
+            "publisher": "Pipeline Example",
+            "url": "https://example.org/launch",
+        }
+        r = client.post("/api/ingest", json=article, headers={"Authorization": f"Bearer {TOKEN}"})
+        assert r.status_code == 200, r.text
+        assert r.json()["added"] == 1 and r.json()["documents"][0]["events"] >= 1
+        found = client.get("/api/events", params={"type": "weapons_test"}).json()
+        assert found["total"] >= 1
+        assert any(a["name"] == "North Korea" for e in found["events"] for a in e["actors"])
+    finally:
+        ledger.close()

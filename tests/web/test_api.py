@@ -275,10 +275,15 @@ def test_ingest_validates_the_body(writable, body):
     assert_error(client.post("/api/ingest", json=body, headers={"Authorization": f"Bearer {TOKEN}"}), 422, "invalid_parameter")
 
 
-def test_count_gives_up_after_its_budget(ledger):
+def test_count_gives_up_after_its_budget(open_test_ledger):
     from sqlalchemy import text
 
     from sitrep.web.queries import _bounded_count
+
+    from .corpus import documents
+
+    ledger = open_test_ledger()
+    ledger.add(documents())
 
     slow = text("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 50000000) SELECT count(*) FROM n")
     started = time.perf_counter()
@@ -327,3 +332,25 @@ def test_ingest_runs_the_real_pipeline_and_finds_the_event(tmp_path):
         assert any(a["name"] == "North Korea" for e in found["events"] for a in e["actors"])
     finally:
         ledger.close()
+
+
+def test_every_endpoint_and_page_answers_on_each_backend(open_test_ledger):
+    from .corpus import documents
+
+    ledger = open_test_ledger()
+    ledger.add(documents())
+    client = TestClient(create_app(ledger, ledger.settings))
+    events = client.get("/api/events").json()
+    assert events["total"] == 4
+    eid = next(e["id"] for e in events["events"] if e["contradictions"])
+    doc = client.get("/api/documents").json()["documents"][0]["id"]
+    for path in ("/api/events?country=UA&since=2024-11-01", "/api/events?actor=KP&min_sources=2",
+                 "/api/events?text=ballistic", "/api/events?has_contradictions=true", f"/api/events/{eid}",
+                 f"/api/events/{eid}/figures", "/api/claims", "/api/sources", f"/api/documents/{doc}",
+                 "/api/search?q=missile", "/map.json", "/timeline.json", "/index.json", "/", "/events", "/map",
+                 "/timeline", f"/events/{eid}", f"/documents/{doc}", "/sources", "/search?q=Kherson"):
+        r = client.get(path)
+        assert r.status_code == 200, (path, r.text[:300])
+    assert [p["casualties"] for p in client.get("/map.json", params={"type": "casualties"}).json()["points"]] == [500.0]
+    assert sum(w["total"] for w in client.get("/timeline.json").json()["weeks"]) == 4
+    assert client.get("/api/events", params={"actor": "KP", "min_sources": 2}).json()["total"] == 1

@@ -56,6 +56,7 @@ def ingest(
     pipe = pipeline or Pipeline(settings=ledger.settings)
     result = IngestResult()
     types: set[str] = set()
+    added_ids: list[str] = []
     batch: list[Document] = []
 
     def flush() -> None:
@@ -63,6 +64,7 @@ def ingest(
         result.added += added.added
         result.skipped += added.skipped
         types.update(added.types)
+        added_ids.extend(added.document_ids)
         batch.clear()
         if progress:
             progress(
@@ -84,7 +86,7 @@ def ingest(
     if result.added:
         if progress and types:
             progress(f"fusing events of {len(types)} types")
-        ledger.refresh(types)
+        ledger.refresh(documents=added_ids)
     return result
 
 

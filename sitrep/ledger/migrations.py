@@ -84,11 +84,51 @@ def _postgres_sort_indexes(conn: Connection) -> None:
         )
 
 
+def _doc_event_windows(conn: Connection) -> None:
+    """Date windows on article events, so fusion can re-fuse only the blocks new reports touch."""
+    import json
+
+    from . import codec, fusion
+
+    have = {c["name"] for c in inspect(conn).get_columns("doc_events")}
+    for col in ("window_start", "window_end"):
+        if col not in have:
+            conn.execute(text(f"ALTER TABLE doc_events ADD COLUMN {col} VARCHAR(40)"))
+    conn.execute(
+        text(
+            "CREATE INDEX IF NOT EXISTS ix_doc_events_window ON doc_events (type, window_start, window_end)"
+        )
+    )
+    rows = conn.execute(
+        text(
+            "SELECT de.document_id, de.event_id, de.payload, d.published FROM doc_events de "
+            "JOIN documents d ON d.id = de.document_id"
+        )
+    ).all()
+    for r in rows:
+        mention = fusion.Mention(
+            r.document_id, codec.event_from_dict(json.loads(r.payload)), r.published
+        )
+        w = fusion.window(mention)
+        conn.execute(
+            text(
+                "UPDATE doc_events SET window_start = :s, window_end = :e WHERE document_id = :d AND event_id = :i"
+            ),
+            {
+                "s": w and w[0].isoformat(),
+                "e": w and w[1].isoformat(),
+                "d": r.document_id,
+                "i": r.event_id,
+            },
+        )
+
+
 #: (name, step) in the order they apply.
 STEPS: tuple[tuple[str, Step], ...] = (
     ("0001_core_tables", _core_tables),
     ("0002_full_text_search", _search),
     ("0003_postgres_sort_indexes", _postgres_sort_indexes),
+    ("0004_doc_event_windows", _doc_event_windows),
 )
 
 

@@ -116,7 +116,12 @@ doc_events = Table(
     Column("type", String(40), nullable=False),
     Column("payload", Text, nullable=False),  # the contract EVENT
     Column("stage", String(80)),
+    # the dates fusion gives the event (its own time, else the days before publication);
+    # NULL when neither is known. Fusion re-fuses the blocks these windows chain into.
+    Column("window_start", String(40)),
+    Column("window_end", String(40)),
     Index("ix_doc_events_type", "type"),
+    Index("ix_doc_events_window", "type", "window_start", "window_end"),
 )
 
 claims = Table(

@@ -20,13 +20,11 @@ from sqlalchemy import (
     Connection,
     Engine,
     and_,
-    bindparam,
     delete,
     func,
     insert,
     select,
     text,
-    update,
 )
 
 from ..records import Document, Rejection, as_dict
@@ -52,6 +50,13 @@ def chunked(items: Sequence[T] | Iterable[T], n: int) -> Iterator[list[T]]:
         yield batch
 
 
+def _window_columns(w: tuple[Any, Any] | None) -> dict[str, str | None]:
+    return {
+        "window_start": None if w is None else w[0].isoformat(),
+        "window_end": None if w is None else w[1].isoformat(),
+    }
+
+
 @dataclass(slots=True)
 class AddResult:
     """What one ``add`` did."""
@@ -60,6 +65,7 @@ class AddResult:
     skipped: int = 0  # already stored (same content hash)
     events: int = 0  # article-level events stored
     types: set[str] = field(default_factory=set)  # event types the new documents carry
+    document_ids: list[str] = field(default_factory=list)  # the documents added
     types_refused: list[str] = field(default_factory=list)
 
 
@@ -91,7 +97,7 @@ class Ledger:
         """Store new documents (one transaction per batch), then re-fuse what they touched.
 
         With ``refresh=False`` the caller brings syndication and fusion up to date
-        later with ``refresh(result.types)`` (one pass after many batches)."""
+        later with ``refresh(documents=result.document_ids)`` (one pass after many batches)."""
         result = AddResult()
         types = result.types
         for batch in chunked(documents, batch_size):
@@ -103,11 +109,12 @@ class Ledger:
                         result.skipped += 1
                         continue
                     types.update(self._insert(conn, doc))
+                    result.document_ids.append(doc.id)
                     result.added += 1
                     result.events += len(doc.events)
             result.skipped += len(batch) - len(unique)
         if result.added and refresh:
-            result.types_refused = self.refresh(types)
+            result.types_refused = self.refresh(documents=result.document_ids)
         return result
 
     def add_rejections(self, rejections: Iterable[Rejection]) -> int:
@@ -227,6 +234,7 @@ class Ledger:
                     codec.event_payload(e, doc, st), ensure_ascii=False, sort_keys=True
                 ),
                 "stage": ev_stage,
+                **_window_columns(fusion.window(fusion.Mention(doc.id, e, doc.published))),
             }
             for e in {e.id: e for e in doc.events}.values()
         ]
@@ -282,43 +290,16 @@ class Ledger:
 
     # ------------------------------------------------------------------ syndication and fusion
 
-    def refresh(self, types: Iterable[str] | None = None) -> list[str]:
-        """Recompute syndication origins, then re-fuse ``types`` and every type whose
-        documents changed origin. ``None`` re-fuses every type."""
-        d = schema.documents
-        todo = set(types) if types is not None else None
-        with self.engine.begin() as conn:
-            rows = conn.execute(
-                select(d.c.id, d.c.published, d.c.wire, d.c.minhash, d.c.origin_id)
-            ).all()
-            entries = [
-                syndication.SyndicationEntry(r.id, r.published, r.wire, r.minhash) for r in rows
-            ]
-            mapping = syndication.origins(entries)
-            changed = [
-                {"i": r.id, "o": mapping[r.id]} for r in rows if mapping[r.id] != r.origin_id
-            ]
-            if changed:
-                conn.execute(
-                    update(d).where(d.c.id == bindparam("i")).values(origin_id=bindparam("o")),
-                    changed,
-                )
-            if todo is None:
-                todo = set(conn.execute(select(schema.doc_events.c.type).distinct()).scalars())
-            else:
-                for part in chunked([c["i"] for c in changed], _CHUNK):
-                    todo.update(
-                        conn.execute(
-                            select(schema.doc_events.c.type)
-                            .where(schema.doc_events.c.document_id.in_(part))
-                            .distinct()
-                        ).scalars()
-                    )
-            for t in sorted(todo):
-                self._refuse(conn, t)
-        if todo:
+    def refresh(
+        self, types: Iterable[str] | None = None, *, documents: Iterable[str] | None = None
+    ) -> list[str]:
+        """Bring syndication and fusion up to date; see :func:`sitrep.ledger.refresh.refresh`."""
+        from .refresh import refresh
+
+        done = refresh(self, types, documents=documents)
+        if done:
             self.optimize()
-        return sorted(todo)
+        return done
 
     def optimize(self) -> None:
         """Refresh the query planner's statistics on the filtered tables so filters pick good indexes."""
@@ -329,153 +310,11 @@ class Ledger:
             for t in tables:
                 conn.execute(text(f"ANALYZE {t}"))
 
-    def mentions(self, conn: Connection, event_type: str) -> list[fusion.Mention]:
-        de, d = schema.doc_events, schema.documents
-        origin = d.alias("origin")
-        q = (
-            select(
-                de.c.document_id,
-                de.c.payload,
-                d.c.published,
-                d.c.publisher,
-                d.c.origin_id,
-                d.c.wire,
-                origin.c.publisher.label("origin_publisher"),
-            )
-            .join(d, d.c.id == de.c.document_id)
-            .join(origin, origin.c.id == d.c.origin_id, isouter=True)
-            .where(de.c.type == event_type)
-        )
-        return [
-            fusion.Mention(
-                document_id=r.document_id,
-                event=codec.event_from_dict(json.loads(r.payload)),
-                published=r.published,
-                publisher=r.publisher,
-                origin_id=r.origin_id,
-                origin_publisher=r.origin_publisher,
-                wire=r.wire,
-            )
-            for r in conn.execute(q)
-        ]
-
-    def _refuse(self, conn: Connection, event_type: str) -> None:
-        ev = schema.events
-        old = select(ev.c.id).where(ev.c.type == event_type)
-        if self.dialect == "sqlite":
-            conn.execute(
-                text(
-                    "DELETE FROM events_fts WHERE rowid IN (SELECT rowid FROM events WHERE type = :t)"
-                ),
-                {"t": event_type},
-            )
-        for t in (
-            schema.event_payloads,
-            schema.event_mentions,
-            schema.event_actors,
-            schema.event_claimants,
-        ):
-            conn.execute(delete(t).where(t.c.event_id.in_(old)))
-        conn.execute(delete(ev).where(ev.c.type == event_type))
-        fused = fusion.fuse(self.mentions(conn, event_type))
-        if fused:
-            self.write_fused(conn, fused)
-
     def write_fused(self, conn: Connection, fused: Sequence[fusion.FusedEvent]) -> None:
         """Insert fused events and their index rows (mentions, actors, claimants, search)."""
-        ev_rows, p_rows, m_rows, a_rows, c_rows, fts_rows = [], [], [], [], [], []
-        for f in fused:
-            p = f.payload
-            loc = p["location"] or {}
-            tm = p["time"] or {}
-            first_pub = min((m["published"] for m in p["mentions"] if m["published"]), default=None)
-            start = tm.get("start") or tm.get("end") or first_pub
-            end = tm.get("end") or tm.get("start") or first_pub
-            search = " ".join(
-                [p["summary"] or "", loc.get("name") or "", loc.get("admin1") or ""]
-                + [a["name"] for a in p["actors"]]
-                + [e["text"] or "" for e in p["evidence"]]
-            )
-            ev_rows.append(
-                {
-                    "id": f.id,
-                    "type": p["type"],
-                    "status": p["status"],
-                    "summary": p["summary"],
-                    "location_name": loc.get("name"),
-                    "location_key": fusion.name_key(loc.get("name")) or None,
-                    "location_country": loc.get("country"),
-                    "location_admin1": loc.get("admin1"),
-                    "admin1_key": fusion.name_key(loc.get("admin1")) or None,
-                    "lat": loc.get("lat"),
-                    "lon": loc.get("lon"),
-                    "time_start": tm.get("start"),
-                    "time_end": tm.get("end"),
-                    "time_precision": tm.get("precision"),
-                    "date_start": start[:10] if start else None,
-                    "date_end": end[:10] if end else None,
-                    "independent_sources": p["independent_sources"],
-                    "has_contradictions": bool(p["contradictions"]),
-                    "mention_count": len(p["mentions"]),
-                    "version": fusion.VERSION,
-                }
-            )
-            p_rows.append(
-                {
-                    "event_id": f.id,
-                    "payload": json.dumps(p, ensure_ascii=False, sort_keys=True),
-                    "search_text": search,
-                }
-            )
-            m_rows += [
-                {
-                    "event_id": f.id,
-                    "document_id": m["document_id"],
-                    "doc_event_id": m["event_id"],
-                    "published": m["published"],
-                    "publisher": m["publisher"],
-                }
-                for m in p["mentions"]
-            ]
-            a_rows += [
-                {
-                    "event_id": f.id,
-                    "name": a["name"],
-                    "name_key": fusion.name_key(a["name"]),
-                    "country": a["country"],
-                    "role": a["role"],
-                }
-                for a in p["actors"]
-            ]
-            c_rows += [
-                {
-                    "event_id": f.id,
-                    "claimant": name,
-                    "claimant_key": fusion.name_key(name),
-                    "kind": kind,
-                    "mentions": n,
-                }
-                for name, kind, n in f.claimants
-            ]
-            fts_rows.append({"i": f.id, "b": search})
-        for table, rows in (
-            (schema.events, ev_rows),
-            (schema.event_payloads, p_rows),
-            (schema.event_mentions, m_rows),
-            (schema.event_actors, a_rows),
-            (schema.event_claimants, c_rows),
-        ):
-            for part in chunked(rows, 5000):
-                conn.execute(insert(table), part)
-        if self.dialect == "sqlite" and fts_rows:
-            # the search row shares the event row's rowid, so a filter can probe it per event
-            conn.execute(
-                text(
-                    "INSERT INTO events_fts (rowid, event_id, body) "
-                    "SELECT rowid, id, :b FROM events WHERE id = :i"
-                ),
-                fts_rows,
-            )
+        from .refresh import write_fused
+
+        write_fused(conn, fused)
 
     # ------------------------------------------------------------------ reading back
 

@@ -143,3 +143,45 @@ def test_layers_are_stored_as_spans_with_their_stage(open_test_ledger):
     with ledger.engine.connect() as conn:
         row = conn.execute(select(schema.spans)).one()
     assert (row.layer, row.start, row.end, row.stage) == ("figures", 10, 16, "sitrep.figures.v3")
+
+
+def _dated_articles(n: int, seed: int):
+    """``n`` short articles, each reporting one dated attack or casualty event."""
+    import random
+    from datetime import date, timedelta
+
+    from .articles import KHERSON, KURSK, PYONGYANG, SUDZHA
+
+    rng = random.Random(seed)
+    docs = []
+    for i in range(n):
+        day = (date(2024, 3, 1) + timedelta(days=rng.randrange(40))).isoformat()
+        ev = event(
+            type=rng.choice(["attack", "casualties"]),
+            location=rng.choice([KHERSON, KURSK, PYONGYANG, SUDZHA]),
+            day=day,
+            figures=(figure(rng.choice([3, 5, 8])),),
+            sources=(source(rng.choice(["Governor", "General Staff", "Police"])),),
+        )
+        docs.append(
+            article(f"Report number {i}. " + STORY, events=(ev,), published=day, salt=str(i))
+        )
+    return docs
+
+
+def test_adding_one_by_one_refuses_blocks_to_the_same_ledger_as_a_full_refusion(open_test_ledger):
+    import random
+
+    docs = _dated_articles(30, seed=5)
+    shuffled = docs[:]
+    random.Random(11).shuffle(shuffled)
+    one_by_one = open_test_ledger()
+    for d in shuffled:
+        one_by_one.add([d])
+    at_once = open_test_ledger()
+    at_once.add(docs)
+    expected = events(at_once, EventFilter(limit=1000))
+    assert len(expected["events"]) > 5
+    assert events(one_by_one, EventFilter(limit=1000)) == expected
+    at_once.refresh()  # every type re-fused whole
+    assert events(at_once, EventFilter(limit=1000)) == expected

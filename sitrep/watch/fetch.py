@@ -99,6 +99,10 @@ class Fetcher:
         )
         self._last: dict[str, float] = {}
         self._robots: dict[str, _Robots] = {}
+        # one round may fetch several hosts at once (one thread per host):
+        # pacing and robots.txt loading are serialised per host
+        self._locks: dict[tuple[str, str], threading.Lock] = {}
+        self._guard = threading.Lock()
         self.requests = 0  # requests sent, retries included
 
     def close(self) -> None:
@@ -116,12 +120,17 @@ class Fetcher:
         if seconds > 0:
             self.stop.wait(seconds)
 
+    def _lock(self, kind: str, host: str) -> threading.Lock:
+        with self._guard:
+            return self._locks.setdefault((kind, host), threading.Lock())
+
     def _pace(self, host: str, polite: Politeness) -> None:
         gap = max(polite.min_interval, self._crawl_delay(host, polite))
-        last = self._last.get(host)
-        if last is not None and gap > 0:
-            self._wait(last + gap - time.monotonic())
-        self._last[host] = time.monotonic()
+        with self._lock("pace", host):
+            last = self._last.get(host)
+            if last is not None and gap > 0:
+                self._wait(last + gap - time.monotonic())
+            self._last[host] = time.monotonic()
 
     def _crawl_delay(self, host: str, polite: Politeness) -> float:
         robots = self._robots.get(host)
@@ -137,9 +146,12 @@ class Fetcher:
         polite = polite or self.politeness
         parts = urlsplit(url)
         host = parts.netloc.lower()
-        robots = self._robots.get(host)
-        if robots is None or time.monotonic() - robots.fetched_at > ROBOTS_TTL:
-            robots = self._load_robots(f"{parts.scheme}://{parts.netloc}/robots.txt", host, polite)
+        with self._lock("robots", host):
+            robots = self._robots.get(host)
+            if robots is None or time.monotonic() - robots.fetched_at > ROBOTS_TTL:
+                robots = self._load_robots(
+                    f"{parts.scheme}://{parts.netloc}/robots.txt", host, polite
+                )
         if robots.error is not None:
             raise FetchError(robots.error)
         if robots.allow_all:

@@ -33,6 +33,7 @@ import logging
 import re
 import threading
 from collections.abc import Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urldefrag, urlsplit
@@ -300,6 +301,15 @@ class _Round:
     ) -> None:
         self.ledger, self.fetcher, self.pipeline, self.stop = ledger, fetcher, pipeline, stop
         self.result = RoundResult()
+        self.ingesting = threading.Lock()  # hosts are fetched in parallel; extraction is not
+
+    def host(self, group: list[Source], rows: dict[str, Any]) -> None:
+        """The sources of one host, in order (one thread per host keeps its pacing)."""
+        for src in group:
+            if self.stop.is_set():
+                self.result.stopped = True
+                return
+            self.source(src, rows[src.id])
 
     def source(self, src: Source, row: Any) -> None:
         out = SourceOutcome(name=src.name, url=src.url, status="fetched")
@@ -395,6 +405,12 @@ class _Round:
     def _ingest(
         self, src: Source, item: Item, raw: RawDocument | Rejection, out: SourceOutcome
     ) -> None:
+        with self.ingesting:
+            self._ingest_one(src, item, raw, out)
+
+    def _ingest_one(
+        self, src: Source, item: Item, raw: RawDocument | Rejection, out: SourceOutcome
+    ) -> None:
         doc = _annotate(self.pipeline, raw)
         if isinstance(doc, Rejection):
             out.skipped += 1
@@ -424,23 +440,38 @@ def run_round(
     fetcher: Fetcher,
     pipeline: Pipeline | None = None,
     stop: threading.Event | None = None,
+    workers: int = 4,
 ) -> RoundResult:
-    """Fetch every source once, ingest what is new, then bring fusion up to date."""
+    """Fetch every source once, ingest what is new, then bring fusion up to date.
+
+    Up to ``workers`` hosts are fetched at once (each host's sources in turn,
+    so a slow or dead host does not hold up the others); extraction and
+    storage take one item at a time.
+    """
     state.ensure(ledger.engine)
     sources = list(sources)
     stop = stop or fetcher.stop
     pipe = pipeline or Pipeline(settings=ledger.settings)
     rnd = _Round(ledger, fetcher, pipe, stop)
     rows = _source_rows(ledger, sources)
+    by_host: dict[str, list[Source]] = {}
+    for src in sources:
+        by_host.setdefault(src.host, []).append(src)
     try:
-        for src in sources:
-            if stop.is_set():
-                rnd.result.stopped = True
-                break
-            rnd.source(src, rows[src.id])
+        if workers <= 1 or len(by_host) <= 1:
+            for group in by_host.values():
+                rnd.host(group, rows)
+        else:
+            with ThreadPoolExecutor(
+                min(workers, len(by_host)), thread_name_prefix="sitrep-watch"
+            ) as pool:
+                for done in [pool.submit(rnd.host, group, rows) for group in by_host.values()]:
+                    done.result()
     finally:
         if rnd.result.types:
             ledger.refresh(rnd.result.types)
+    order = {s.url: n for n, s in enumerate(sources)}
+    rnd.result.sources.sort(key=lambda o: order[o.url])
     return rnd.result
 
 

@@ -84,6 +84,7 @@ def watch(
     pipeline: Pipeline | None = None,
     stop: threading.Event | None = None,
     max_rounds: int | None = None,
+    workers: int = 4,
     on_round: Callable[[RoundResult], None] | None = None,
 ) -> list[RoundResult]:
     """Run rounds until stopped (or once); return each round's result."""
@@ -100,7 +101,9 @@ def watch(
     try:
         with stop_on_signals(stop):
             while True:
-                result = run_round(ledger, sources, fetcher=fetcher, pipeline=pipe, stop=stop)
+                result = run_round(
+                    ledger, sources, fetcher=fetcher, pipeline=pipe, stop=stop, workers=workers
+                )
                 if alerting is not None:
                     result.alerts = check_alerts(ledger, alerting)
                 results.append(result)

@@ -204,3 +204,30 @@ def test_round_marks_an_article_that_is_gone_and_keeps_the_feed_validators(site,
     assert (first.sources[0].ingested, first.sources[0].skipped, first.sources[0].left) == (1, 1, 0)
     assert one_round(ledger, [feed_source(site)]).sources[0].status == "not_modified"
     assert len(site.requests(missing[0])) == 1
+
+
+def test_round_fetches_hosts_in_parallel_so_a_slow_host_holds_up_no_other(site, ledger):
+    """The slow host answers only once the other host has been asked: one at a time, it times out."""
+    asked = threading.Event()
+    with Site() as slow:
+        slow.pages["/robots.txt"] = Page(b"", "text/plain")
+        slow.pages["/rss"] = Page(rss([], slow), "application/rss+xml")
+
+        def hold(path: str) -> None:
+            if path == "/rss" and not asked.wait(10):
+                slow.down = True  # answers 503: the other host was never reached meanwhile
+
+        slow.on_request = hold
+        site.on_request = lambda path: asked.set() if path == "/feed.xml" else None
+        sources = [Source(url=slow.url("/rss"), name="Slow", politeness=FAST), feed_source(site)]
+        with Fetcher(FAST) as fetcher:
+            result = run_round(
+                ledger,
+                sources,
+                fetcher=fetcher,
+                pipeline=Pipeline(stages=[TROOPS_STAGE]),
+                workers=2,
+            )
+    assert [s.name for s in result.sources] == ["Slow", "Kursk Watcher"]  # file order
+    assert [s.status for s in result.sources] == ["fetched", "fetched"]
+    assert result.added == 1

@@ -255,7 +255,7 @@ def _ingest(request: Request, items: list[IngestItem]) -> dict[str, Any]:
         docs = [d for d in done if isinstance(d, Document)]
         rejected += [d for d in done if isinstance(d, Rejection)]
         added = state.ledger.add(docs)
-        queries.forget_totals()
+        queries.forget_totals(state.ledger)
         if rejected:
             state.ledger.add_rejections(rejected)
     return {

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import threading
 import time
+import weakref
 from collections import Counter, defaultdict
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date, timedelta
@@ -63,15 +64,33 @@ def _count(ledger: Ledger, q: Any) -> int:
 #: seconds a total may take before the page goes out without it (datasette does the same)
 COUNT_BUDGET_S = 0.03
 COUNT_CACHE_TTL_S = 60.0
-_totals: dict[tuple[int, tuple[Any, ...]], tuple[float, int]] = {}
-_totals_lock = threading.Lock()
+_lock = threading.Lock()
 
 
-def forget_totals() -> None:
-    """Drop cached totals (after an ingest)."""
-    with _totals_lock:
-        _totals.clear()
-        _aggregates.clear()
+class _Memo:
+    """What one ledger's pages have computed lately: totals, aggregates, counts in progress."""
+
+    def __init__(self) -> None:
+        self.totals: dict[tuple[Any, ...], tuple[float, int]] = {}
+        self.aggregates: dict[tuple[Any, ...], tuple[float, Any]] = {}
+        self.pending: set[tuple[Any, ...]] = set()
+
+
+_memos: weakref.WeakKeyDictionary[Ledger, _Memo] = weakref.WeakKeyDictionary()
+
+
+def _memo(ledger: Ledger) -> _Memo:
+    with _lock:
+        memo = _memos.get(ledger)
+        if memo is None:
+            memo = _memos[ledger] = _Memo()
+        return memo
+
+
+def forget_totals(ledger: Ledger) -> None:
+    """Drop what was computed for ``ledger`` (after an ingest)."""
+    with _lock:
+        _memos.pop(ledger, None)
 
 
 def _bounded_count(ledger: Ledger, q: Any, budget_s: float) -> int | None:
@@ -101,11 +120,11 @@ def event_total(ledger: Ledger, f: EventFilter, budget_s: float | None = None) -
 
     Built on the ledger's own filter query so the count and the page always agree.
     Totals are cached for :data:`COUNT_CACHE_TTL_S` seconds."""
-    key = (id(ledger), (f.type, f.actor, f.country, f.place, f.since, f.until, f.min_sources,
-                        f.has_contradictions, f.text))
+    key = (f.type, f.actor, f.country, f.place, f.since, f.until, f.min_sources, f.has_contradictions, f.text)
     now = time.monotonic()
-    with _totals_lock:
-        hit = _totals.get(key)
+    memo = _memo(ledger)
+    with _lock:
+        hit = memo.totals.get(key)
     if hit is not None and now - hit[0] < COUNT_CACHE_TTL_S:
         return hit[1]
     ids = ledger_queries._events_query(ledger, f).order_by(None).subquery()
@@ -113,39 +132,38 @@ def event_total(ledger: Ledger, f: EventFilter, budget_s: float | None = None) -
     budget = COUNT_BUDGET_S if budget_s is None else budget_s
     n = _bounded_count(ledger, q, budget) if budget != float("inf") else _count(ledger, q)
     if n is not None:
-        _remember(key, n)
+        _remember(memo, key, n)
     else:
-        _count_later(ledger, q, key)
+        _count_later(ledger, memo, q, key)
     return n
 
 
-def _remember(key: tuple[int, tuple[Any, ...]], n: int) -> None:
-    with _totals_lock:
-        if len(_totals) > 1024:
-            _totals.clear()
-        _totals[key] = (time.monotonic(), n)
+def _remember(memo: _Memo, key: tuple[Any, ...], n: int) -> None:
+    with _lock:
+        if len(memo.totals) > 1024:
+            memo.totals.clear()
+        memo.totals[key] = (time.monotonic(), n)
 
 
-_pending: set[tuple[int, tuple[Any, ...]]] = set()
 _counter: ThreadPoolExecutor | None = None
 
 
-def _count_later(ledger: Ledger, q: Any, key: tuple[int, tuple[Any, ...]]) -> None:
+def _count_later(ledger: Ledger, memo: _Memo, q: Any, key: tuple[Any, ...]) -> None:
     """Finish a count that ran over budget on one background thread, so later pages have it."""
     global _counter
-    with _totals_lock:
-        if key in _pending or len(_pending) >= 32:
+    with _lock:
+        if key in memo.pending or len(memo.pending) >= 32:
             return
-        _pending.add(key)
+        memo.pending.add(key)
         if _counter is None:
             _counter = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sitrep-count")
 
     def work() -> None:
         try:
-            _remember(key, _count(ledger, q))
+            _remember(memo, key, _count(ledger, q))
         finally:
-            with _totals_lock:
-                _pending.discard(key)
+            with _lock:
+                memo.pending.discard(key)
 
     _counter.submit(work)
 
@@ -196,29 +214,27 @@ def event_detail(ledger: Ledger, event_id: str) -> dict[str, Any] | None:
 
 #: seconds an aggregate (overview, sources, timeline) is reused before it is computed again
 AGGREGATE_TTL_S = 30.0
-_aggregates: dict[tuple[Any, ...], tuple[float, Any]] = {}
-
-
-def _cached(key: tuple[Any, ...], compute: Any) -> Any:
+def _cached(ledger: Ledger, key: tuple[Any, ...], compute: Any) -> Any:
     """``compute()``, reused for :data:`AGGREGATE_TTL_S` seconds (dropped by :func:`forget_totals`).
     Each caller gets its own copy."""
     import copy
 
     now = time.monotonic()
-    with _totals_lock:
-        hit = _aggregates.get(key)
+    memo = _memo(ledger)
+    with _lock:
+        hit = memo.aggregates.get(key)
     if hit is None or now - hit[0] >= AGGREGATE_TTL_S:
         hit = (now, compute())
-        with _totals_lock:
-            if len(_aggregates) > 256:
-                _aggregates.clear()
-            _aggregates[key] = hit
+        with _lock:
+            if len(memo.aggregates) > 256:
+                memo.aggregates.clear()
+            memo.aggregates[key] = hit
     return copy.deepcopy(hit[1])
 
 
 def overview(ledger: Ledger, *, newest: int = 10, top_sources: int = 10) -> dict[str, Any]:
     """Totals, events by type and by country, the newest events and the most-cited sources."""
-    return _cached(("overview", id(ledger), newest, top_sources), lambda: _overview(ledger, newest, top_sources))
+    return _cached(ledger, ("overview", newest, top_sources), lambda: _overview(ledger, newest, top_sources))
 
 
 def _overview(ledger: Ledger, newest: int, top_sources: int) -> dict[str, Any]:
@@ -301,9 +317,9 @@ def _week(day: str) -> str:
 
 def timeline(ledger: Ledger, f: EventFilter) -> dict[str, Any]:
     """Events of ``f`` counted by ISO week (Monday) and type, oldest week first."""
-    key = ("timeline", id(ledger), f.type, f.actor, f.country, f.place, f.since, f.until, f.min_sources,
+    key = ("timeline", f.type, f.actor, f.country, f.place, f.since, f.until, f.min_sources,
            f.has_contradictions, f.text)
-    return _cached(key, lambda: _timeline(ledger, f))
+    return _cached(ledger, key, lambda: _timeline(ledger, f))
 
 
 def _timeline(ledger: Ledger, f: EventFilter) -> dict[str, Any]:
@@ -331,7 +347,7 @@ def _timeline(ledger: Ledger, f: EventFilter) -> dict[str, Any]:
 
 
 def source_page(ledger: Ledger, *, limit: int, offset: int) -> dict[str, Any]:
-    return _cached(("sources", id(ledger), limit, offset), lambda: _source_page(ledger, limit, offset))
+    return _cached(ledger, ("sources", limit, offset), lambda: _source_page(ledger, limit, offset))
 
 
 def _source_page(ledger: Ledger, limit: int, offset: int) -> dict[str, Any]:

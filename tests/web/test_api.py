@@ -255,10 +255,12 @@ def test_ingest_with_the_token_stores_articles_once(writable):
     client, ledger = writable
     auth = {"Authorization": f"Bearer {TOKEN}"}
     before = ledger.count("documents")
+    assert client.get("/index.json").json()["totals"]["documents"] == before  # now cached
     r = client.post("/api/ingest", json=[ARTICLE, dict(ARTICLE, text="A second, different report from Kherson today.")],
                     headers=auth)
     assert r.status_code == 200, r.text
     assert r.json()["added"] == 2 and ledger.count("documents") == before + 2
+    assert client.get("/index.json").json()["totals"]["documents"] == before + 2  # the cache was dropped
     again = client.post("/api/ingest", json=ARTICLE, headers=auth).json()
     assert again["added"] == 0 and again["skipped"] == 1
     found = client.get("/api/search", params={"q": "school"}).json()["documents"]

@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import signal
 import threading
+import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -101,6 +102,7 @@ def watch(
     try:
         with stop_on_signals(stop):
             while True:
+                started = time.monotonic()
                 result = run_round(
                     ledger, sources, fetcher=fetcher, pipeline=pipe, stop=stop, workers=workers
                 )
@@ -118,7 +120,9 @@ def watch(
                     on_round(result)
                 if once or stop.is_set() or (max_rounds is not None and len(results) >= max_rounds):
                     break
-                stop.wait(every)
+                stop.wait(
+                    max(0.0, started + every - time.monotonic())
+                )  # rounds start every ``every``
                 if stop.is_set():
                     break
     finally:

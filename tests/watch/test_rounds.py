@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import signal
 import threading
+import time
 
 import pytest
 from sqlalchemy import select
@@ -231,3 +232,14 @@ def test_round_fetches_hosts_in_parallel_so_a_slow_host_holds_up_no_other(site, 
     assert [s.name for s in result.sources] == ["Slow", "Kursk Watcher"]  # file order
     assert [s.status for s in result.sources] == ["fetched", "fetched"]
     assert result.added == 1
+
+
+def test_watch_runs_rounds_every_interval_and_picks_up_items_that_appear(site, ledger):
+    def publish_more(result) -> None:
+        site.pages["/feed.xml"] = Page(rss([A2, A1], site), "application/rss+xml")
+
+    start = time.monotonic()
+    results = watch(ledger, [feed_source(site)], every=0.5, max_rounds=2,
+                    pipeline=Pipeline(stages=[TROOPS_STAGE]), on_round=publish_more)  # fmt: skip
+    assert [r.added for r in results] == [1, 1]
+    assert time.monotonic() - start >= 0.5

@@ -3,9 +3,10 @@
 ``Ledger.add(documents)`` stores each new document with its layers, events and
 claims in one transaction per batch, then brings syndication and fusion up to
 date for what the batch touched. Document ids are content hashes, so adding a
-document already stored changes nothing. Fusion of a touched event type is
-recomputed from all of that type's stored mentions, so the ledger is the same
-whatever order documents arrive in.
+document already stored changes nothing. Fusion is recomputed for the blocks
+of stored mentions the new ones fall in (see :mod:`sitrep.ledger.refresh`),
+which gives exactly what fusing everything again would, so the ledger is the
+same whatever order documents arrive in.
 """
 
 from __future__ import annotations

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import random
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from sitrep.ledger.fusion import Mention, fuse
 from sitrep.records import EventLocation, EventSource
 
@@ -366,3 +369,23 @@ def test_independent_sources_count_an_outlet_cited_beside_a_claimant_as_a_relay(
         "d3", event(sources=(source("Ukrinform", "media", "UA"),)), publisher="Dnipro Herald"
     )
     assert [c for c, _ in alone.claimants()] == ["Ukrinform"]
+
+
+@given(st.permutations(list(range(12))), st.integers(min_value=0, max_value=3))
+@settings(max_examples=25, deadline=None)
+def test_fuse_is_order_independent_for_any_permutation(order, seed):
+    rng = random.Random(seed)
+    places = [SUDZHA, KURSK, KHERSON, None]
+    pool = []
+    for i in range(12):
+        day = f"2024-12-{rng.randrange(10, 20)}"
+        ev = event(
+            type=rng.choice(["attack", "casualties"]),
+            location=rng.choice(places),
+            day=rng.choice([day, None]),
+            figures=(figure(rng.choice([100, 300, 500])),),
+            sources=(source(rng.choice(["Governor", "General Staff"])),),
+        )
+        pool.append(mention(f"d{i:02d}", ev, published=day))
+    expected = [f.payload for f in fuse(pool)]
+    assert [f.payload for f in fuse([pool[i] for i in order])] == expected

@@ -185,3 +185,26 @@ def test_adding_one_by_one_refuses_blocks_to_the_same_ledger_as_a_full_refusion(
     assert events(one_by_one, EventFilter(limit=1000)) == expected
     at_once.refresh()  # every type re-fused whole
     assert events(at_once, EventFilter(limit=1000)) == expected
+
+
+def test_migration_0004_fills_windows_on_a_ledger_made_before_it(tmp_path):
+    path = tmp_path / "old.db"
+    docs = _dated_articles(12, seed=2)
+    with open_ledger(path) as ledger:
+        ledger.add(docs[:8])
+        with ledger.engine.begin() as conn:  # make it look like a ledger from before 0004
+            conn.execute(text("DROP INDEX ix_doc_events_window"))
+            conn.execute(text("ALTER TABLE doc_events DROP COLUMN window_start"))
+            conn.execute(text("ALTER TABLE doc_events DROP COLUMN window_end"))
+            conn.execute(text("DELETE FROM migrations WHERE name = '0004_doc_event_windows'"))
+    with open_ledger(path) as upgraded:
+        with upgraded.engine.connect() as conn:
+            filled = conn.execute(
+                text("SELECT count(*) FROM doc_events WHERE window_start IS NOT NULL")
+            ).scalar()
+        assert filled == 8
+        upgraded.add(docs[8:])
+        result = events(upgraded, EventFilter(limit=1000))
+    with open_ledger(tmp_path / "fresh.db") as fresh:
+        fresh.add(docs)
+        assert result == events(fresh, EventFilter(limit=1000))

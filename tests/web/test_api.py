@@ -6,6 +6,8 @@ import time
 
 import pytest
 from fastapi.testclient import TestClient
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from sitrep.pipeline import Pipeline
 from sitrep.web.app import create_app
@@ -356,3 +358,21 @@ def test_every_endpoint_and_page_answers_on_each_backend(open_test_ledger):
     assert [p["casualties"] for p in client.get("/map.json", params={"type": "casualties"}).json()["points"]] == [500.0]
     assert sum(w["total"] for w in client.get("/timeline.json").json()["weeks"]) == 4
     assert client.get("/api/events", params={"actor": "KP", "min_sources": 2}).json()["total"] == 1
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    name=st.sampled_from(["text", "actor", "place", "country", "since", "type", "min_sources", "limit"]),
+    value=st.text(max_size=40),
+)
+def test_events_never_crash_on_arbitrary_parameter_values(client, name, value):
+    r = client.get("/api/events", params={name: value})
+    assert r.status_code in (200, 422), (name, value, r.text[:200])
+    assert ("error" in r.json()) == (r.status_code == 422)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(q=st.text(min_size=1, max_size=40))
+def test_search_never_crashes_on_arbitrary_words(client, q):
+    r = client.get("/api/search", params={"q": q})
+    assert r.status_code in (200, 422), (q, r.text[:200])

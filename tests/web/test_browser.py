@@ -216,7 +216,9 @@ def test_csp_blocks_a_script_injected_into_the_page(visit):
         i.setAttribute('src', 'https://tiles.example.com/0/0/0.png');
         document.body.appendChild(i);
     }""")
-    visit.page.wait_for_timeout(200)
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and sum("Content Security Policy" in e for e in visit.console_errors) < 2:
+        visit.page.wait_for_timeout(50)  # violation reports arrive asynchronously
     assert visit.page.evaluate("() => window.__injected") is None
     csp = [e for e in visit.console_errors if "Content Security Policy" in e]
     assert any("script-src" in e for e in csp) and any("img-src" in e for e in csp), visit.console_errors

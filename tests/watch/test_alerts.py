@@ -214,3 +214,22 @@ def test_alert_contradiction_and_a_second_source_each_alert_once(site, open_test
         "sources disagree on troops: 12,000 vs 15,000 (National Intelligence Service; Ukrainian military intelligence)"
     )
     assert {s["url"] for s in by_rule["disputed"]["sources"]} == {site.url(A2[0]), site.url(hur[0])}
+
+
+@pytest.mark.slow
+def test_alert_figure_change_with_the_real_extraction_stages(site, tmp_path):
+    """The same two articles through the full pipeline (spaCy): one figure alert, in words."""
+    rules = parse_rules(
+        {"rule": [{"name": "NK troops", "actors": ["North Korea"], "figure_change": True}]}
+    )
+    out = io.StringIO()
+    src = Source(url=site.url("/feed.xml"), name="Kursk Watcher", politeness=FAST)
+    raised = []
+    with open_ledger(tmp_path / "w.db") as ledger, Fetcher(FAST) as fetcher:
+        pipe = Pipeline(settings=ledger.settings)
+        for feed in ([A1], [A2, A1], [A2, A1]):
+            site.pages["/feed.xml"] = Page(rss(feed, site), "application/rss+xml")
+            run_round(ledger, [src], fetcher=fetcher, pipeline=pipe)
+            raised.append(check_alerts(ledger, Alerting(rules, Delivery(stdout=True), out=out)))
+    assert [len(r) for r in raised] == [0, 1, 0]
+    assert raised[1][0]["what"] == "North Korean troops: 11,000 -> 12,000"

@@ -42,6 +42,7 @@ source's statement), each pointing at the events it supports.
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
 import functools
 import hashlib
@@ -110,6 +111,7 @@ class Taxonomy:
     labels: dict[str, str]
     single: dict[str, tuple[str, ...]]  # word -> types
     multi: tuple[tuple[tuple[str, ...], str], ...]  # (words, type), longest first
+    multi_by_first: dict[str, tuple[tuple[tuple[str, ...], str], ...]]  # first word -> multi triggers
     figure_categories: dict[str, tuple[str, ...]]  # type -> accepted figure categories
     figure_types: dict[str, str]  # figure category -> event type it implies
     test_objects: frozenset[str]
@@ -135,6 +137,7 @@ def taxonomy() -> Taxonomy:
         labels={k: v["label"] for k, v in raw["types"].items()},
         single={k: tuple(v) for k, v in single.items()},
         multi=tuple(multi),
+        multi_by_first={w: tuple(m for m in multi if m[0][0] == w) for w in {m[0][0] for m in multi}},
         figure_categories={k: tuple(v["figures"]) for k, v in raw["types"].items()},
         figure_types=dict(raw["figure_types"]),
         test_objects=frozenset(raw["test_objects"]),
@@ -276,16 +279,17 @@ def _trigger_candidates(sent: Any, sent_index: int, tax: Taxonomy, sent_figs: li
     toks = list(sent)
     used: set[int] = set()
     lowers = [t.lower_ for t in toks]
-    # multi-word triggers first
-    for words, etype in tax.multi:
-        n = len(words)
-        for k in range(len(toks) - n + 1):
-            if tuple(lowers[k : k + n]) == words and not (set(range(k, k + n)) & used):
-                first, last = toks[k], toks[k + n - 1]
-                if first.ent_type_ in ("DATE", "TIME", "PERSON", "ORG", "WORK_OF_ART", "LAW"):
-                    continue
-                used.update(range(k, k + n))
-                out.append(_new(etype, first.idx, last.idx + len(last.text), sent, sent_index, " ".join(words)))
+    # multi-word triggers first (indexed by their first word, longest first)
+    for k, low in enumerate(lowers):
+        for words, etype in tax.multi_by_first.get(low, ()):
+            n = len(words)
+            if tuple(lowers[k : k + n]) != words or any(j in used for j in range(k, k + n)):
+                continue
+            first, last = toks[k], toks[k + n - 1]
+            if first.ent_type_ in ("DATE", "TIME", "PERSON", "ORG", "WORK_OF_ART", "LAW"):
+                continue
+            used.update(range(k, k + n))
+            out.append(_new(etype, first.idx, last.idx + len(last.text), sent, sent_index, " ".join(words)))
     for k, tok in enumerate(toks):
         if k in used or tok.lower_ not in tax.single:
             continue
@@ -849,6 +853,17 @@ def _claims(doc: Document, events: list[Event]) -> list[Claim]:
     return out
 
 
+def _by_sentence(layer: tuple[Any, ...], bounds: list[tuple[int, int]]) -> list[tuple[Any, ...]]:
+    """The spans of a layer that lie inside each sentence, in one pass over both."""
+    out: list[list[Any]] = [[] for _ in bounds]
+    starts = [b[0] for b in bounds]
+    for item in layer:
+        i = bisect.bisect_right(starts, item.start) - 1
+        if i >= 0 and item.end <= bounds[i][1]:
+            out[i].append(item)
+    return [tuple(x) for x in out]
+
+
 def extract_events(doc: Document) -> tuple[list[Event], list[Claim]]:
     """Events and claims of one parsed, annotated document."""
     tax = taxonomy()
@@ -860,17 +875,23 @@ def extract_events(doc: Document) -> tuple[list[Event], list[Claim]]:
     all_cands: list[Candidate] = []
     sent_cands: list[list[Candidate]] = []
     sents = list(parse.sents)
+    bounds = [(sent.start_char, sent.end_char) for sent in sents]
+    figures_in, entities_in, places_in, times_in = (
+        _by_sentence(layer, bounds) for layer in (doc.figures, doc.entities, doc.places, doc.times)
+    )
     for si, sent in enumerate(sents):
-        figs = [f for f in doc.figures if _in(f.start, f.end, sent.start_char, sent.end_char)]
+        figs = figures_in[si]
         cands = _trigger_candidates(sent, si, tax, figs)
         _assign_figures(cands, figs, tax, sent, si)
         attrs = [a for a in doc.attributions if _overlaps(a.start, a.end, sent.start_char, sent.end_char)]
         sent_text = sent.text
+        # the sentence's own layers: each candidate looks at these, not the whole document
+        view = dataclasses.replace(doc, entities=entities_in[si], places=places_in[si], times=times_in[si]) if cands else doc
         for c in cands:
             c_attrs = _sentence_attributions(c, doc) or attrs
-            _link_actors(c, doc, claimant_spans, c_attrs)
-            _pick_location(c, doc, actor_spans, claimant_spans)
-            _pick_time(c, doc)
+            _link_actors(c, view, claimant_spans, c_attrs)
+            _pick_location(c, view, actor_spans, claimant_spans)
+            _pick_time(c, view)
             c.sources = [_source_of(a) for a in c_attrs]
             _status(c, sent_text, _root_token(parse, c.trigger_start, c.trigger_end), c_attrs)
         _share_agents(cands)

@@ -195,8 +195,11 @@ def test_document_page_layer_toggles_hide_highlights(visit, server):
 
 
 def test_no_request_leaves_loopback_on_any_page(visit, server):
+    from sitrep.ledger import document_list
+
     eid = _event_id(server, lambda e: e["type"] == "casualties")
-    for name, path in (("overview", "/"), ("timeline", "/timeline"), ("sources", "/sources"), ("documents", "/documents"),
+    example = max(document_list(server[1])["documents"], key=lambda d: (d["rights"]["text_stored"], d["events"]))
+    for name, path in (("document-example", f"/documents/{example['id']}"), ("overview", "/"), ("timeline", "/timeline"), ("sources", "/sources"), ("documents", "/documents"),
                        ("docs", "/docs"), ("search", "/search?q=missile"), ("event-2", f"/events/{eid}")):
         visit.go(path)
         visit.shot(name)

@@ -158,7 +158,7 @@ def _source_span(
     assert f.source is not None
     core = char_span(parse, *f.source)
     root = parse[f.source[0] : f.source[1]].root
-    if root.dep_ == "pobj" or root.lower_ in RELATIVE:
+    if f.exact_source or root.dep_ == "pobj" or root.lower_ in RELATIVE:
         return core
     full = trim(text_of(parse), *char_span(parse, *token_range(list(root.subtree))))
     if full[0] <= cue_start < full[1] or (full[0] < content[1] and content[0] < full[1]):

@@ -126,6 +126,7 @@ def phrase_name(doc: Any, i: int, j: int) -> str:
             right = child.right_edge.i
         else:
             break
+    left = max(left, i)
     name = doc[left : right + 1].text.replace("\u2019s", "'s")
     return _DETERMINERS.sub("", name).strip()
 
@@ -167,6 +168,30 @@ def _source_kind(base: str, words: str, name: str) -> str:
     return base
 
 
+def _name_words(name: str) -> set[str]:
+    return set(re.findall(r"[\w-]+", name.lower()))
+
+
+def _owned_start(head: Any) -> int | None:
+    """Where the owned name begins after a country's possessive ("Ukraine's | State …")."""
+    for child in head.children:
+        if child.dep_ == "poss" and child.pos_ == "PROPN" and _possessor_country(head):
+            case = [c for c in child.children if c.dep_ == "case"]
+            return (case[-1].i if case else child.i) + 1
+    return None
+
+
+def _possessor_country(head: Any) -> str | None:
+    """The country of a possessive source, "Ukraine's State Emergency Service" -> UA."""
+    from ..kb import knowledge_base
+
+    for child in head.children:
+        if child.dep_ == "poss" and child.pos_ == "PROPN":
+            span = head.doc[child.left_edge.i : child.i + 1]
+            return knowledge_base().country_in(span.text)
+    return None
+
+
 class SpeakerResolver:
     """Resolves source spans to actors, remembering actors for anaphora."""
 
@@ -201,6 +226,18 @@ class SpeakerResolver:
         self.actors.sort(key=lambda a: a.start)
 
     def resolve(self, i: int, j: int) -> Actor:
+        actor = self._resolve(i, j)
+        if actor.country is None and actor.kind != "person":
+            country = _possessor_country(self.parse[i:j].root)
+            if country is not None:
+                actor = Actor(actor.start, actor.end, actor.name, actor.kind, country)
+                self.actors = [
+                    actor if a.start == actor.start and a.end == actor.end else a
+                    for a in self.actors
+                ]
+        return actor
+
+    def _resolve(self, i: int, j: int) -> Actor:
         doc = self.parse
         start, end = char_span(doc, i, j)
         text = text_of(doc)[start:end]
@@ -226,10 +263,14 @@ class SpeakerResolver:
         known = known_actor(phrase_name(doc, i, j)) if head.pos_ != "PRON" else None
         if known is not None:
             return self._remember(Actor(start, end, *known))
+        # "Moldova's Civil Protection Service": the service speaks, not Moldova
+        owned = _owned_start(head)
+        if owned is not None and i < owned <= head.i:
+            i = owned
         ents = [
             e
             for e in self.ents
-            if e.start_char < end and e.end_char > start and e.label_ in _SPACY_KIND
+            if e.start_char < end and e.end_char > start and e.end > i and e.label_ in _SPACY_KIND
         ]
         if ents:
             e = next((x for x in ents if x.start <= head.i < x.end), ents[0])
@@ -240,19 +281,41 @@ class SpeakerResolver:
         return Actor(start, end, name, kind, None)
 
     def _anaphor(self, head: Any, i: int, j: int, start: int) -> Actor | None:
+        """The earlier actor a pronoun or a definite description points back at.
+
+        A pronoun takes the nearest earlier actor of a fitting kind. A definite
+        description ("the ministry", "the emergency service") takes the nearest
+        earlier actor whose name holds its head noun (those holding its other
+        nouns too first) and whose kind fits; failing that, for the words
+        listed in :data:`cues.ANAPHOR_KINDS`, the nearest actor of a fitting kind.
+        """
         word = head.lower_
         kinds = cues.ANAPHOR_KINDS.get(word)
-        if kinds is None:
+        earlier = [a for a in self.actors if a.end <= start]
+        if head.pos_ == "PRON":
+            typed = [a for a in earlier if kinds is not None and a.kind in kinds]
+            return typed[-1] if typed else None
+        phrase = self.parse[i:j]
+        if head.pos_ != "NOUN" or any(t.pos_ == "PROPN" for t in phrase):
             return None
-        if head.pos_ != "PRON":
-            det = [t for t in self.parse[i:j] if t.lower_ in ("the", "this", "that")]
-            proper = [t for t in self.parse[i:j] if t.pos_ == "PROPN"]
-            if not det or proper:
-                return None
-        earlier = [a for a in self.actors if a.end <= start and a.kind in kinds]
-        named = [a for a in self.actors if a.end <= start and word in a.name.lower().split()]
-        pick = (named or earlier)[-1:] if (named or earlier) else []
-        return pick[0] if pick else None
+        if not any(t.lower_ in ("the", "this", "that") and t.i < head.i for t in phrase):
+            return None
+        described = cues.kind_from_words(phrase.text)
+        fits = kinds or (frozenset({described}) if described else None)
+        nouns = {t.lower_ for t in phrase if t.pos_ == "NOUN" and t.i < head.i}
+
+        def compatible(actor: Actor) -> bool:
+            return fits is None or actor.kind in fits or actor.kind == "organization"
+
+        named = [a for a in earlier if word in _name_words(a.name) and compatible(a)]
+        closer = [a for a in named if nouns <= _name_words(a.name)]
+        typed = [a for a in earlier if kinds is not None and a.kind in kinds]
+        pool = closer or named or typed
+        if not pool:
+            return None
+        pick = pool[-1]
+        # the same actor met again with its country known ("Ukraine's State Emergency Service")
+        return next((a for a in reversed(pool) if a.name == pick.name and a.country), pick)
 
     def _remember(self, actor: Actor) -> Actor:
         self.actors.append(actor)

@@ -16,7 +16,16 @@ from dataclasses import dataclass
 from typing import Any
 
 from . import cues
-from .speakers import char_span, noun_phrase, phrase_name, text_of, token_range, trim
+from .speakers import (
+    RELATIVE,
+    char_span,
+    known_actor,
+    noun_phrase,
+    phrase_name,
+    text_of,
+    token_range,
+    trim,
+)
 
 __all__ = ["QUOTE_CHARS", "Finding", "find_statements", "quote_regions", "region_at"]
 
@@ -43,6 +52,7 @@ class Finding:
     via: list[str] = dataclasses.field(default_factory=list)
     anonymous: bool = False  # passive with no agent: "it was reported"
     weak: bool = False  # content is only "the rest of the sentence"
+    exact_source: bool = False  # the source phrase is read off the surface: keep its span as is
 
 
 def quote_regions(text: str) -> list[tuple[int, int]]:
@@ -77,9 +87,14 @@ def _subject(verb: Any) -> tuple[Any | None, bool]:
                 if pobj.dep_ == "pobj":
                     return pobj, False
     passive = any(c.dep_ == "auxpass" for c in verb.children)
+    # two subjects where the parse ran a trailing "…, X said" into the clause before it:
+    # the one nearest the verb speaks; a bare number ("2,700 injured") never does
+    subjects = [c for c in verb.children if c.dep_ in ("nsubj", "csubj") and not _is_figure(c)]
+    for child in sorted(subjects, key=lambda c: abs(verb.i - c.i))[:1]:
+        return child, False  # a relative pronoun is resolved to its noun later
+    if any(c.dep_ in ("nsubj", "csubj") for c in verb.children):
+        return None, False
     for child in verb.children:
-        if child.dep_ in ("nsubj", "csubj"):
-            return child, False  # a relative pronoun is resolved to its noun later
         if child.dep_ == "nsubjpass":
             entry = cues.verb_lemma(verb.text)
             if child.lower_ != "it" and entry is not None and entry[0] in ("quote", "cite"):
@@ -96,6 +111,68 @@ def _subject(verb: Any) -> tuple[Any | None, bool]:
             return verb.head, False
         return _subject(verb.head)
     return None, False
+
+
+def _is_figure(tok: Any) -> bool:
+    """A number standing alone as a noun phrase ("2,700 injured", "around 40"): a count,
+    never a speaker. "Six in 10", "two of the soldiers", "no one" are people all the same."""
+    if not (tok.like_num or tok.pos_ == "NUM"):
+        return False
+    return not any(
+        c.dep_ in ("prep", "det", "poss", "compound", "amod", "appos")
+        or (c.dep_ == "quantmod" and c.lower_ in ("in", "of", "out"))  # "six in 10"
+        for c in tok.children
+    )
+
+
+_SEGMENT_ENDS = frozenset({",", ";", "(", ")", "\u2013", "\u2014", "--"})
+
+
+def _ends_segment(tok: Any) -> bool:
+    """A comma, or a dash written as one (a hyphen between spaces)."""
+    return tok.text in _SEGMENT_ENDS or (tok.text == "-" and bool(tok.whitespace_))
+
+
+def _trailing_source(verb: Any, sent: Any, head: Any | None) -> tuple[int, int] | None:
+    """The speaker of a trailing reporting clause read off the surface, "…, X said [on Monday]",
+    when the parse tied the clause elsewhere: X is the noun phrase between the last comma
+    (or dash) and the verb. Used only when the parsed subject lies outside that phrase
+    (a subject from the clause before the comma, a number, none at all)."""
+    doc = verb.doc
+    j = verb.i  # the phrase ends before the verb and the words written with it ("has also")
+    while (
+        j > sent.start
+        and doc[j - 1].head.i == verb.i
+        and doc[j - 1].dep_
+        in (
+            "aux",
+            "auxpass",
+            "neg",
+            "advmod",
+        )
+    ):
+        j -= 1
+    i = j
+    while i > sent.start and not _ends_segment(doc[i - 1]) and "\n" not in doc[i - 1].text:
+        i -= 1
+    if i == j or i <= sent.start + 2 or not _ends_segment(doc[i - 1]):
+        return None  # no comma before it, or nothing before the comma to be the content
+    phrase = doc[i:j]
+    if len(phrase) > 10 or any(
+        t.pos_ in ("VERB", "AUX", "SCONJ", "CCONJ")
+        or (t.is_punct and t.text not in ("'s", "\u2019s"))
+        for t in phrase
+    ):
+        return None
+    nouns = [t for t in phrase if t.pos_ in ("NOUN", "PROPN", "PRON") and not _is_figure(t)]
+    if not nouns or phrase[0].lower_ in RELATIVE or phrase[0].pos_ == "ADP":
+        return None
+    if head is not None and not _is_figure(head):
+        if i <= head.i < j:
+            return None  # the parse found it already
+        if head.left_edge.i <= i and j <= head.right_edge.i + 1:
+            return None  # an apposition of the subject: "Kim, the leader, said"
+    return i, j
 
 
 def _content_of(
@@ -240,7 +317,17 @@ def _verb_cue(verb: Any, sent: Any, regions: list[tuple[int, int]]) -> Finding |
         return None  # "I think" inside someone's words
     content = _content_of(verb, lemma, cls, sent, regions)
     source: tuple[int, int] | None = None
-    if head is not None:
+    exact = False
+    trailing = (
+        _trailing_source(verb, sent, head)
+        if lemma in cues.PARENTHETICAL and cue_toks == _cue_tokens(verb)
+        else None
+    )
+    if trailing is not None:
+        source, exact, anonymous = trailing, True, False
+        if content is not None and content[0] < doc[trailing[1] - 1].idx < content[1]:
+            content = None  # the parse's complement ran through the speaker
+    elif head is not None:
         source = (
             noun_phrase(head)
             if head.dep_ != "pobj" or head.head.dep_ != "agent"
@@ -274,6 +361,7 @@ def _verb_cue(verb: Any, sent: Any, regions: list[tuple[int, int]]) -> Finding |
         via=via,
         anonymous=anonymous,
         weak=weak,
+        exact_source=exact,
     )
 
 
@@ -524,6 +612,7 @@ def find_statements(sent: Any, regions: list[tuple[int, int]]) -> list[Finding]:
                     )
                 )
         relays = []
+    found = _outlets_as_via(found)
     found = _drop_nested(found, regions)
     for f in found:
         for tok, agent in relays:
@@ -538,6 +627,47 @@ def find_statements(sent: Any, regions: list[tuple[int, int]]) -> list[Finding]:
                     text_of(doc), f.content, char_span(doc, tok.i, tok.right_edge.i + 1)
                 )
     return found
+
+
+def _is_outlet(doc: Any, source: tuple[int, int]) -> bool:
+    """A news outlet, not one of its documents ("a CNN/ORC poll", "a Times report")."""
+    if doc[source[0] : source[1]].root.lower_ in cues.CONTENT_NOUNS:
+        return False
+    name = phrase_name(doc, *source)
+    known = known_actor(name)
+    return known[1] == "media" if known is not None else cues.is_media_name(name)
+
+
+def _outlets_as_via(found: list[Finding]) -> list[Finding]:
+    """ "X said Y, according to Reuters": a news outlet in an according-to frame around
+    another sourced statement passed that statement on; it goes into that statement's
+    ``via`` and the frame is dropped. A frame whose source is no outlet stays the source
+    ("Russian troops said they took the village, according to Ukrainian officials")."""
+    frames = [f for f in found if f.lemma == "according to" and f.source is not None]
+    if not frames:
+        return found
+    doc = frames[0].cue[0].doc
+    text = text_of(doc)
+    drop: list[int] = []
+    for frame in frames:
+        assert frame.source is not None
+        inner = [
+            f
+            for f in found
+            if f is not frame
+            and f.source is not None
+            and not f.anonymous
+            and frame.content is not None
+            and frame.content[0] <= f.cue[0].idx < frame.content[1]
+        ]
+        if not inner or not _is_outlet(doc, frame.source):
+            continue
+        phrase = char_span(doc, frame.cue[0].i, frame.source[1])
+        for f in inner:
+            f.via.append(phrase_name(doc, *frame.source))
+            f.content = _cut(text, f.content, phrase)
+        drop.append(id(frame))
+    return [f for f in found if id(f) not in drop]
 
 
 def _cut(

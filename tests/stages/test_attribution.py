@@ -331,3 +331,104 @@ def test_attribution_random_text_never_raises_and_spans_stay_inside(
         for s, e in ((a.source_start, a.source_end), (a.cue_start, a.cue_end)):
             if s is not None:
                 assert e is not None and 0 <= s <= e <= len(text)
+
+
+# --------------------------------------------------------------------------- trailing reporting clauses
+
+
+def test_attribution_trailing_said_after_a_figure_clause_takes_the_phrase_before_it() -> None:
+    # the parse may hang "said" on the casualty clause and give it "1,200" as subject
+    text = (
+        "About 150 rebel fighters have been captured and some 1,200 wounded in clashes near "
+        "Goma in Congo, Rwanda's Defence Forces said in late March, as reported by the Kenya "
+        "News Agency."
+    )
+    (a,) = _sourced(_run(text))
+    assert a.cue == "said" and a.source_country == "RW"
+    assert text[a.source_start : a.source_end] == "Rwanda's Defence Forces"
+    assert a.via == ("Kenya News Agency", "Example Times")
+    assert _content(text, a) == (
+        "About 150 rebel fighters have been captured and some 1,200 wounded in clashes near "
+        "Goma in Congo"
+    )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Shelling destroyed 14 houses and injured 6 residents in Nikopol on Friday, "
+        "Ukraine's State Emergency Service said.",
+        "Shelling destroyed 14 houses and injured 6 residents in Nikopol, "
+        "Ukraine's State Emergency Service said on Friday.",
+    ],
+)
+def test_attribution_sentence_final_said_is_not_given_to_the_clause_subject(text: str) -> None:
+    (a,) = _run(text)
+    assert (a.source, a.source_country, a.cue) == ("State Emergency Service", "UA", "said")
+    assert text[a.source_start : a.source_end] == "Ukraine's State Emergency Service"
+    assert _content(text, a).startswith("Shelling destroyed 14 houses and injured 6 residents")
+
+
+def test_attribution_possessive_source_is_the_owned_body_with_the_owner_country() -> None:
+    text = "Two people died in the landslide, Moldova's Civil Protection Service said."
+    (a,) = _run(text)
+    assert (a.source, a.source_country) == ("Civil Protection Service", "MD")
+
+
+def test_attribution_number_is_never_a_source() -> None:
+    text = "Some 40 were rescued and 2,300 said they had lost their homes."
+    assert all(a.source != "2,300" for a in _run(text))
+
+
+def test_attribution_apposition_before_said_keeps_the_named_subject() -> None:
+    text = "Olena Kovalenko, the regional governor, said 5 people were hurt in the blast."
+    (a,) = _run(text)
+    assert a.source == "Olena Kovalenko" and a.cue == "said"
+
+
+def test_attribution_definite_description_resolves_to_the_earlier_named_body() -> None:
+    text = (
+        "Three bridges collapsed and 20 people drowned in the floods, Georgia's Emergency "
+        "Management Service said. Rescuers reached the cut-off villages by noon, the "
+        "emergency service said in a statement. The service later said 4 more bodies were found."
+    )
+    attrs = _run(text)
+    assert [(a.source, a.source_country) for a in attrs] == [
+        ("Emergency Management Service", "GE")
+    ] * 3
+
+
+def test_attribution_definite_description_skips_a_body_of_another_kind() -> None:
+    text = (
+        "The Kenya News Agency reported the convoy was stopped. Later the ministry said "
+        "12 trucks were turned back."
+    )
+    ents = (_mention(text, "Kenya News Agency", "Kenya News Agency", "media", "KE"),)
+    last = _run(text, entities=ents)[-1]
+    assert last.source != "Kenya News Agency"
+
+
+def test_attribution_according_to_an_outlet_around_a_statement_goes_into_via() -> None:
+    text = (
+        "Floodwater cut off four villages overnight, Georgia's Emergency Management Service "
+        "said, according to the Interfax news agency."
+    )
+    (a,) = _run(text)
+    assert (a.source, a.cue) == ("Emergency Management Service", "said")
+    assert a.via == ("Interfax", "Example Times")
+    assert _content(text, a) == "Floodwater cut off four villages overnight"
+
+
+def test_attribution_share_of_people_is_a_source_though_a_number() -> None:
+    text = "Seven in 10 say the ceasefire will not hold."
+    (a,) = _run(text)
+    assert text[a.source_start : a.source_end] == "Seven in 10" and a.cue == "say"
+
+
+def test_attribution_according_to_an_outlet_poll_stays_the_source() -> None:
+    text = (
+        "Most residents said they felt unsafe, according to a Kyiv Independent poll "
+        "published in May."
+    )
+    (a,) = _sourced(_run(text))
+    assert a.cue == "according to"

@@ -132,7 +132,8 @@ def events(ledger: Ledger, f: EventFilter | None = None) -> dict[str, Any]:
 
 
 def event(ledger: Ledger, event_id: str) -> dict[str, Any] | None:
-    """One fused event with its provenance: claimants -> outlets -> articles with evidence quotes."""
+    """One fused event (by id, or a unique prefix of at least 6 characters) with its provenance:
+    claimants -> outlets -> articles with evidence quotes."""
     ep, em, d, de, cl = (
         schema.event_payloads,
         schema.event_mentions,
@@ -142,6 +143,14 @@ def event(ledger: Ledger, event_id: str) -> dict[str, Any] | None:
     )
     with ledger.engine.connect() as conn:
         payload = conn.execute(select(ep.c.payload).where(ep.c.event_id == event_id)).scalar()
+        if payload is None and len(event_id) >= 6:  # a unique prefix of an id will do
+            found = conn.execute(
+                select(ep.c.event_id, ep.c.payload)
+                .where(ep.c.event_id.startswith(event_id, autoescape=True))
+                .limit(2)
+            ).all()
+            if len(found) == 1:
+                event_id, payload = found[0]
         if payload is None:
             return None
         rows = conn.execute(
@@ -254,13 +263,21 @@ def sources(ledger: Ledger, *, limit: int = 100, offset: int = 0) -> dict[str, A
         .limit(limit)
         .offset(offset)
     )
+    src = schema.sources
     with ledger.engine.connect() as conn:
         rows = conn.execute(q).all()
+        keys = [r.claimant_key for r in rows]
+        countries = (
+            dict(conn.execute(select(src.c.key, src.c.country).where(src.c.key.in_(keys))).all())
+            if keys
+            else {}
+        )
     return {
         "sources": [
             {
                 "name": r.name,
                 "kind": r.kind,
+                "country": countries.get(r.claimant_key),
                 "events": int(r.events),
                 "mentions": int(r.mentions or 0),
                 "corroborated": int(r.corroborated or 0),

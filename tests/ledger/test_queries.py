@@ -217,3 +217,10 @@ def test_document_list_shows_rights_and_origin(filled):
     assert docs["Example Post"]["origin_id"] == docs["Reuters"]["id"]
     assert docs["Example Post"]["wire"] == "Reuters"
 
+
+def test_event_accepts_a_unique_id_prefix_and_sources_carry_countries(filled):
+    [launch] = events(filled, EventFilter(type="weapons_test"))["events"]
+    assert event(filled, launch["id"][:10])["event"]["id"] == launch["id"]
+    assert event(filled, "ev-") is None  # too short to be taken as a prefix
+    rows = {s["name"]: s for s in sources(filled)["sources"]}
+    assert rows["South Korean military"]["country"] == "KR"

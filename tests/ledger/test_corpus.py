@@ -272,25 +272,17 @@ def test_corpus_exports_keep_every_event_its_place_and_toll(corpus: CorpusLedger
     assert rows[corpus.find("casualties", "11")["id"]]["fatalities"] == "7"
 
 
-# --------------------------------------------------------------------------- known pipeline errors
-# What a correct pipeline must do with this corpus and does not yet; strict
-# xfails, so a fix shows up as a failure asking for the marker to go.
+# --------------------------------------------------------------------------- once known pipeline errors
+# Errors this corpus exposed (kept as strict xfails until fixed): the sentence-final
+# "..., Ukraine's State Emergency Service said." and "the emergency service said"
+# (attribution), and "nobody was hurt, the governor said" (events).
 
 
-@pytest.mark.xfail(
-    reason='attribution: a sentence-final "..., Ukraine\'s State Emergency Service said." '
-    'is left unattributed (04, 05), and 07\'s "the emergency service said" becomes a second claimant',
-    strict=True,
-)
 def test_corpus_sumy_toll_has_two_independent_claimants(corpus: CorpusLedger) -> None:
     # the emergency service (via the wire and its copies) and the UN monitors
     assert corpus.find("casualties", "04")["independent_sources"] == 2
 
 
-@pytest.mark.xfail(
-    reason='events: 01\'s "nobody was hurt, the governor said" makes a casualties event',
-    strict=True,
-)
 def test_corpus_no_casualties_where_nobody_was_hurt(corpus: CorpusLedger) -> None:
     assert not [
         e

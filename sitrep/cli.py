@@ -278,7 +278,8 @@ def _render_provenance(shown: dict[str, Any]) -> str:
                 copy = f" (copy of {a['syndicated_from'][:12]})" if a["syndicated_from"] else ""
                 out.append(f"        {a['published'] or '?'} {a['title'] or a['document_id'][:12]}{via}{copy}")
                 for ev in a["evidence"][:2]:
-                    out.append(f"          \u201c{ev['text']}\u201d")
+                    quote = " ".join((ev["text"] or "").split())
+                    out.append(f"          \u201c{quote}\u201d")
     return "\n".join(out) + "\n"
 
 

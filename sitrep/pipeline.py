@@ -26,7 +26,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from .errors import PipelineError
+from .errors import InputError, PipelineError
 from .records import Document, RawDocument, Rejection
 from .settings import Settings, load_settings
 
@@ -158,6 +158,12 @@ class Pipeline:
                         "E032",
                         f"extraction took {per_doc:.1f}s, over the {self.settings.doc_time_limit_s}s limit",
                     )
+                if isinstance(after, Document) and len(after.entities) > self.settings.max_entities:
+                    after = Rejection(
+                        before.source,
+                        "E031",
+                        f"{len(after.entities)} entity mentions, over the limit of {self.settings.max_entities} (SITREP_MAX_ENTITIES)",
+                    )
                 results[id(before)] = after
         return [results[id(d)] for d in docs]
 
@@ -167,9 +173,7 @@ class Pipeline:
             for st in self.stages:
                 batch = st.pipe(batch)
             return list(batch)
-        except Exception:  # one bad document must not sink the batch
-            if len(docs) == 1:
-                raise
+        except Exception:  # one bad document must not sink the batch (nor a batch of one)
             return [self._run_one(d) for d in docs]
 
     def _run_one(self, doc: Document) -> Document | Rejection:
@@ -178,6 +182,8 @@ class Pipeline:
             for st in self.stages:
                 out = st(out)
             return out
+        except InputError as exc:  # a stage's own coded refusal (E031 ...) keeps its code
+            return Rejection(doc.source, exc.code, exc.reason)
         except Exception as exc:  # noqa: BLE001 - reported as a coded rejection
             log.debug("stage failure on %s", doc.source, exc_info=True)
             return Rejection(doc.source, "E050", f"extraction failed ({type(exc).__name__}: {exc})")

@@ -61,6 +61,7 @@ A qualifier in front of a vague amount keeps its bound and drops the other
 from __future__ import annotations
 
 import bisect
+import math
 import re
 from dataclasses import dataclass
 
@@ -164,6 +165,10 @@ _CHANGE_FROM = re.compile(
 )
 
 
+#: a run of number words stops growing past this (no count is larger)
+_WORDS_VALUE_MAX = 10**15
+
+
 def parse_number_words(words: list[str]) -> tuple[float, int] | None:
     """Value of the longest leading run of number words, and how many words it used.
 
@@ -175,6 +180,8 @@ def parse_number_words(words: list[str]) -> tuple[float, int] | None:
     used = 0
     last = ""  # unit | teen | tens | scale
     for i, raw in enumerate(words):
+        if total + current > _WORDS_VALUE_MAX:
+            break  # "one hundred and one hundred and ..." would grow past any float
         w = raw.lower()
         if w == "and":
             if last == "scale" and i + 1 < len(words):
@@ -238,7 +245,9 @@ def _digits_value(text: str) -> float | None:
         "crore": 10_000_000,
         **SCALES,
     }.get(scale, 1)
-    return value * mult
+    value *= mult
+    # a run of hundreds of digits overflows to infinity: a string of digits, not an amount
+    return value if math.isfinite(value) else None
 
 
 def _vague_bounds(text: str) -> tuple[float, float]:

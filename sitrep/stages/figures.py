@@ -42,6 +42,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from collections.abc import Iterable
 from typing import Any
 
 from ..pipeline import Stage
@@ -59,6 +60,21 @@ _NOT_COUNT_ENTS = frozenset({"DATE", "TIME", "MONEY", "PERCENT", "ORDINAL", "QUA
 
 
 # --------------------------------------------------------------------------- categories
+
+
+#: tokens a subtree may span before its children are sought only nearby: spaCy's
+#: ``children`` walks the whole subtree, so thousands of listed numbers that hang off
+#: one head made every figure scan the document (quadratic; 50,000 characters: minutes)
+_WIDE = 200
+
+
+def _kids(tok: Any) -> Iterable[Any]:
+    """``tok.children``, or its children within ``_WIDE`` tokens when its subtree is wider."""
+    if tok.right_edge.i - tok.left_edge.i <= _WIDE:
+        return tok.children  # type: ignore[no-any-return]
+    lo = max(tok.left_edge.i, tok.i - _WIDE // 2)
+    hi = min(tok.right_edge.i + 1, tok.i + _WIDE // 2)
+    return [t for t in tok.doc[lo:hi] if t.head.i == tok.i and t.i != tok.i]
 
 
 def _forms(words: str) -> frozenset[str]:
@@ -149,7 +165,7 @@ def _noun_category(noun: Any) -> str:
     """Category told by the counted noun alone (with its compounds and adjectives)."""
     word = noun.lower_
     cat = NOUN_CATEGORY.get(word, "other")
-    kids = [c.lower_ for c in noun.children if c.dep_ in ("compound", "amod")]
+    kids = [c.lower_ for c in _kids(noun) if c.dep_ in ("compound", "amod")]
     if word == "systems" and not any(k in _WEAPON_SYSTEM_CUES for k in kids):
         return "other"
     if word in ("groups", "group") and "tactical" in kids:
@@ -162,7 +178,7 @@ def _noun_category(noun: Any) -> str:
 def _toll_category(tok: Any) -> str | None:
     """'death toll', 'number of dead', 'casualties' as the thing a number measures."""
     nouns = [tok] if tok.pos_ in ("NOUN", "PROPN") else []
-    nouns += [c for c in tok.children if c.dep_ in ("nsubj", "nsubjpass", "dobj", "appos")]
+    nouns += [c for c in _kids(tok) if c.dep_ in ("nsubj", "nsubjpass", "dobj", "appos")]
     for n in nouns:
         words = [n.lower_] + [c.lower_ for c in n.subtree if c.i != n.i]
         if n.lower_ in TOLL_NOUNS or n.lower_ in STATE_WORDS or n.lower_ in NOUN_CATEGORY:
@@ -178,14 +194,14 @@ def _toll_category(tok: Any) -> str | None:
 
 def _state_child(verb: Any) -> str | None:
     """A state word hanging off a verb: 'left five dead', 'were among the dead', 'went missing'."""
-    for c in verb.children:
+    for c in _kids(verb):
         if (
             c.dep_ in ("acomp", "attr", "oprd", "xcomp", "ccomp", "dobj")
             and c.lower_ in STATE_WORDS
         ):
             return STATE_WORDS[c.lower_]
         if c.dep_ == "prep" and c.lower_ in ("among", "as"):
-            for p in c.children:
+            for p in _kids(c):
                 if p.dep_ == "pobj" and p.lower_ in STATE_WORDS:
                     return STATE_WORDS[p.lower_]
     return None
@@ -194,13 +210,13 @@ def _state_child(verb: Any) -> str | None:
 def _verb_category(verb: Any, role: str) -> str | None:
     """Category for a number/noun that is ``role`` (patient|subject) of ``verb``."""
     w = verb.lower_
-    has_object = any(c.dep_ in ("dobj", "obj") for c in verb.children)
+    has_object = any(c.dep_ in ("dobj", "obj") for c in _kids(verb))
     if role == "patient" or (role == "subject" and not has_object):
         if w in KILL_VERBS and any(
             c.dep_ == "conj"
             and c.lower_ in INJURE_VERBS
-            and not any(k.dep_ in ("dobj", "nsubj", "nsubjpass") for k in c.children)
-            for c in verb.children
+            and not any(k.dep_ in ("dobj", "nsubj", "nsubjpass") for k in _kids(c))
+            for c in _kids(verb)
         ):
             return "casualties"  # "dozens killed and wounded": no split
         if w in KILL_VERBS:
@@ -212,7 +228,7 @@ def _verb_category(verb: Any, role: str) -> str | None:
         if w in DEPLOY_VERBS:
             return "troops"
         if w in TAKE_VERBS:
-            for c in verb.children:
+            for c in _kids(verb):
                 if c.lower_ in (
                     "prisoner",
                     "prisoners",
@@ -222,14 +238,14 @@ def _verb_category(verb: Any, role: str) -> str | None:
                     "hostages",
                 ):
                     return "captured"
-    if w in ("burnt", "burned") and any(c.lower_ == "alive" for c in verb.children):
+    if w in ("burnt", "burned") and any(c.lower_ == "alive" for c in _kids(verb)):
         return "killed"  # "30 persons were burnt alive"
     if role == "subject":
         if w in DIE_VERBS:
             return "killed"
         if w in CAPTURE_VERBS:  # "300 soldiers surrendered"
             return "captured"
-        if w in LOSE_VERBS and any(c.lower_ == "lives" for c in verb.children):
+        if w in LOSE_VERBS and any(c.lower_ == "lives" for c in _kids(verb)):
             return "killed"
     if not has_object and w in STATE_WORDS:  # "seven fishermen are still missing"
         return STATE_WORDS[w]
@@ -241,29 +257,39 @@ def _context_category(anchor: Any, depth: int = 0) -> str | None:
     else from a state adjective on it ("five dead soldiers were found")."""
     cat = _role_category(anchor, depth)
     if cat is None:
-        for c in anchor.children:
+        for c in _kids(anchor):
             if c.dep_ == "amod" and c.lower_ in STATE_WORDS:
                 return STATE_WORDS[c.lower_]
     return cat
 
 
+#: conjuncts followed back to the head of their list; real lists are far shorter
+_MAX_CONJ_HOPS = 40
+
+
 def _role_category(anchor: Any, depth: int = 0) -> str | None:
     if depth > 3:
         return None
-    while anchor.dep_ in ("conj", "appos") and anchor.head.pos_ in ("NOUN", "PROPN", "NUM", "PRON"):
+    hops = 0  # bounded: a list of thousands of numbers is one long conj chain (quadratic)
+    while (
+        anchor.dep_ in ("conj", "appos")
+        and anchor.head.pos_ in ("NOUN", "PROPN", "NUM", "PRON")
+        and hops < _MAX_CONJ_HOPS
+    ):
         anchor = anchor.head
+        hops += 1
     dep, head = anchor.dep_, anchor.head
     while head.dep_ in ("aux", "auxpass") and head.head is not head:  # "Person Is Confirmed Dead"
         head = head.head
-    for c in anchor.children:  # "soldiers killed", "civilians who died"
+    for c in _kids(anchor):  # "soldiers killed", "civilians who died"
         if c.dep_ in ("acl", "relcl") and c.pos_ in ("VERB", "AUX", "ADJ"):
-            passive = any(k.dep_ in ("nsubjpass", "auxpass") for k in c.children)
+            passive = any(k.dep_ in ("nsubjpass", "auxpass") for k in _kids(c))
             role = "patient" if c.dep_ == "acl" or passive else "subject"
             cat = _verb_category(c, role)
             if cat is not None:
                 return cat
         if c.dep_ == "prep" and c.lower_ == "among":  # "two soldiers among eight killed"
-            for p in c.children:
+            for p in _kids(c):
                 if p.dep_ == "pobj":
                     cat = STATE_WORDS.get(p.lower_) or _context_category(p, depth + 1)
                     if cat is not None:
@@ -323,7 +349,7 @@ def _adjacent_cue(anchor: Any) -> str | None:
             agent = (
                 anchor.dep_ == "nsubj"
                 and doc[i].i == anchor.head.i
-                and any(c.dep_ in ("dobj", "obj") for c in doc[i].children)
+                and any(c.dep_ in ("dobj", "obj") for c in _kids(doc[i]))
             )
             return None if agent else STATE_WORDS[w]  # "300 soldiers killed 12 civilians"
         if w not in _FILLER:
@@ -381,9 +407,9 @@ def counted_noun(head: Any, tokens: list[Any]) -> Any | None:
             up = up.head  # "six NATO service members": count the members, not the service
         return up
     for t in [head, *reversed(tokens)]:
-        for c in t.children:
+        for c in _kids(t):
             if c.dep_ == "prep" and c.lower_ == "of" and c.i not in idx:
-                for p in c.children:
+                for p in _kids(c):
                     if p.dep_ == "pobj" and p.pos_ in ("NOUN", "PROPN", "PRON", "ADJ"):
                         return p
     return None
@@ -406,7 +432,7 @@ def figure_category(head: Any, noun: Any | None, tokens: list[Any]) -> str:
         cat = _context_category(head)  # "55 of the regime forces" -> role of "55"
     if cat is None and noun is not None:  # "Twelve soldiers, 26 insurgents killed"
         sibs = [
-            c for c in noun.children if c.dep_ in ("appos", "conj") and c.pos_ in ("NOUN", "PROPN")
+            c for c in _kids(noun) if c.dep_ in ("appos", "conj") and c.pos_ in ("NOUN", "PROPN")
         ]
         if noun.dep_ in ("appos", "conj"):
             sibs.append(noun.head)
@@ -426,7 +452,7 @@ def subject_text(text: str, noun: Any | None, number_end: int) -> str | None:
     if noun is None or noun.pos_ == "PRON":
         return None
     end = noun.idx + len(noun.text)
-    words = [t for t in noun.subtree if t.i <= noun.i and t.idx >= number_end]
+    words = [t for t in noun.doc[noun.left_edge.i : noun.i + 1] if t.idx >= number_end]
     while words and (
         words[0].dep_ in ("det", "poss", "prep", "punct", "quantmod", "nummod", "case")
         or words[0].lower_ in ("of", "the", "-")

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import re
 import threading
 from typing import Any
 
@@ -297,6 +298,55 @@ def fix_entities(doc: Any) -> Any:
 # --------------------------------------------------------------------------- loading
 
 
+#: a run of this many non-space characters, mostly punctuation ("((((", ",,,,"),
+#: makes spaCy's tokenizer peel prefixes one at a time in quadratic time
+_LONG_RUN = re.compile(r"\S{64,}")
+_RUN_PIECE = 32
+
+
+class _RunGuard:
+    """spaCy's tokenizer, except that long runs of punctuation become 32-character
+    tokens instead of being split one character at a time (quadratic: 2,000 commas
+    took 3 s, 50,000 would take an hour). The Doc's text is the input, unchanged."""
+
+    def __init__(self, tokenizer: Any) -> None:
+        self.tokenizer = tokenizer
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.tokenizer, name)
+
+    def __call__(self, text: str) -> Any:
+        runs = [
+            m for m in _LONG_RUN.finditer(text)
+            if 2 * sum(not c.isalnum() for c in m.group()) > len(m.group())
+        ]
+        if not runs:
+            return self.tokenizer(text)
+        from spacy.tokens import Doc
+
+        words: list[str] = []
+        spaces: list[bool] = []
+        at = 0
+        for m in runs:
+            self._add(text[at : m.start()], words, spaces)
+            run = m.group()
+            for i in range(0, len(run), _RUN_PIECE):
+                words.append(run[i : i + _RUN_PIECE])
+                spaces.append(False)
+            at = m.end()
+        self._add(text[at:], words, spaces)
+        return Doc(self.tokenizer.vocab, words=words, spaces=spaces)
+
+    def _add(self, part: str, words: list[str], spaces: list[bool]) -> None:
+        if part.startswith(" ") and words and not spaces[-1]:
+            spaces[-1] = True  # the space after a run belongs to its last token
+            part = part[1:]
+        if part:
+            for tok in self.tokenizer(part):
+                words.append(tok.text)
+                spaces.append(bool(tok.whitespace_))
+
+
 @functools.lru_cache(maxsize=2)
 def _load(model: str) -> Any:
     import spacy
@@ -305,6 +355,7 @@ def _load(model: str) -> Any:
     if not Language.has_factory(_FIXER):
         Language.component(_FIXER, func=fix_entities)
     nlp = spacy.load(model, exclude=list(_DISABLED))
+    nlp.tokenizer = _RunGuard(nlp.tokenizer)
     nlp.add_pipe(_FIXER, after="ner")
     _alias_index()  # build the KB index and gazetteer now, not inside the first batch
     knowledge_base().place("")

@@ -47,7 +47,9 @@ _CHUNK = 1 << 16
 
 def _entry_date(entry: Any) -> str | None:
     for key in ("published_parsed", "updated_parsed", "created_parsed"):
-        parsed = entry.get(key)
+        # dict.get: feedparser's own get maps a missing updated_parsed to
+        # published_parsed with a DeprecationWarning (an error under -W error)
+        parsed = dict.get(entry, key)
         if parsed:
             try:
                 return dt.datetime.fromtimestamp(calendar.timegm(parsed), dt.UTC).date().isoformat()

@@ -121,19 +121,38 @@ def _previous_sentence(sent: Any) -> tuple[int, int] | None:
     return trim(text_of(doc), doc[first].idx, doc[i].idx + len(doc[i]))
 
 
-def _cue_phrase(parse: Any, f: Finding, start: int, end: int) -> tuple[int, int]:
-    """The cue's span as written around its words: auxiliaries, negation and adverbs
-    before the verb ("has also said"), a particle or preposition right after it
-    ("called for"). ``Attribution.cue`` keeps only the reporting words."""
-    verb = f.cue[-1]
-    if verb.pos_ not in ("VERB", "AUX"):
-        return start, end
-    first = f.cue[0].i
+def _written_before(parse: Any, verb: Any, first: int) -> int:
+    """Where a verb's phrase begins: back over its auxiliaries, negation and adverbs."""
     while first > 0:
         prev = parse[first - 1]
         if prev.head.i != verb.i or prev.dep_ not in ("aux", "auxpass", "neg", "advmod"):
             break
         first -= 1
+    return first
+
+
+def _cue_phrase(parse: Any, f: Finding, start: int, end: int) -> tuple[int, int]:
+    """The cue's span as written around its words: auxiliaries, negation and adverbs
+    before the verb ("has also said"), the verb an infinitive cue completes ("refused to
+    say"), a particle or preposition right after it ("called for").
+    ``Attribution.cue`` keeps only the reporting words."""
+    verb = f.cue[-1]
+    if verb.pos_ not in ("VERB", "AUX"):
+        return start, end
+    first = _written_before(parse, verb, f.cue[0].i)
+    # "refused to say", "goes on to say", "has tried to explain": the verb it completes
+    gov = verb.head
+    if (
+        verb.dep_ == "xcomp"
+        and gov.pos_ in ("VERB", "AUX")
+        and 0 <= first - gov.i - 1 <= 2
+        and not (f.source and f.source[0] <= gov.i < f.source[1])
+        and all(
+            t.head.i == gov.i and t.dep_ in ("prt", "dobj", "advmod", "neg")
+            for t in parse[gov.i + 1 : first]
+        )
+    ):
+        first = _written_before(parse, gov, gov.i)
     last = verb.i
     nxt = parse[last + 1] if last + 1 < len(parse) else None
     if (

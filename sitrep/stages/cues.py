@@ -35,6 +35,7 @@ __all__ = [
     "kind_from_words",
     "normalise_cue",
     "verb_lemma",
+    "view_lemma",
 ]
 
 #: verbs whose subject is a source and whose complement is what they said.
@@ -48,7 +49,7 @@ SPEECH_VERBS: tuple[str, ...] = tuple(
         "blame criticize criticise condemn dismiss question calculate forecast publish "
         "broadcast recount verify affirm reiterate repeat signal hint describe ask demand "
         "propose agree charge show find answer joke counter retort speculate project call "
-        "praise endorse mock defend refer denounce label brand email"
+        "praise endorse mock defend refer denounce label brand email express"
     )
 )
 
@@ -63,6 +64,10 @@ COGNITION_VERBS: tuple[str, ...] = tuple(
 #: belief verbs that take an infinitive as content ("wants to run").
 INFINITIVE_COGNITION: frozenset[str] = frozenset({"want", "hope", "expect", "wish"})
 
+#: verbs of opinion that report only as "X sees Y as Z" ("developers see golf courses
+#: as wasted space"); their object and its ``as`` phrase are the content.
+VIEW_VERBS: frozenset[str] = frozenset(_words("see view regard"))
+
 #: verbs that report only when a document speaks: "the poll found", "data show".
 DOCUMENT_VERBS: frozenset[str] = frozenset({"find", "show"})
 
@@ -70,8 +75,8 @@ DOCUMENT_VERBS: frozenset[str] = frozenset({"find", "show"})
 OBJECT_CONTENT: frozenset[str] = frozenset(
     _words(
         "acknowledge admit allege announce broadcast claim confirm corroborate demand deny "
-        "disclose estimate find pledge post predict promise propose publish report reveal "
-        "show threaten tweet verify vow write"
+        "disclose estimate find forecast pledge post predict promise propose publish "
+        "report reveal show threaten tweet verify vow write"
     )
 )
 
@@ -81,7 +86,7 @@ PARENTHETICAL: frozenset[str] = frozenset(
     _words(
         "acknowledge add admit allege announce argue assert claim conclude confirm contend "
         "declare emphasise emphasize estimate explain insist maintain note observe post "
-        "predict recall reiterate report say state stress suggest tell tweet warn write"
+        "predict recall reiterate report say show state stress suggest tell tweet warn write"
     )
 )
 
@@ -89,7 +94,7 @@ PARENTHETICAL: frozenset[str] = frozenset(
 RIGHT_CONTENT: frozenset[str] = frozenset(
     _words(
         "accuse blame brand call condemn criticise criticize defend demand denounce describe "
-        "dismiss endorse label mock praise propose question refer urge"
+        "dismiss endorse express label mock praise propose question refer urge"
     )
 )
 
@@ -155,6 +160,15 @@ def _verb_table() -> dict[str, tuple[str, str]]:
         if cls:
             table[form] = (lemma, cls)
     return table
+
+
+def view_lemma(word: str) -> str | None:
+    """The lemma of a form of a :data:`VIEW_VERBS` verb ("saw" -> "see"), else ``None``."""
+    word = word.lower()
+    for lemma in VIEW_VERBS:
+        if word in _forms(lemma) or _IRREGULAR.get(word) == lemma:
+            return lemma
+    return None
 
 
 def verb_lemma(word: str) -> tuple[str, str] | None:

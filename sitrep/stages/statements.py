@@ -179,6 +179,11 @@ def _content_of(
     verb: Any, lemma: str, cls: str, sent: Any, regions: list[tuple[int, int]]
 ) -> tuple[int, int] | None:
     doc = verb.doc
+    if cls == "view":  # "sees golf courses as wasted space"
+        obj = next(c for c in verb.children if c.dep_ == "dobj")
+        phrase = _as_phrase(verb)
+        assert phrase is not None
+        return _side(verb, [*obj.subtree, *phrase.subtree], obj, sent)
     comp = [
         c
         for c in verb.children
@@ -280,10 +285,34 @@ def _clausal_verb(verb: Any) -> tuple[str, str] | None:
     return verb.lower_, "cognition"
 
 
+def _as_phrase(verb: Any) -> Any | None:
+    """The ``as`` phrase of "sees X as Y", on the verb or on its object."""
+    objs = [c for c in verb.children if c.dep_ == "dobj"]
+    for tok in [*verb.rights, *(c for o in objs for c in o.rights)]:
+        if (
+            tok.dep_ == "prep"
+            and tok.lower_ == "as"
+            and any(c.dep_ == "pobj" for c in tok.children)
+        ):
+            return tok
+        kids = {c.dep_: c.lower_ for c in tok.children}
+        if tok.dep_ == "advcl" and kids.get("mark") == "as" and "nsubj" not in kids:
+            return tok  # "sees him as captured by …"; not "saw the tank as it passed"
+    return None
+
+
+def _view_verb(verb: Any) -> tuple[str, str] | None:
+    """An opinion verb that reports as "X sees Y as Z", with an object and an ``as`` phrase."""
+    lemma = cues.view_lemma(verb.text)
+    if lemma is None or not any(c.dep_ == "dobj" for c in verb.children):
+        return None
+    return (lemma, "view") if _as_phrase(verb) is not None else None
+
+
 def _verb_cue(verb: Any, sent: Any, regions: list[tuple[int, int]]) -> Finding | None:
     if verb.pos_ not in ("VERB", "AUX") or verb.dep_ in ("amod", "compound"):
         return None
-    entry = cues.verb_lemma(verb.text) or _clausal_verb(verb)
+    entry = cues.verb_lemma(verb.text) or _clausal_verb(verb) or _view_verb(verb)
     if entry is None:
         return None
     lemma, cls = entry
@@ -313,7 +342,7 @@ def _verb_cue(verb: Any, sent: Any, regions: list[tuple[int, int]]) -> Finding |
         return None  # "finding themselves", "showed up": only documents find and show
     if head is not None and (head.lower_ in ("it", "there") and head.head.i != verb.i):
         return None  # "it's fair to say": no one is saying
-    if cls == "cognition" and head is not None and head.lower_ in ("i", "we", "you"):
+    if cls in ("cognition", "view") and head is not None and head.lower_ in ("i", "we", "you"):
         return None  # "I think" inside someone's words
     content = _content_of(verb, lemma, cls, sent, regions)
     source: tuple[int, int] | None = None
@@ -343,7 +372,7 @@ def _verb_cue(verb: Any, sent: Any, regions: list[tuple[int, int]]) -> Finding |
         weak = True
     if content is None:
         return None
-    if source is None and (not anonymous or cls == "cognition"):
+    if source is None and (not anonymous or cls in ("cognition", "view")):
         return None  # no source; "is believed to" is a hedge, not a statement
     via = []
     for child in verb.children:

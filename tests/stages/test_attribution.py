@@ -432,3 +432,32 @@ def test_attribution_according_to_an_outlet_poll_stays_the_source() -> None:
     )
     (a,) = _sourced(_run(text))
     assert a.cue == "according to"
+
+
+# --------------------------------------------------------------------------- more cues
+
+
+def test_attribution_sees_x_as_y_is_a_view_of_its_subject() -> None:
+    text = "Warsaw sees the new border fence as a shield against smuggling."
+    (a,) = _run(text)
+    assert (a.cue, a.cue_lemma) == ("sees", "see")
+    assert _content(text, a) == "the new border fence as a shield against smuggling"
+
+
+def test_attribution_see_without_an_as_phrase_is_no_cue() -> None:
+    text = "Villagers saw the convoy as it crossed the river at dawn."
+    assert not _sourced(_run(text))
+
+
+def test_attribution_expressed_takes_its_object_as_content() -> None:
+    text = "The Red Cross expressed alarm at the shelling of the hospital."
+    (a,) = _run(text)
+    assert a.cue == "expressed"
+    assert _content(text, a) == "alarm at the shelling of the hospital"
+
+
+def test_attribution_cue_span_covers_the_verb_an_infinitive_cue_completes() -> None:
+    text = "The commander refused to say whether the bridge had been mined."
+    (a,) = _run(text)
+    assert a.cue == "say" and text[a.cue_start : a.cue_end] == "refused to say"
+    assert _content(text, a) == "whether the bridge had been mined"

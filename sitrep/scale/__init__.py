@@ -13,7 +13,7 @@ ledger a single-process ingest gives. See docs/cluster.md.
 
 from __future__ import annotations
 
-from .client import ClusterResult, cluster_ingest, dask_client, unfused_types
+from .client import ClusterResult, cluster_ingest, dask_client, unfused_documents
 from .partitions import Partition, plan, read_partition
 from .worker import Job, PartitionResult, run_partition
 
@@ -27,5 +27,5 @@ __all__ = [
     "plan",
     "read_partition",
     "run_partition",
-    "unfused_types",
+    "unfused_documents",
 ]

@@ -15,8 +15,8 @@ inputs gives.
 
 An ingest stopped part way (client or workers killed) is finished by running
 it again: stored documents are skipped before extraction, a batch is stored
-whole or not at all, and fusion covers every event type that has stored
-mentions not yet fused, including those of the interrupted run.
+whole or not at all, and fusion covers every stored document whose events
+are not yet fused, including those of the interrupted run.
 """
 
 from __future__ import annotations
@@ -42,7 +42,7 @@ from ..settings import Settings, load_settings
 from .partitions import Partition, plan
 from .worker import Job, PartitionResult, PipelineWarmup, run_partition
 
-__all__ = ["ClusterResult", "cluster_ingest", "dask_client", "unfused_types"]
+__all__ = ["ClusterResult", "cluster_ingest", "dask_client", "unfused_documents"]
 
 Progress = Callable[[str], None]
 
@@ -96,16 +96,17 @@ def dask_client(scheduler: str | None = None, workers: int | None = None) -> Ite
         yield client
 
 
-def unfused_types(ledger: Ledger) -> set[str]:
-    """Event types with stored article events that no fused event covers yet
-    (left by an ingest that stopped before fusing)."""
+def unfused_documents(ledger: Ledger) -> list[str]:
+    """Ids of stored documents with article events that no fused event covers
+    yet: those this ingest stored, and those an ingest that stopped before
+    fusing left behind."""
     de, em = ledger_schema.doc_events, ledger_schema.event_mentions
     joined = de.outerjoin(
         em, and_(em.c.document_id == de.c.document_id, em.c.doc_event_id == de.c.event_id)
     )
-    q = select(de.c.type).select_from(joined).where(em.c.event_id.is_(None)).distinct()
+    q = select(de.c.document_id).select_from(joined).where(em.c.event_id.is_(None)).distinct()
     with ledger.engine.connect() as conn:
-        return set(conn.execute(q).scalars())
+        return sorted(conn.execute(q).scalars())
 
 
 def _read_stdin(inputs: Sequence[str]) -> bytes | None:
@@ -172,12 +173,13 @@ def cluster_ingest(
             if client is None:
                 client = stack.enter_context(dask_client(scheduler, workers))
             _run(client, todo, job, ledger, result, progress, on_rejection, on_partition)
+        # Once, as a single-process ingest does at its end: syndication over every
+        # stored document, then fusion of the blocks the unfused events fall in.
         started = time.perf_counter()
-        types = unfused_types(ledger)
-        if types:
-            if progress:
-                progress(f"fusing events of {len(types)} types")
-            result.fused_types = ledger.refresh(types)
+        unfused = unfused_documents(ledger)
+        if progress:
+            progress(f"syndication, then fusing the events of {len(unfused)} documents")
+        result.fused_types = ledger.refresh(documents=unfused)
         result.fuse_seconds = time.perf_counter() - started
     return result
 

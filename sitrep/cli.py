@@ -199,7 +199,7 @@ def _cluster_ingest(args: argparse.Namespace) -> int:
     )
     if not quiet:
         _err(f"{result.documents} documents: {result.added} added, {result.skipped} already stored; "
-             f"{len(result.rejected)} inputs rejected; {result.per_second:.1f} documents/s on {result.workers} workers")
+             f"{len(result.rejected)} inputs rejected; {result.per_second:.1f} documents/s on {result.workers} worker{'s' if result.workers != 1 else ''}")
     return EXIT_REJECTED if result.rejected else EXIT_OK
 
 

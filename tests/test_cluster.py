@@ -152,6 +152,24 @@ def test_ingest_cli_workers_below_one_is_a_usage_error(tmp_path: Path) -> None:
 
 
 @pytest.mark.slow
+def test_ingest_cli_workers_stores_reports_progress_and_rejections(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = tmp_path / "in"
+    write_corpus(folder, 3, seed=4)
+    (folder / "broken.bin").write_bytes(b"\x00\x01\x02binary" * 50)
+    db = str(tmp_path / "cli.db")
+    code = main(["ingest", str(folder), "--db", db, "--workers", "1", "--published", PUBLISHED])
+    err = capsys.readouterr().err
+    assert code == 1  # one input rejected
+    assert "[E010]" in err and "broken.bin" in err
+    assert "3 documents done" in err and "on 1 worker)" in err
+    assert "3 added, 0 already stored; 1 inputs rejected" in err
+    assert main(["events", "--db", db, "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["events"]
+
+
+@pytest.mark.slow
 @pytest.mark.postgres
 def test_cluster_ingest_postgres_equals_single_process(
     inputs: list[str], reference: dict[str, Any], dask: Client, postgres_schema: Callable[[], str]

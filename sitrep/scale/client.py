@@ -292,7 +292,8 @@ def _progress_line(result: ClusterResult, done: int) -> str:
     rate = finished / result.seconds if result.seconds else 0.0
     failures = len(result.rejected)
     return (
-        f"{finished} documents done ({rate:.1f}/s on {result.workers} workers): "
+        f"{finished} documents done ({rate:.1f}/s on {result.workers} "
+        f"worker{'s' if result.workers != 1 else ''}): "
         f"{result.added} added, {result.skipped} already stored, {failures} failures; "
         f"partitions {done}/{result.partitions}"
     )

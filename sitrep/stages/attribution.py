@@ -137,6 +137,15 @@ def _cue_phrase(parse: Any, f: Finding, start: int, end: int) -> tuple[int, int]
     say"), a particle or preposition right after it ("called for").
     ``Attribution.cue`` keeps only the reporting words."""
     verb = f.cue[-1]
+    if verb.pos_ == "NOUN" and f.content is not None:  # "Russia's claims about the drones"
+        nxt = parse[verb.i + 1] if verb.i + 1 < len(parse) else None
+        if (
+            nxt is not None
+            and nxt.head.i == verb.i
+            and nxt.dep_ == "prep"
+            and nxt.idx + len(nxt) <= f.content[0] <= nxt.idx + len(nxt) + 1
+        ):
+            return start, nxt.idx + len(nxt)
     if verb.pos_ not in ("VERB", "AUX"):
         return start, end
     first = _written_before(parse, verb, f.cue[0].i)

@@ -249,7 +249,10 @@ NOUN_CUES: dict[str, str] = {
         "admission=admission estimate=estimate,estimates assessment=assessment "
         "prediction=prediction demand=demand,demands call=call,calls report=report,reports "
         "account=account description=description characterization=characterization vow=vow "
-        "confirmation=confirmation declaration=declaration position=position"
+        "confirmation=confirmation declaration=declaration position=position "
+        "question=question,questions stance=stance explanation=explanation,explanations "
+        "reply=reply,replies doubt=doubts assurance=assurance,assurances "
+        "message=message request=request,requests advice=advice"
     )
     for lemma, _, forms in [entry.partition("=")]
     for form in forms.split(",")

@@ -411,7 +411,25 @@ def _according(tok: Any, sent: Any) -> Finding | None:
     content = _rest_of_sentence(sent, phrase)
     if content is None:
         return None
-    return Finding(cue=[tok, to[0]], lemma="according to", source=source, content=content)
+    cue = [tok, to[0]]
+    exact = False
+    # "according to a statement by the ministry", "according to the army's figures":
+    # the document's owner speaks
+    noun = pobj[0]
+    if noun.lower_ in cues.CONTENT_NOUNS | cues.STATEMENT_NOUNS:
+        by = [c for c in noun.rights if c.dep_ == "prep" and c.lower_ in ("by", "from", "of")]
+        owner = [p for c in by for p in c.children if p.dep_ == "pobj"]
+        poss = [c for c in noun.children if c.dep_ == "poss"]
+        if owner and not cues.is_media_name(noun.text):
+            cue = list(doc[tok.i : by[0].i + 1])
+            source = noun_phrase(owner[0])
+        elif poss:
+            source = token_range(list(poss[0].subtree))
+            if doc[source[1] - 1].dep_ == "case":
+                source, exact = (source[0], source[1] - 1), True
+    return Finding(
+        cue=cue, lemma="according to", source=source, content=content, exact_source=exact
+    )
 
 
 def _statement_phrase(tok: Any, sent: Any, taken: set[int]) -> Finding | None:
@@ -451,6 +469,11 @@ def _statement_phrase(tok: Any, sent: Any, taken: set[int]) -> Finding | None:
     )
 
 
+#: prepositions that introduce what an owned report noun is about ("Russia's claims about",
+#: "the ministry's reply to")
+_NOUN_CONTENT_PREPS = frozenset({"of", "about", "on", "over", "regarding", "to", "for", "against"})
+
+
 def _noun_cue(tok: Any, sent: Any, regions: list[tuple[int, int]]) -> Finding | None:
     """'Russia's claim that it downed 20 drones', 'the ministry's estimate of 300 dead'."""
     lemma = cues.NOUN_CUES.get(tok.lower_)
@@ -477,7 +500,7 @@ def _noun_cue(tok: Any, sent: Any, regions: list[tuple[int, int]]) -> Finding | 
     said += [
         p
         for c in tok.children
-        if c.dep_ == "prep" and c.lower_ in ("of", "about", "on")
+        if c.dep_ == "prep" and c.lower_ in _NOUN_CONTENT_PREPS
         for p in c.children
         if p.dep_ == "pobj"
     ]

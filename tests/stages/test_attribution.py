@@ -461,3 +461,25 @@ def test_attribution_cue_span_covers_the_verb_an_infinitive_cue_completes() -> N
     (a,) = _run(text)
     assert a.cue == "say" and text[a.cue_start : a.cue_end] == "refused to say"
     assert _content(text, a) == "whether the bridge had been mined"
+
+
+def test_attribution_according_to_a_statement_by_gives_its_author_as_source() -> None:
+    text = "Four border guards were wounded, according to a statement by the Latvian interior ministry."
+    (a,) = _sourced(_run(text))
+    assert text[a.cue_start : a.cue_end] == "according to a statement by"
+    assert text[a.source_start : a.source_end] == "the Latvian interior ministry"
+    assert _content(text, a) == "Four border guards were wounded"
+
+
+def test_attribution_according_to_an_owned_document_gives_its_owner() -> None:
+    text = "Nine tanks were lost near the river, according to the brigade's report."
+    (a,) = _sourced(_run(text))
+    assert a.cue == "according to" and a.source_kind == "military"
+    assert text[a.source_start : a.source_end] == "the brigade"
+
+
+def test_attribution_owned_noun_cue_span_takes_its_preposition() -> None:
+    text = "The ministry's explanation of the blackout was dismissed by residents."
+    (a,) = [a for a in _run(text) if a.cue == "explanation"]
+    assert text[a.cue_start : a.cue_end] == "explanation of"
+    assert _content(text, a) == "the blackout"

@@ -210,6 +210,10 @@ def _content_of(
             if c.dep_ not in ("advcl", "punct", "conj", "cc", "parataxis", "npadvmod")
         ]
         right = [t for c in kids for t in c.subtree if t.i < sent.end]
+        if right and right[0].i == verb.i + 1 and right[0].dep_ == "prep" and len(right) > 1:
+            right = right[
+                1:
+            ]  # "called for | calm", "is accused of | hiding": the cue takes the preposition
         if right:
             span = trim(text_of(doc), right[0].idx, right[-1].idx + len(right[-1]))
             span = span if span[1] - span[0] > 1 else None

@@ -483,3 +483,10 @@ def test_attribution_owned_noun_cue_span_takes_its_preposition() -> None:
     (a,) = [a for a in _run(text) if a.cue == "explanation"]
     assert text[a.cue_start : a.cue_end] == "explanation of"
     assert _content(text, a) == "the blackout"
+
+
+def test_attribution_preposition_after_a_right_content_verb_belongs_to_the_cue() -> None:
+    text = "The mayor called for calm after the blast at the depot."
+    (a,) = _run(text)
+    assert text[a.cue_start : a.cue_end] == "called for" and a.cue == "called"
+    assert _content(text, a) == "calm after the blast at the depot"

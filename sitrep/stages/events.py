@@ -468,13 +468,18 @@ def _governing(tok: Any) -> Any:
     return tok
 
 
+_OBJECT_CHAIN_DEPS = frozenset({"compound", "amod", "nmod", "dobj", "attr", "nsubjpass", "conj", "appos"})
+
+
 def _governing_verb(trig: Any) -> Any | None:
-    """The verb a (nominal) trigger hangs from, or the trigger itself when it is a verb."""
+    """The verb whose object a nominal trigger is part of ("announced a new aid package"),
+    or the trigger itself when it is a verb. A trigger under a preposition ("commented
+    on the losses") has no governing verb: that verb did not make the event."""
     cur = trig
     for _ in range(6):
         if cur.pos_ in ("VERB", "AUX"):
             return cur
-        if cur.head.i == cur.i:
+        if cur.head.i == cur.i or cur.dep_ not in _OBJECT_CHAIN_DEPS:
             return None
         cur = cur.head
     return None
@@ -889,7 +894,21 @@ def extract_events(doc: Document) -> tuple[list[Event], list[Claim]]:
         view = dataclasses.replace(doc, entities=entities_in[si], places=places_in[si], times=times_in[si]) if cands else doc
         for c in cands:
             c_attrs = _sentence_attributions(c, doc) or attrs
-            _link_actors(c, view, claimant_spans, c_attrs)
+            # "Germany pledged air-defence systems": when the reporting verb is the
+            # event's own trigger, its "speaker" is the one who acts
+            acting = [
+                a
+                for a in c_attrs
+                if a.cue_start is not None
+                and a.cue_end is not None
+                and _overlaps(a.cue_start, a.cue_end, c.trigger_start, c.trigger_end)
+            ]
+            if acting:
+                c_attrs = [a for a in c_attrs if a not in acting]
+                spans = [(s, e) for s, e in claimant_spans if not any((s, e) == (a.source_start, a.source_end) for a in acting)]
+            else:
+                spans = claimant_spans
+            _link_actors(c, view, spans, c_attrs)
             _pick_location(c, view, actor_spans, claimant_spans)
             _pick_time(c, view)
             c.sources = [_source_of(a) for a in c_attrs]

@@ -279,3 +279,17 @@ def test_events_speaker_is_not_an_actor_and_its_forces_are_the_speaker(nlp):
     assert "Ukraine" not in names and "State Emergency Service of Ukraine" not in names
     denied = next(e for e in doc.events if e.status == "denied")
     assert ("Russia", "agent") in [(a.name, a.role) for a in denied.actors]
+
+
+def test_events_reporting_verb_that_is_the_event_makes_its_speaker_the_agent(nlp):
+    text = "Germany pledged additional air-defence systems for Ukraine at a meeting in Brussels."
+    b = Builder(text)
+    g = b.ent("Germany", "Germany", "state", "DE")
+    cue = text.index("pledged")
+    attr = Attribution(
+        0, cue + 7, "Germany pledged", "Germany", "pledged", (), cue + 8, len(text) - 1, "government", "DE",
+        source_start=g.start, source_end=g.end, cue_start=cue, cue_end=cue + 7,
+    )
+    doc = run(nlp, text, entities=(g, b.ent("Ukraine", "Ukraine", "state", "UA")), attributions=(attr,))
+    (aid,) = [e for e in doc.events if e.type == "military_aid"]
+    assert ("Germany", "agent") in [(a.name, a.role) for a in aid.actors]

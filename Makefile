@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: install demo serve test eval bench lint fuzz reliability clean
+.PHONY: install demo serve docs test eval bench lint fuzz reliability clean
 
 $(STAMP): pyproject.toml requirements/model.txt
 	$(PYTHON) -m venv $(VENV)
@@ -41,6 +41,9 @@ bench: install
 lint: install
 	$(BIN)/ruff check sitrep tests eval bench
 	$(BIN)/mypy sitrep
+
+docs: install
+	$(BIN)/python -m sitrep.cli_reference docs/cli.md
 
 clean:
 	rm -rf $(VENV) build .pytest_cache .mypy_cache .ruff_cache

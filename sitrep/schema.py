@@ -16,7 +16,7 @@ __all__ = ["SCHEMAS", "load_schema", "validate"]
 SCHEMAS: dict[str, str] = {"report": "report.json", "events": "events.json"}
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def load_schema(name: str) -> dict[str, Any]:
     """The schema called ``name`` ("report" or "events") as a dict."""
     if name not in SCHEMAS:
@@ -25,7 +25,7 @@ def load_schema(name: str) -> dict[str, Any]:
     return json.loads(text)
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _validator(name: str) -> Any:
     from jsonschema import Draft202012Validator
     from referencing import Registry, Resource

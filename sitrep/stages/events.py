@@ -622,9 +622,8 @@ def _status(c: Candidate, sent_text: str, trig_tok: Any, attrs: list[Attribution
             c.status = "possible"
         if c.certainty == "asserted":
             c.certainty = "possible"
-    if _LIKELY.search(local) or hedges & {"likely", "probably", "expected"}:
-        if c.certainty in ("asserted", "reported"):
-            c.certainty = "likely"
+    if (_LIKELY.search(local) or hedges & {"likely", "probably", "expected"}) and c.certainty in ("asserted", "reported"):
+        c.certainty = "likely"
     if c.status == "occurred" and _ONGOING.search(local):
         c.status = "ongoing"
     if c.certainty == "asserted" and any(a.source_kind != "unattributed" for a in attrs):
@@ -686,9 +685,15 @@ def _should_merge(a: Candidate, b: Candidate) -> bool:
         return False
     if not (_compatible_place(a.location, b.location) and _compatible_time(a.time, b.time)):
         return False
-    if a.time is not None and b.time is not None and a.time.value_start and b.time.value_start:
-        if a.time.precision == "day" and b.time.precision == "day" and a.time.value_start != b.time.value_start:
-            return False
+    if (
+        a.time is not None
+        and b.time is not None
+        and a.time.precision == "day" == b.time.precision
+        and a.time.value_start
+        and b.time.value_start
+        and a.time.value_start != b.time.value_start
+    ):
+        return False  # two different days
     agents_a = {x.name for x in a.actors if x.role == "agent"}
     agents_b = {x.name for x in b.actors if x.role == "agent"}
     if agents_a and agents_b and not agents_a & agents_b:
@@ -885,7 +890,7 @@ def extract_events(doc: Document) -> tuple[list[Event], list[Claim]]:
         _by_sentence(layer, bounds) for layer in (doc.figures, doc.entities, doc.places, doc.times)
     )
     for si, sent in enumerate(sents):
-        figs = figures_in[si]
+        figs = list(figures_in[si])
         cands = _trigger_candidates(sent, si, tax, figs)
         _assign_figures(cands, figs, tax, sent, si)
         attrs = [a for a in doc.attributions if _overlaps(a.start, a.end, sent.start_char, sent.end_char)]

@@ -6,7 +6,14 @@ import dataclasses
 
 import pytest
 
-from sitrep.records import Attribution, Document, EntityMention, FigureMention, PlaceMention, TimeMention
+from sitrep.records import (
+    Attribution,
+    Document,
+    EntityMention,
+    FigureMention,
+    PlaceMention,
+    TimeMention,
+)
 from sitrep.stages.events import STAGE, taxonomy
 
 PUBLISHED = "2025-01-20"

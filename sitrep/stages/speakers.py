@@ -168,6 +168,9 @@ def _source_kind(base: str, words: str, name: str) -> str:
     return base
 
 
+_STATE_KINDS = frozenset({"government", "military", "intelligence"})
+
+
 def _name_words(name: str) -> set[str]:
     return set(re.findall(r"[\w-]+", name.lower()))
 
@@ -305,7 +308,10 @@ class SpeakerResolver:
         nouns = {t.lower_ for t in phrase if t.pos_ == "NOUN" and t.i < head.i}
 
         def compatible(actor: Actor) -> bool:
-            return fits is None or actor.kind in fits or actor.kind == "organization"
+            if fits is None or actor.kind in fits or actor.kind == "organization":
+                return True
+            # a defence ministry may be filed as military: state bodies fit one another
+            return actor.kind in _STATE_KINDS and bool(fits & _STATE_KINDS)
 
         named = [a for a in earlier if word in _name_words(a.name) and compatible(a)]
         closer = [a for a in named if nouns <= _name_words(a.name)]

@@ -490,3 +490,17 @@ def test_attribution_preposition_after_a_right_content_verb_belongs_to_the_cue()
     (a,) = _run(text)
     assert text[a.cue_start : a.cue_end] == "called for" and a.cue == "called"
     assert _content(text, a) == "calm after the blast at the depot"
+
+
+def test_attribution_the_ministry_resolves_to_a_defence_ministry_filed_as_military() -> None:
+    text = (
+        "Moldova's Defence Ministry denied that its jets crossed the border. "
+        "The ministry said the flights were training runs."
+    )
+    ents = (
+        _mention(
+            text, "Moldova's Defence Ministry", "Ministry of Defence of Moldova", "military", "MD"
+        ),
+    )
+    last = _run(text, entities=ents)[-1]
+    assert (last.source, last.source_country) == ("Ministry of Defence of Moldova", "MD")

@@ -755,6 +755,40 @@ _FAMILIES: tuple[tuple[str, re.Pattern[str], Callable[[re.Match[str], _Context],
     ("bare_duration", _BARE_DURATION, _r_bare_duration),
 )
 
+# Per family, text every one of its matches contains (same case rules as the
+# family's own pattern): a window in which one of these finds nothing cannot
+# hold a match of that family, so the family's (much slower) pattern skips it.
+_DIGIT = r"\d"
+_MONTH_HINT = r"Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec"
+_UNIT_HINT = r"(?i:minute|hour|day|week|fortnight|month|year|decade|centur)"
+_HINTS: dict[str, tuple[str, ...]] = {
+    "iso": (r"\d-\d",),
+    "numeric": (r"\d[./]\d",),
+    "day_month": (_MONTH_HINT, _DIGIT),
+    "month_day": (_MONTH_HINT, _DIGIT),
+    "month_day_range": (_MONTH_HINT, _DIGIT),
+    "day_month_range": (_MONTH_HINT, _DIGIT),
+    "quarter": (r"Q[1-4]|(?i:quarter|half)",),
+    "month": (_MONTH_HINT,),
+    "decade": (r"0'?s",),
+    "year": (r"(?:1[89]|20)\d\d",),
+    "season": (r"(?i:spring|summer|autumn|fall|winter)",),
+    "weekday": ("day",),
+    "clock": (r"\d\s*(?i:[ap]\.?m)|(?i:noon|midnight)",),
+    "holiday": (r"Christmas|Year|Thanksgiving|Easter",),
+    "deictic": (
+        r"(?i:day|tomorrow|night|now|currently|recent|lately|coming|morning|afternoon|evening|past|future)",
+    ),
+    "relative": (r"(?i:day|week|month|year|decade|morning|afternoon|evening|night)",),
+    "shift": (_UNIT_HINT, r"(?i:ago|earlier|later|after|before|from)"),
+    "duration": (_UNIT_HINT,),
+    "bare_duration": (r"(?i:day|week|month|year|decade)s",),
+}
+_HINT_RES: dict[str, re.Pattern[str]] = {h: re.compile(h) for hs in _HINTS.values() for h in hs}
+_FAMILY_HINTS: tuple[tuple[re.Pattern[str], ...], ...] = tuple(
+    tuple(_HINT_RES[h] for h in _HINTS[name]) for name, _, _ in _FAMILIES
+)
+
 
 #: Every match of every family contains one of these words or a token with a
 #: digit; the families only scan windows around them (a fast prefilter).
@@ -786,9 +820,19 @@ def _windows(text: str) -> list[tuple[int, int]]:
 def _candidates(text: str) -> list[tuple[int, int, int, re.Match[str]]]:
     """Non-overlapping matches of all families, longest first, in text order."""
     found: list[tuple[int, int, int, re.Match[str]]] = []
-    windows = _windows(text)
-    for i, (_, pattern, _) in enumerate(_FAMILIES):
-        for w0, w1 in windows:
+    for w0, w1 in _windows(text):
+        present: dict[re.Pattern[str], bool] = {}
+        for i, (_, pattern, _) in enumerate(_FAMILIES):
+            skip = False
+            for hint in _FAMILY_HINTS[i]:
+                ok = present.get(hint)
+                if ok is None:
+                    ok = present[hint] = hint.search(text, w0, w1) is not None
+                if not ok:
+                    skip = True
+                    break
+            if skip:
+                continue
             for m in pattern.finditer(text, w0, w1):
                 if m.end() > m.start():
                     found.append((m.start(), m.end(), i, m))

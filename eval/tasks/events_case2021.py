@@ -2,8 +2,9 @@
 
 Each snippet's ACLED sub-type is mapped onto a sitrep type (table below); the
 snippet's predicted type is the highest-priority sitrep event found in it
-(attack > protest > arrest > agreement > deployment > casualties: ACLED codes
-the violent act, casualties are its consequence). Snippets whose gold type has
+(protest > attack > arrest > agreement > deployment > casualties: ACLED codes
+violence at a demonstration as a protest or riot type, codes the violent act
+rather than its casualties, and casualties are its consequence). Snippets whose gold type has
 no sitrep counterpart (weapons seizures, disasters, crime, ...) are not scored.
 """
 
@@ -40,7 +41,7 @@ ACLED_TO_SITREP = {
     "HQ_ESTABLISHED": "deployment",
     "NON_VIOL_TERRIT_TRANSFER": "deployment",
 }
-PRIORITY = ["attack", "protest", "arrest", "agreement", "deployment", "casualties"]
+PRIORITY = ["protest", "attack", "arrest", "agreement", "deployment", "casualties"]
 SAMPLE = 400
 
 

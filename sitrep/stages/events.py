@@ -233,6 +233,13 @@ def _object_check(etype: str, tok: Any, sent: Any, tax: Taxonomy, sent_figs: lis
             if not (near & tax.test_objects):
                 return "attack" if word in ("fired", "firing") else None
         return etype
+    if etype == "deployment" and word in _BUILD_VERBS:
+        # "set up a new observation post", "established three bases": the object must be military
+        return etype if (_subtree_words(tok) - {word}) & tax.deployment_objects else None
+    if etype == "attack" and word in _TAKE_VERBS:
+        return etype if _object_is_place(tok) else None
+    if etype == "casualties" and word in _TAKE_VERBS:
+        return etype if _object_is_people(tok, sent_figs) else None
     if etype == "deployment":
         near = _near_words(sent, tok)
         strong = {"deployed", "deploy", "deploys", "deploying", "deployment", "deployments", "reinforcements", "mobilised", "mobilized", "mobilisation", "mobilization"}
@@ -257,6 +264,33 @@ def _object_check(etype: str, tok: Any, sent: Any, tax: Taxonomy, sent_figs: lis
 
 
 _NEGATIVE_WORDS = frozenset({"no", "nobody", "none", "noone", "neither", "nor", "zero"})
+_BUILD_VERBS = frozenset({"established", "establish", "set", "erected", "built"})
+_TAKE_VERBS = frozenset({"captured", "capture", "seized", "seize"})
+_PLACE_NOUNS = frozenset(
+    {"town", "village", "city", "district", "area", "territory", "airport", "airfield", "base", "hill", "port",
+     "settlement", "region", "positions", "position", "bridge", "outskirts", "highway", "road", "crossing", "villages",
+     "towns", "stronghold", "province", "capital", "neighbourhood", "neighborhood", "camp", "control"}
+)
+_PEOPLE_NOUNS = frozenset(
+    {"soldiers", "soldier", "troops", "fighters", "people", "civilians", "prisoners", "prisoner", "men", "militants",
+     "servicemen", "personnel", "officers", "officer", "pows", "mercenaries", "conscripts", "crew", "sailors", "pilot",
+     "commander", "members", "hostages"}
+)
+
+
+def _objects(tok: Any) -> list[Any]:
+    """What was taken: the direct object, or the passive subject ("the town was captured")."""
+    return [c for c in tok.children if c.dep_ in ("dobj", "nsubjpass", "obj")]
+
+
+def _object_is_place(tok: Any) -> bool:
+    return any(o.ent_type_ in ("GPE", "LOC", "FAC") or o.lower_ in _PLACE_NOUNS for o in _objects(tok))
+
+
+def _object_is_people(tok: Any, sent_figs: list[FigureMention]) -> bool:
+    if any(f.category == "captured" for f in sent_figs):
+        return True
+    return any(o.ent_type_ in ("PERSON", "NORP") or o.lower_ in _PEOPLE_NOUNS for o in _objects(tok))
 
 
 def _negative_subject(tok: Any) -> bool:
@@ -288,8 +322,11 @@ def _trigger_candidates(sent: Any, sent_index: int, tax: Taxonomy, sent_figs: li
             first, last = toks[k], toks[k + n - 1]
             if first.ent_type_ in ("DATE", "TIME", "PERSON", "ORG", "WORK_OF_ART", "LAW"):
                 continue
+            final = _object_check(etype, first, sent, tax, sent_figs)
+            if final is None:
+                continue
             used.update(range(k, k + n))
-            out.append(_new(etype, first.idx, last.idx + len(last.text), sent, sent_index, " ".join(words)))
+            out.append(_new(final, first.idx, last.idx + len(last.text), sent, sent_index, " ".join(words)))
     for k, tok in enumerate(toks):
         if k in used or tok.lower_ not in tax.single:
             continue

@@ -300,3 +300,20 @@ def test_events_reporting_verb_that_is_the_event_makes_its_speaker_the_agent(nlp
     doc = run(nlp, text, entities=(g, b.ent("Ukraine", "Ukraine", "state", "UA")), attributions=(attr,))
     (aid,) = [e for e in doc.events if e.type == "military_aid"]
     assert ("Germany", "agent") in [(a.name, a.role) for a in aid.actors]
+
+
+@pytest.mark.parametrize(
+    "text,etype",
+    [
+        ("Turkish forces set up a new observation post in Idlib province.", "deployment"),
+        ("Government forces recaptured the town of Mokha on Monday.", "attack"),
+        ("Rebels captured two soldiers near the border.", "casualties"),
+        ("Militants looted shops and torched a school in the village.", "attack"),
+    ],
+)
+def test_events_territory_bases_and_looting(nlp, text, etype):
+    assert etype in {e.type for e in run(nlp, text).events}
+
+
+def test_events_set_up_a_committee_is_no_deployment(nlp):
+    assert "deployment" not in {e.type for e in run(nlp, "The ministry set up a committee to review the budget.").events}

@@ -19,7 +19,7 @@ from sitrep.stages.time import find_times
 
 from .fuzzing import check_document_spans, fuzz
 
-VOCAB = (
+VOCAB = (  # noqa: SIM905 - one readable vocabulary string
     "at least|more than|up to|about|nearly|between|and|to|or|-|–|,|.|;|(|)|\"|'|\n|\n\n|"
     "one|two|twelve|twenty|hundred|thousand|million|dozens|hundreds of|tens of thousands|a handful|"
     "half a|several hundred|12|1,200|3.5|2,000-3,000|1.000|10k|5 bn|4 lakh|99999999999999999999|"

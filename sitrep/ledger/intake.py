@@ -17,8 +17,11 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from sqlalchemy import and_, select
+
 from ..pipeline import Pipeline
 from ..records import Document, Rejection
+from . import schema
 from .codec import family
 from .store import Ledger
 
@@ -83,11 +86,26 @@ def ingest(
         flush()
     if result.rejected:
         ledger.add_rejections(result.rejected)
-    if result.added:
-        if progress and types:
+    # documents a killed earlier run committed but never fused: fuse them now too
+    pending = [d for d in unfused_documents(ledger) if d not in set(added_ids)]
+    if result.added or pending:
+        if progress and (types or pending):
             progress(f"fusing events of {len(types)} types")
-        ledger.refresh(documents=added_ids)
+        ledger.refresh(documents=[*added_ids, *pending])
     return result
+
+
+def unfused_documents(ledger: Ledger) -> list[str]:
+    """Stored documents with article events that no fused event mentions: what an ingest
+    killed between committing a batch and fusing left behind."""
+    de, em = schema.doc_events, schema.event_mentions
+    mentioned = (
+        select(em.c.document_id)
+        .where(and_(em.c.document_id == de.c.document_id, em.c.doc_event_id == de.c.event_id))
+        .exists()
+    )
+    with ledger.engine.connect() as conn:
+        return list(conn.execute(select(de.c.document_id).where(~mentioned).distinct()).scalars())
 
 
 def outdated(stored: tuple[str, ...], current: tuple[str, ...]) -> bool:

@@ -189,6 +189,14 @@ def web(args: argparse.Namespace) -> None:
     run(args)
 
 
+@bench("ledger")
+def ledger(args: argparse.Namespace) -> None:
+    """events() filters on a 100,000-event ledger; documents added one at a time (bench/ledger.py)."""
+    from bench.ledger import run
+
+    run(args)
+
+
 @bench("cluster")
 def cluster(args: argparse.Namespace) -> None:
     """Scale-out ingest: documents per second with 1 and 2 Dask workers (bench/cluster.py)."""
@@ -216,6 +224,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--web-events", type=int, default=100_000, help="events in the web API benchmark ledger")
     ap.add_argument("--web-requests", type=int, default=200)
     ap.add_argument("--web-db", help="keep the web benchmark ledger at this path (reused when it exists)")
+    from bench.ledger import add_arguments as ledger_arguments
+
+    ledger_arguments(ap)
     args = ap.parse_args(argv)
     names = args.only or list(BENCHES)
     for name in names:

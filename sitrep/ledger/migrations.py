@@ -123,12 +123,42 @@ def _doc_event_windows(conn: Connection) -> None:
         )
 
 
+def _fusion_blocks(conn: Connection) -> None:
+    """Fusion blocks on article events and LSH buckets of document signatures, so a new
+    report is fused with, and compared against, only what it can join."""
+    from sqlalchemy import insert
+
+    from . import refresh, syndication
+
+    have = {c["name"] for c in inspect(conn).get_columns("doc_events")}
+    if "block" not in have:
+        conn.execute(text("ALTER TABLE doc_events ADD COLUMN block VARCHAR(40)"))
+    conn.execute(
+        text("CREATE INDEX IF NOT EXISTS ix_doc_events_block ON doc_events (type, block)")
+    )
+    if not inspect(conn).has_table("doc_bands"):
+        schema.doc_bands.create(conn)
+        d = schema.documents
+        rows = conn.execute(select(d.c.id, d.c.minhash).where(d.c.minhash.is_not(None))).all()
+        bands = [
+            {"band": k, "document_id": r.id}
+            for r in rows
+            for k in set(syndication.band_keys(r.minhash))
+        ]
+        for start in range(0, len(bands), 5000):
+            conn.execute(insert(schema.doc_bands), bands[start : start + 5000])
+    de = schema.doc_events
+    for t in list(conn.execute(select(de.c.type).distinct()).scalars()):
+        refresh.set_blocks(conn, t)
+
+
 #: (name, step) in the order they apply.
 STEPS: tuple[tuple[str, Step], ...] = (
     ("0001_core_tables", _core_tables),
     ("0002_full_text_search", _search),
     ("0003_postgres_sort_indexes", _postgres_sort_indexes),
     ("0004_doc_event_windows", _doc_event_windows),
+    ("0005_fusion_blocks", _fusion_blocks),
 )
 
 

@@ -3,7 +3,8 @@
 ::
 
     documents ──< spans          (annotation layers, one row per span)
-              ──< doc_events     (article-level EVENTs as in sitrep.report/1)
+              ──< doc_events     (article-level EVENTs as in sitrep.report/1, with fusion block)
+              ──< doc_bands      (LSH buckets of the syndication signature)
               ──< claims         (attributed statements)
     sources                      (every claimant seen, once)
     events ──< event_payloads    (fused, cross-article events; the ledger: filter columns,
@@ -22,6 +23,7 @@ added by a dialect-specific migration step in :mod:`sitrep.ledger.migrations`.
 from __future__ import annotations
 
 from sqlalchemy import (
+    BigInteger,
     Boolean,
     Column,
     Float,
@@ -37,6 +39,7 @@ from sqlalchemy import (
 __all__ = [
     "METADATA",
     "claims",
+    "doc_bands",
     "doc_events",
     "documents",
     "event_actors",
@@ -120,8 +123,24 @@ doc_events = Table(
     # NULL when neither is known. Fusion re-fuses the blocks these windows chain into.
     Column("window_start", String(40)),
     Column("window_end", String(40)),
+    # the fusion block: a connected component of the type's compatibility graph (a hash of
+    # its smallest mention id). Fusion of a block alone equals fusing the whole type there,
+    # so a new report re-fuses only the blocks of the stored mentions it is compatible with.
+    Column("block", String(40)),
     Index("ix_doc_events_type", "type"),
     Index("ix_doc_events_window", "type", "window_start", "window_end"),
+    Index("ix_doc_events_block", "type", "block"),
+)
+
+# LSH buckets of each document's MinHash signature (syndication.band_keys), so a new
+# document is compared with the stored documents sharing a bucket, not with all of them.
+doc_bands = Table(
+    "doc_bands",
+    METADATA,
+    Column("band", BigInteger, nullable=False),
+    Column("document_id", String(80), nullable=False),
+    Index("ix_doc_bands_band", "band"),
+    Index("ix_doc_bands_document", "document_id"),
 )
 
 claims = Table(

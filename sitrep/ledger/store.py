@@ -3,10 +3,11 @@
 ``Ledger.add(documents)`` stores each new document with its layers, events and
 claims in one transaction per batch, then brings syndication and fusion up to
 date for what the batch touched. Document ids are content hashes, so adding a
-document already stored changes nothing. Fusion is recomputed for the blocks
-of stored mentions the new ones fall in (see :mod:`sitrep.ledger.refresh`),
-which gives exactly what fusing everything again would, so the ledger is the
-same whatever order documents arrive in.
+document already stored changes nothing. A new document is compared with the
+stored documents sharing an LSH bucket, and fusion is recomputed for the
+blocks (connected components of compatible mentions) its mentions can join
+(see :mod:`sitrep.ledger.refresh`), which gives exactly what fusing everything
+again would, so the ledger is the same whatever order documents arrive in.
 """
 
 from __future__ import annotations
@@ -160,7 +161,7 @@ class Ledger:
         return found
 
     def _delete_document(self, conn: Connection, doc_id: str) -> None:
-        for t in (schema.spans, schema.doc_events, schema.claims):
+        for t in (schema.spans, schema.doc_events, schema.claims, schema.doc_bands):
             conn.execute(delete(t).where(t.c.document_id == doc_id))
         if self.dialect == "sqlite":
             conn.execute(text("DELETE FROM documents_fts WHERE document_id = :i"), {"i": doc_id})
@@ -173,6 +174,7 @@ class Ledger:
         quotes = [codec.quote(e.text, doc, st) or "" for ev in doc.events for e in ev.evidence]
         quotes += [codec.quote(e.text, doc, st) or "" for c in doc.claims for e in c.evidence]
         quotes_text = "\n".join(dict.fromkeys(q for q in quotes if q)) or None
+        minhash = syndication.signature(doc.text)
         conn.execute(
             insert(schema.documents).values(
                 id=doc.id,
@@ -196,11 +198,16 @@ class Ledger:
                 stages=json.dumps(list(doc.stages)),
                 ingested_at=datetime.now(UTC).isoformat(),
                 wire=syndication.wire_credit(doc),
-                minhash=syndication.signature(doc.text),
+                minhash=minhash,
                 origin_id=doc.id,
                 syndication_version=syndication.VERSION,
             )
         )
+        if minhash is not None:
+            conn.execute(
+                insert(schema.doc_bands),
+                [{"band": k, "document_id": doc.id} for k in set(syndication.band_keys(minhash))],
+            )
         if self.dialect == "sqlite":
             conn.execute(
                 text("INSERT INTO documents_fts (document_id, title, body) VALUES (:i, :t, :b)"),

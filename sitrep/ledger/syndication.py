@@ -19,6 +19,7 @@ text, so rights-reserved documents take part too.
 from __future__ import annotations
 
 import functools
+import hashlib
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -33,9 +34,13 @@ __all__ = [
     "AGENCIES",
     "VERSION",
     "SyndicationEntry",
+    "band_keys",
     "canonical_outlet",
+    "copies",
+    "origin_key",
     "origins",
     "signature",
+    "similarity",
     "wire_credit",
 ]
 
@@ -178,13 +183,43 @@ def signature(text: str | None) -> bytes | None:
     return np.asarray(mh.hashvalues, dtype=np.uint32).tobytes()
 
 
-def _candidate_pairs(sigs: list[bytes]) -> set[tuple[int, int]]:
-    """Pairs (i < j) sharing at least one LSH band (``BANDS`` bands of ``ROWS`` values)."""
-    buckets: dict[bytes, list[int]] = {}
+def band_keys(sig: bytes) -> list[int]:
+    """The signature's LSH bucket keys, one per band (``BANDS`` bands of ``ROWS`` values):
+    a signed 64-bit hash of the band number and its values. The ledger stores them
+    (``doc_bands``) so a new document is compared only with those sharing a bucket;
+    :func:`origins` buckets by the same keys, so both find the same candidate pairs."""
     width = ROWS * 4  # bytes per band of uint32 values
+    return [
+        int.from_bytes(
+            hashlib.blake2b(
+                band.to_bytes(2, "little") + sig[band * width : (band + 1) * width], digest_size=8
+            ).digest(),
+            "little",
+            signed=True,
+        )
+        for band in range(BANDS)
+    ]
+
+
+def similarity(a: bytes, b: bytes) -> float:
+    """Estimated Jaccard similarity of two stored signatures."""
+    import numpy as np
+
+    va, vb = np.frombuffer(a, dtype=np.uint32), np.frombuffer(b, dtype=np.uint32)
+    return float(np.count_nonzero(va == vb)) / NUM_PERM
+
+
+def copies(a: SyndicationEntry, b: SyndicationEntry, sim: float) -> bool:
+    """Whether two documents with signature similarity ``sim`` are one story."""
+    same_wire = a.wire is not None and a.wire == b.wire
+    return sim >= COPY_JACCARD or (same_wire and sim >= CREDITED_JACCARD)
+
+
+def _candidate_pairs(sigs: list[bytes]) -> set[tuple[int, int]]:
+    """Pairs (i < j) sharing at least one LSH bucket (see :func:`band_keys`)."""
+    buckets: dict[int, list[int]] = {}
     for i, sig in enumerate(sigs):
-        for band in range(BANDS):
-            key = band.to_bytes(2, "little") + sig[band * width : (band + 1) * width]
+        for key in band_keys(sig):
             buckets.setdefault(key, []).append(i)
     pairs: set[tuple[int, int]] = set()
     for members in buckets.values():
@@ -204,7 +239,12 @@ class SyndicationEntry:
 
 
 def _origin_key(e: SyndicationEntry) -> tuple[str, str]:
-    return (e.published or "9999-99-99", e.document_id)
+    return origin_key(e.published, e.document_id)
+
+
+def origin_key(published: str | None, document_id: str) -> tuple[str, str]:
+    """What a story's origin is the smallest of: publication date (undated last), then id."""
+    return (published or "9999-99-99", document_id)
 
 
 def origins(entries: Iterable[SyndicationEntry]) -> dict[str, str]:
@@ -232,8 +272,7 @@ def origins(entries: Iterable[SyndicationEntry]) -> dict[str, str]:
         for i, j in sorted(_candidate_pairs(sigs)):
             sim = float(np.count_nonzero(values[i] == values[j])) / NUM_PERM
             a, b = with_sig[i], with_sig[j]
-            same_wire = a.wire is not None and a.wire == b.wire
-            if sim >= COPY_JACCARD or (same_wire and sim >= CREDITED_JACCARD):
+            if copies(a, b, sim):
                 union(a.document_id, b.document_id)
     clusters: dict[str, list[SyndicationEntry]] = {}
     for e in items:

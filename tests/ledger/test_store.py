@@ -13,7 +13,7 @@ from sitrep.ledger.migrations import STEPS, applied
 from sitrep.records import Claim, Evidence
 from sitrep.settings import load_settings
 
-from .articles import STORY, article, event, figure, source
+from .articles import KHERSON, KURSK, PYONGYANG, STORY, SUDZHA, article, event, figure, source
 
 LONG_QUOTE = "North Korean soldiers were killed near Plekhovo, officials said, " * 10
 
@@ -208,3 +208,98 @@ def test_migration_0004_fills_windows_on_a_ledger_made_before_it(tmp_path):
     with open_ledger(tmp_path / "fresh.db") as fresh:
         fresh.add(docs)
         assert result == events(fresh, EventFilter(limit=1000))
+
+
+_STORIES = (
+    STORY,
+    "Russian forces struck the port of Kherson overnight with guided bombs, the regional "
+    "governor said on Monday, adding that several warehouses burned and rescuers worked until dawn.",
+    "North Korea launched a ballistic missile towards the sea off its east coast on Friday, "
+    "the South Korean military said, the latest in a series of tests this year.",
+)
+_PLACES = (KHERSON, KURSK, PYONGYANG, SUDZHA, None)
+
+
+def _random_articles(n: int, seed: int):
+    """Articles with random types, places, dates (some undated, some unpublished), claimants
+    and agents, a third of them copies of one of three stories (so origins move when an
+    earlier copy arrives)."""
+    import random
+
+    rng = random.Random(seed)
+    docs = []
+    for i in range(n):
+        pub = None if rng.random() < 0.08 else f"2024-12-{rng.randint(1, 28):02d}"
+        evs = []
+        for k in range(rng.randint(1, 3)):
+            day = rng.choice([None, pub, f"2024-12-{rng.randint(1, 28):02d}"])
+            evs.append(
+                event(
+                    f"e{k}",
+                    type=rng.choice(["attack", "casualties", "attack"]),
+                    location=rng.choice(_PLACES),
+                    day=day,
+                    precision=rng.choice(["day", "day", "week", "month"]),
+                    agents=rng.choice(
+                        [(("Russia", "RU"),), (("North Korea", "KP"),), (("Ukraine", "UA"),), ()]
+                    ),
+                    figures=(figure(rng.choice([3, 5, 8])),),
+                    sources=(source(rng.choice(["Governor", "General Staff", "Police"])),),
+                    evidence=rng.choice(
+                        ["Soldiers were killed in the fighting.", "Warehouses burned near the port."]
+                    ),
+                )
+            )
+        if rng.random() < 0.35:
+            text = rng.choice(_STORIES) + f" Updated {i}."  # a copy of one story
+        else:
+            text = f"Report number {i} on the war. " * 2 + rng.choice(_STORIES)[: rng.randint(40, 90)]
+        docs.append(
+            article(
+                text,
+                events=tuple(evs),
+                published=pub,
+                publisher=rng.choice(["Daily Example", "Example Post", "Kyiv Example"]),
+                salt=str(i),
+            )
+        )
+    return docs
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_incremental_fusion_in_random_batches_equals_fusing_everything_at_once(
+    open_test_ledger, seed
+):
+    import random
+
+    from sitrep.ledger import fusion
+    from sitrep.ledger.refresh import stored_mentions
+
+    docs = _random_articles(60, seed)
+    rng = random.Random(seed)
+    shuffled = docs[:]
+    rng.shuffle(shuffled)
+    incremental = open_test_ledger()
+    i = 0
+    while i < len(shuffled):  # batches of 1-7 documents, each fused as it arrives
+        k = rng.randint(1, 7)
+        incremental.add(shuffled[i : i + k])
+        i += k
+    at_once = open_test_ledger()
+    at_once.add(docs, refresh=False)
+    at_once.refresh()  # syndication over every document, every type fused whole
+    expected = events(at_once, EventFilter(limit=10_000))
+    assert len(expected["events"]) > 20
+    assert events(incremental, EventFilter(limit=10_000)) == expected
+    d = schema.documents
+    with incremental.engine.connect() as a, at_once.engine.connect() as b:
+        origins = sorted(a.execute(select(d.c.id, d.c.origin_id)).all())
+        assert origins == sorted(b.execute(select(d.c.id, d.c.origin_id)).all())
+        assert any(i != o for i, o in origins)  # some copies found their origin
+        # and fusing the stored mentions in one go gives the same events again
+        full = {
+            f.id: f.payload
+            for t in ("attack", "casualties")
+            for f in fusion.fuse(stored_mentions(b, t))
+        }
+    assert {e["id"]: e for e in expected["events"]} == full

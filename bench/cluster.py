@@ -73,7 +73,7 @@ def _single(inputs: list[str], db: str, schema: str | None) -> tuple[int, float,
 
 def _on_cluster(
     inputs: list[str], db: str, schema: str | None, workers: int
-) -> tuple[Any, float, float]:
+) -> tuple[Any, float, float, float]:
     from sitrep.scale import cluster_ingest, dask_client
     from sitrep.scale.worker import PipelineWarmup
     from sitrep.settings import load_settings
@@ -81,10 +81,14 @@ def _on_cluster(
     with dask_client(workers=workers) as client:
         client.register_plugin(PipelineWarmup(load_settings()))  # models loaded before timing
         cpu_before = sum(client.run(_cpu_seconds).values())
-        result = cluster_ingest(inputs, db, schema=schema, client=client, published=PUBLISHED)
+        busy: list[float] = []
+        result = cluster_ingest(
+            inputs, db, schema=schema, client=client, published=PUBLISHED,
+            on_partition=lambda p: busy.append(p.seconds),
+        )  # fmt: skip
         cpu = sum(client.run(_cpu_seconds).values()) - cpu_before
         rss = max(client.run(_peak_rss_mib).values())
-    return result, cpu, rss
+    return result, cpu, rss, sum(busy)
 
 
 def _peak_rss_mib() -> float:
@@ -112,7 +116,7 @@ def run(args: argparse.Namespace) -> None:
             for workers in (1, 2):
                 db, schema = _target(pg, tmp, f"w{workers}")
                 schemas += [schema] if schema else []
-                result, cpu, rss = _on_cluster(inputs, db, schema, workers)
+                result, cpu, rss, busy = _on_cluster(inputs, db, schema, workers)
                 rates[workers] = result.per_second
                 label = f"{workers} worker{'s' if workers > 1 else ''}"
                 _print(
@@ -121,6 +125,10 @@ def run(args: argparse.Namespace) -> None:
                 )
                 _print(f"{label}: worker CPU s per document", f"{cpu / max(1, result.added):.3f}")
                 _print(f"{label}: peak memory of a worker process", f"{rss:.0f} MiB")
+                _print(
+                    f"{label}: workers busy on average",
+                    f"{busy / result.seconds:.2f} of {workers}  ({result.retries} batch retries)",
+                )
                 if result.failed_partitions or result.added != added:
                     _print(f"{label}: NOT ALL STORED", f"{result.added} of {added} added")
                     for r in result.rejected[:5]:

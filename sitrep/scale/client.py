@@ -49,6 +49,8 @@ Progress = Callable[[str], None]
 #: partitions kept queued per worker (enough to keep each busy, few to lose on a stop)
 IN_FLIGHT_PER_WORKER = 3
 PROGRESS_EVERY_S = 1.0
+#: file batches wanted per worker at least (smaller batches for small inputs)
+PARTITIONS_PER_WORKER = 4
 
 
 @dataclass(slots=True)
@@ -148,13 +150,7 @@ def cluster_ingest(
     if write_on_workers is None:
         write_on_workers = make_url(url).get_backend_name() == "postgresql"
     names = [str(i) for i in inputs]
-    parts = plan(
-        names,
-        st,
-        files_per_partition=files_per_partition,
-        lines_per_partition=lines_per_partition,
-        stdin=_read_stdin(names),
-    )
+    stdin = _read_stdin(names)
     job = Job(
         db=url, schema=schema, settings=st, published=published,
         write=write_on_workers, batch_size=max(1, batch_size),
@@ -162,16 +158,17 @@ def cluster_ingest(
     # opening migrates the ledger before any worker connects to it
     with open_ledger(target, settings=st, schema=schema) as ledger:
         result = ClusterResult()
-        todo: list[Partition] = []
-        for p in parts:
-            if isinstance(p, Rejection):
-                _reject(ledger, result, [p], on_rejection)
-            else:
-                todo.append(p)
-        result.partitions = len(todo)
         with contextlib.ExitStack() as stack:
             if client is None:
                 client = stack.enter_context(dask_client(scheduler, workers))
+            result.workers = len(client.scheduler_info(n_workers=-1)["workers"])
+            todo: list[Partition] = []
+            for p in _plan(names, st, files_per_partition, lines_per_partition, stdin, result):
+                if isinstance(p, Rejection):
+                    _reject(ledger, result, [p], on_rejection)
+                else:
+                    todo.append(p)
+            result.partitions = len(todo)
             _run(client, todo, job, ledger, result, progress, on_rejection, on_partition)
         # Once, as a single-process ingest does at its end: syndication over every
         # stored document, then fusion of the blocks the unfused events fall in.
@@ -182,6 +179,33 @@ def cluster_ingest(
         result.fused_types = ledger.refresh(documents=unfused)
         result.fuse_seconds = time.perf_counter() - started
     return result
+
+
+def _plan(
+    names: list[str],
+    st: Settings,
+    files_per_partition: int,
+    lines_per_partition: int,
+    stdin: bytes | None,
+    result: ClusterResult,
+) -> list[Partition | Rejection]:
+    """Partitions of ``names``; file batches are made smaller when there would be
+    too few to keep every worker busy to the end (the last batches set the pace)."""
+    parts = plan(
+        names, st, files_per_partition=files_per_partition,
+        lines_per_partition=lines_per_partition, stdin=stdin,
+    )  # fmt: skip
+    batches = [p for p in parts if isinstance(p, Partition) and p.kind == "files"]
+    wanted = PARTITIONS_PER_WORKER * max(1, result.workers)
+    files = sum(len(p.paths) for p in batches)
+    if 0 < len(batches) < wanted and files_per_partition > 1:
+        smaller = max(1, -(-files // wanted))  # ceiling division
+        if smaller < files_per_partition:
+            parts = plan(
+                names, st, files_per_partition=smaller,
+                lines_per_partition=lines_per_partition, stdin=stdin,
+            )  # fmt: skip
+    return parts
 
 
 def _reject(
@@ -210,7 +234,6 @@ def _run(
     on_partition: Callable[[PartitionResult], None] | None,
 ) -> None:
     client.register_plugin(PipelineWarmup(job.settings))
-    result.workers = len(client.scheduler_info(n_workers=-1)["workers"])
     limit = max(2, IN_FLIGHT_PER_WORKER * result.workers)
     run_id = uuid.uuid4().hex[:8]
     queue = iter(todo)

@@ -253,7 +253,9 @@ class SpeakerResolver:
             antecedent = self.resolve(*noun_phrase(head.head.head))  # "Kim, who warned …"
             return Actor(start, end, antecedent.name, antecedent.kind, antecedent.country)
         overlap = [m for m in self.mentions if m.start < end and m.end > start]
-        if overlap:
+        # "the governor of Bryansk Oblast": a place inside the phrase is not who speaks
+        speaks = any(m.kind != "place" or m.start <= head.idx < m.end for m in overlap)
+        if overlap and speaks:
             on_head = [m for m in overlap if m.start <= head.idx < m.end and m.kind != "place"]
             actors = [m for m in overlap if m.kind != "place"]
             m = (on_head or actors or overlap)[0]
@@ -275,13 +277,18 @@ class SpeakerResolver:
             for e in self.ents
             if e.start_char < end and e.end_char > start and e.end > i and e.label_ in _SPACY_KIND
         ]
+        if not any(x.start <= head.i < x.end or x.label_ != "GPE" for x in ents):
+            ents = []  # only a place inside the phrase: "the governor of Kursk Oblast"
         if ents:
             e = next((x for x in ents if x.start <= head.i < x.end), ents[0])
             kind = _source_kind(_SPACY_KIND[e.label_], text, e.text)
             return self._remember(Actor(start, end, _DETERMINERS.sub("", e.text), kind, None))
         name = phrase_name(doc, i, j)
         kind = cues.kind_from_words(text) or ("person" if head.pos_ == "PRON" else "organization")
-        return Actor(start, end, name, kind, None)
+        places = [m.country for m in overlap if m.country]
+        actor = Actor(start, end, name, kind, places[0] if places else None)
+        # a described office of a named place is someone later text may point back to
+        return self._remember(actor) if places else actor
 
     def _anaphor(self, head: Any, i: int, j: int, start: int) -> Actor | None:
         """The earlier actor a pronoun or a definite description points back at.

@@ -504,3 +504,15 @@ def test_attribution_the_ministry_resolves_to_a_defence_ministry_filed_as_milita
     )
     last = _run(text, entities=ents)[-1]
     assert (last.source, last.source_country) == ("Ministry of Defence of Moldova", "MD")
+
+
+def test_attribution_office_of_a_place_is_the_source_not_the_place() -> None:
+    text = (
+        "Two drones hit a substation in Kursk, the governor of Kursk Oblast said. "
+        "Power was restored by noon, the governor said."
+    )
+    ents = (_mention(text, "Kursk Oblast", "Kursk Oblast", "place", "RU", "GPE"),)
+    attrs = _run(text, entities=ents)
+    assert [(a.source, a.source_kind, a.source_country) for a in attrs] == [
+        ("governor of Kursk Oblast", "government", "RU")
+    ] * 2

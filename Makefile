@@ -38,8 +38,18 @@ eval: install
 bench: install
 	$(BIN)/python -m bench.run
 
+# fuzz targets with twenty times the CI cases and fresh random inputs each run
+fuzz: install
+	SITREP_FUZZ=long $(BIN)/python -m pytest -p no:cacheprovider --hypothesis-show-statistics \
+		tests/reliability/test_fuzz_readers.py tests/reliability/test_fuzz_layers.py
+
+# the reliability report; CI runs RELIABILITY_ARGS=--short (about 3 minutes)
+RELIABILITY_ARGS ?=
+reliability: install
+	$(BIN)/python -m reliability.run $(RELIABILITY_ARGS)
+
 lint: install
-	$(BIN)/ruff check sitrep tests eval bench
+	$(BIN)/ruff check sitrep tests eval bench reliability
 	$(BIN)/mypy sitrep
 
 docs: install

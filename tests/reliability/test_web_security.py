@@ -172,7 +172,7 @@ def test_openapi_operations_never_fail_with_generated_requests(ledger):
             try:
                 case.validate_response(response, checks=[not_a_server_error])
             except Exception as exc:  # noqa: BLE001 - collected and reported below
-                failures.append(f"{operation.label}: {str(exc)[:200]}")
+                failures.append(f"{case.operation.label}: {str(exc)[:200]}")
 
         run()
     assert failures == []

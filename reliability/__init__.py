@@ -1,0 +1,1 @@
+"""``make reliability``: the reliability report (see ``reliability/run.py``)."""

@@ -10,13 +10,19 @@ How a sentence is read, over its dependency parse:
   conjunct without a subject, the subject of the verb it hangs from) and its
   clausal complement (``ccomp``/``xcomp``), the quotation it introduces, or for
   some verbs its object, is the content. Belief verbs (``believe``, ``want``)
-  count only with a clausal complement.
+  count only with a clausal complement; ``X sees/views Y as Z`` is a view.
+* a trailing reporting clause (``…, Ukraine's State Emergency Service said on
+  Monday.``) takes as source the noun phrase between the last comma and the
+  verb when the parse hung the verb elsewhere; a bare number (``2,700``) is
+  never a source.
 * ``according to X``: X is the source and the rest of the sentence the content.
 * ``as reported by Y`` / ``quoted by Y`` / ``cited by Y``: Y is an outlet the
   statement went through (``via``); with no other cue in the sentence Y is the
   source. ``Y reported, citing X``: X is the source and Y goes into ``via``.
   ``X told Reuters``: Reuters goes into ``via``. ``via`` is nearest first and
-  ends with the publisher when it is known.
+  ends with the publisher when it is known. ``X said …, according to Reuters``:
+  a news outlet framing another sourced statement goes into its ``via``;
+  ``according to a statement by X`` / ``according to X's report``: X is the source.
 * ``in a statement``, ``X's data shows``, ``this information comes from X``,
   ``corroborated by X`` are cues too; content that is only "this information"
   points back to the previous sentence.
@@ -24,9 +30,11 @@ How a sentence is read, over its dependency parse:
   given to the publisher with kind ``unattributed``.
 
 Sources resolve to an entity: the entities layer by span overlap, then
-anaphora (``he``, ``they``, ``the ministry``, ``the agency``, ``the
-spokesman``) to the nearest earlier actor of a fitting kind, then spaCy's own
-entities, then the noun phrase itself.
+anaphora (``he``, ``they``, ``the ministry``, ``the emergency service``) to the
+nearest earlier actor whose name holds the description's head noun, or of a
+fitting kind, then spaCy's own entities, then the noun phrase itself.
+``Ukraine's X`` is X with Ukraine's country; ``the governor of Kursk Oblast`` is
+the governor (with the place's country), not the place.
 
 A sentence in quotation marks right after an attributed quotation keeps its
 source. Every other sentence left without a source becomes an ``unattributed``

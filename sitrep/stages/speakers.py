@@ -1,9 +1,11 @@
 """Who is speaking: a source phrase resolved to an actor, and the span helpers it needs.
 
 A source resolves, in order, through the entities layer (span overlap, the
-mention on the phrase's head first), anaphora (``he``, ``they``, ``the
-ministry``, ``the agency``, ``the spokesman`` -> the nearest earlier actor of a
-fitting kind, or whose name holds that word), the knowledge base
+mention on the phrase's head first; a place that is not the head is only the
+country), anaphora (``he``, ``they`` -> the nearest earlier actor of a fitting
+kind; a definite description, ``the ministry``, ``the emergency service`` ->
+the nearest earlier actor of a compatible kind whose name holds its head noun,
+or for the words of :data:`cues.ANAPHOR_KINDS` of a fitting kind), the knowledge base
 (:mod:`sitrep.kb`: canonical name, kind, country; a person affiliated with an
 intelligence body is an ``intelligence`` source), spaCy's own entities, and
 last the noun phrase itself with a kind read off its words.

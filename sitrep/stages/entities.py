@@ -30,11 +30,12 @@ How a mention is resolved:
 from __future__ import annotations
 
 import dataclasses
+import functools
 import re
 from typing import Any
 
 from ..errors import InputError
-from ..kb import KBMatch, fold, knowledge_base
+from ..kb import KBMatch, fold, knowledge_base, loaded_knowledge_base
 from ..pipeline import Stage
 from ..records import Document, EntityMention
 from ..settings import load_settings
@@ -460,15 +461,23 @@ def _body_of(code: str, subkind: str | None) -> Any:
     kb = knowledge_base()
     named = [
         e
-        for e in kb.entries()
-        if e.country == code
-        and e.subkind == subkind
-        and e.kind != "person"
-        and not e.id.endswith("." + _SUBKIND_SUFFIX[subkind])
+        for e in _bodies(kb).get((code, subkind), ())
+        if not e.id.endswith("." + _SUBKIND_SUFFIX[subkind])
     ]
     if len(named) == 1:
         return named[0]
     return kb.by_id(f"{code.lower()}.{_SUBKIND_SUFFIX[subkind]}")
+
+
+@functools.lru_cache(maxsize=1)
+def _bodies(kb: Any) -> dict[tuple[str | None, str | None], list[Any]]:
+    """(country, subkind) -> the KB's entries that are not people, in KB order
+    (built once instead of scanning every entry for each unnamed body)."""
+    out: dict[tuple[str | None, str | None], list[Any]] = {}
+    for e in kb.entries():
+        if e.kind != "person":
+            out.setdefault((e.country, e.subkind), []).append(e)
+    return out
 
 
 #: countries whose names put the family name first ("Kim" is Kim Jong Un)
@@ -520,4 +529,9 @@ def _entities(doc: Document) -> Document:
     return dataclasses.replace(doc, entities=mentions)
 
 
-STAGE = Stage(name=NAME, fn=_entities, needs=("parse",), adds=("entities",), setup=knowledge_base)
+def _setup() -> None:
+    """Everything the stage would otherwise build inside its first document."""
+    _bodies(loaded_knowledge_base())
+
+
+STAGE = Stage(name=NAME, fn=_entities, needs=("parse",), adds=("entities",), setup=_setup)

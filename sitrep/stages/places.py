@@ -42,6 +42,14 @@ NAME = "sitrep.places.v1"
 AMBIGUOUS_KM = 500.0
 #: ... unless the best outscores the other by this much (log10 population units)
 AMBIGUITY_MARGIN = 0.5
+#: score added per unit of support: another toponym of the article that may lie in the same first-level region
+SUPPORT_WEIGHT = 1.0
+#: ... counted up to this much support
+SUPPORT_CAP = 2.5
+#: support given by a toponym resolved with confidence, and by one still ambiguous between few / many regions
+SUPPORT_CONFIDENT, SUPPORT_FEW, SUPPORT_MANY = 1.0, 0.75, 0.4
+#: an ambiguous name supports only the regions of its readings at least this share as populous as its biggest
+SUPPORT_POPULATION = 30
 #: a city and a subdivision of the same name closer than this are one place
 SAME_PLACE_KM = 150.0
 
@@ -70,6 +78,7 @@ LIST_WORDS = frozenset({"and", ",", "or", "&"})
 DATELINE_ENDS = frozenset({",", "—", "–", "-", "--", "(", ":"})
 
 _PRECISION = {"city": "city", "admin1": "admin1", "admin2": "region", "country": "country", "continent": "region"}
+_LIST_GAPS = frozenset({",", "and", ", and", "or", ", or", "&"})
 _LEADING_THE = re.compile(r"^(?:the|The)\s+")
 
 
@@ -258,9 +267,19 @@ def _score(
     admin1s: set[str],
     qualifier: list[Place],
     near: frozenset[str] = frozenset(),
+    support: dict[str, float] | None = None,
+    area_named: bool = False,
 ) -> tuple[float, bool]:
     score = math.log10(p.population + 10)
     contextual = False
+    # a country's or region's own name ("Ontario") keeps its sense against a town or county
+    # of that name (Ontario, California) even where the article names the town's region too
+    local_rival = area_named and p.kind in ("city", "admin2")
+    if support and p.admin1 and p.rank == 0 and p.kind != "country" and not local_rival:
+        s = support.get(p.admin1, 0.0)
+        if s > 0:
+            score += SUPPORT_WEIGHT * min(s, SUPPORT_CAP)
+            contextual = True
     if p.rank == 1 and p.kind == "city":
         score -= 1.0  # an old or foreign alternate name of a town
     if c.admin_word in ADMIN1_WORDS:
@@ -287,7 +306,7 @@ def _score(
         if p.country in countries:
             score += 1.5
             contextual = True
-        if p.admin1 and p.admin1 in admin1s and p.kind != "admin1":
+        if p.admin1 and p.admin1 in admin1s and p.kind != "admin1" and not local_rival:
             score += 1.5
             contextual = True
     return score, contextual
@@ -314,12 +333,17 @@ def _resolve(
     admin1s: set[str],
     qualifier: list[Place],
     near: frozenset[str] = frozenset(),
+    support: dict[str, float] | None = None,
 ) -> tuple[Place | None, float]:
     """The best reading and its margin over the nearest far-away rival (None: ambiguous)."""
     if not places:
         return None, 0.0
+    area_named = any(p.kind in ("country", "admin1") and p.rank == 0 for p in places)
     scored = sorted(
-        (_Reading(p, *_score(c, p, countries, admin1s, qualifier, near)) for p in _collapse(c, places)),
+        (
+            _Reading(p, *_score(c, p, countries, admin1s, qualifier, near, support, area_named))
+            for p in _collapse(c, places)
+        ),
         key=lambda r: -r.score,
     )
     best = scored[0]
@@ -354,11 +378,19 @@ def _mention(doc: Document, c: _Candidate, place: Place | None) -> PlaceMention:
 
 def _qualifiers(doc: Document, cands: list[_Candidate], readings: list[list[Place]]) -> Iterator[list[Place]]:
     """For "X, Y": the countries/regions Y may be, for X."""
-    for i, c in enumerate(cands):
-        if i + 1 < len(cands) and doc.text[c.end : cands[i + 1].start].strip() == ",":
-            yield [p for p in readings[i + 1] if p.kind in ("country", "admin1")]
-        else:
+    def gap(i: int) -> str:  # what separates candidates i and i + 1
+        return doc.text[cands[i].end : cands[i + 1].start].strip() if 0 <= i < len(cands) - 1 else ""
+
+    def area(i: int) -> bool:
+        return any(p.kind in ("country", "admin1") and p.rank == 0 for p in readings[i])
+
+    for i in range(len(cands)):
+        if gap(i) != ",":
             yield []
+        elif area(i) and area(i + 1) and (gap(i + 1) in _LIST_GAPS or gap(i - 1) in _LIST_GAPS):
+            yield []  # "Ohio, Indiana, Pennsylvania and California": a list of regions, not a qualifier
+        else:
+            yield [p for p in readings[i + 1] if p.kind in ("country", "admin1")]
 
 
 def find_places(doc: Document, gaz: Gazetteer | None = None) -> tuple[PlaceMention, ...]:
@@ -375,8 +407,10 @@ def find_places(doc: Document, gaz: Gazetteer | None = None) -> tuple[PlaceMenti
 
     # pass 1: population and the mention's own words; confident readings set the scene
     admin1s: set[str] = set()
+    confident: list[Place | None] = []
     for c, places, q in zip(cands, readings, qualifiers, strict=True):
         first, margin = _resolve(c, places, set(), set(), q)
+        confident.append(first if first is not None and margin >= 1.5 else None)
         if first is not None and (margin >= 1.5 or first.kind in ("country", "admin1")):
             if first.country:
                 countries.add(first.country)
@@ -384,6 +418,33 @@ def find_places(doc: Document, gaz: Gazetteer | None = None) -> tuple[PlaceMenti
                 admin1s.add(first.admin1)
 
     near = frozenset(n for iso in countries for n in gaz.neighbours(iso))
+
+    # the first-level regions each distinct name may lie in: a reading that shares its region
+    # with the article's other toponyms is preferred (spatial minimality)
+    regions_of: dict[str, dict[str, float]] = {}
+    for c, places, first in zip(cands, readings, confident, strict=True):
+        if first is not None:
+            if first.admin1 and first.kind != "country":
+                regions_of.setdefault(c.key, {})[first.admin1] = SUPPORT_CONFIDENT
+            continue
+        top = max((p.population for p in places), default=0)
+        codes = {
+            p.admin1
+            for p in places
+            if p.admin1 and p.kind != "country" and p.rank == 0 and (p.population + 10) * SUPPORT_POPULATION >= top
+        }
+        weight = SUPPORT_FEW if len(codes) <= 3 else SUPPORT_MANY
+        own = regions_of.setdefault(c.key, {})
+        for code in codes:
+            own[code] = max(own.get(code, 0.0), weight)
+    totals: dict[str, float] = {}
+    for own in regions_of.values():
+        for code, w in own.items():
+            totals[code] = totals.get(code, 0.0) + w
+
+    def support_for(key: str) -> dict[str, float]:
+        own = regions_of.get(key, {})
+        return {code: t - own.get(code, 0.0) for code, t in totals.items()}
 
     # pass 2: with the article's countries and regions; a name qualified once
     # ("Paris, Texas") keeps that sense for the rest of the article
@@ -393,7 +454,7 @@ def find_places(doc: Document, gaz: Gazetteer | None = None) -> tuple[PlaceMenti
         if not q and c.admin_word is None and c.key in sense:
             place: Place | None = sense[c.key]
         else:
-            place, _ = _resolve(c, places, countries, admin1s, q, near)
+            place, _ = _resolve(c, places, countries, admin1s, q, near, support_for(c.key))
             if place is not None and q:
                 sense[c.key] = place
         if place is None and not c.strong and not places:

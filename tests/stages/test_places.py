@@ -107,3 +107,16 @@ def test_places_stage_fills_layer_and_records_version(
 def test_places_dateline_in_capitals_is_a_place(nlp: Any, gaz: Gazetteer) -> None:
     found = places(nlp, gaz, "COLUMBUS, Ohio (AP) — Firefighters put out a blaze at a warehouse on Monday.")
     assert (found["COLUMBUS"].country, found["COLUMBUS"].admin1) == ("US", "Ohio")
+
+
+def test_places_ambiguous_towns_settle_in_the_region_they_share(nlp: Any, gaz: Gazetteer) -> None:
+    # no name is clear alone (each is a town in several states); together they point to Illinois
+    found = places(nlp, gaz, "Storms closed schools in Springfield, Peoria and Decatur on Monday.")
+    for town in ("Springfield", "Decatur"):
+        assert found[town].resolved and found[town].admin1 == "Illinois", town
+
+
+def test_places_list_of_states_stays_states_despite_towns_named_after_them(nlp: Any, gaz: Gazetteer) -> None:
+    found = places(nlp, gaz, "Cases were reported in Ohio, Indiana, Pennsylvania and California last week.")
+    for state in ("Ohio", "Indiana", "Pennsylvania", "California"):
+        assert (found[state].precision, found[state].name) == ("admin1", state), state

@@ -229,10 +229,10 @@ HEDGE_PHRASES = re.compile(
 #: nouns that carry content: "this information comes from ...", "X's data shows".
 CONTENT_NOUNS: frozenset[str] = frozenset(
     _words(
-        "account analysis assessment claim claims data documents estimate estimates evidence "
-        "figure figures footage imagery images information intelligence numbers photos poll "
-        "polls records report reports research results satellite statement studies study "
-        "survey surveys"
+        "account analysis assessment audit claim claims data documents estimate estimates "
+        "evidence figure figures footage imagery images information intelligence "
+        "investigation numbers photos poll polls records report reports research results "
+        "review satellite statement studies study survey surveys tally"
     )
 )
 

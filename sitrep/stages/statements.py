@@ -110,6 +110,8 @@ def _subject(verb: Any) -> tuple[Any | None, bool]:
         if verb.dep_ == "acl" and verb.head.pos_ in ("NOUN", "PROPN", "PRON"):
             return verb.head, False
         return _subject(verb.head)
+    if verb.dep_ == "pcomp" and verb.head.dep_ == "prep" and verb.head.head.pos_ in ("VERB", "AUX"):
+        return _subject(verb.head.head)  # "he erred in saying that …", "after saying that …"
     return None, False
 
 
@@ -330,6 +332,13 @@ def _verb_cue(verb: Any, sent: Any, regions: list[tuple[int, int]]) -> Finding |
         ]
         if expl:
             cue_toks = list(doc[expl[0].i : verb.i + 1])
+    if (
+        head is not None
+        and head.lower_ in RELATIVE
+        and verb.dep_ == "relcl"
+        and verb.head.lower_ in cues.CONTENT_NOUNS
+    ):
+        head = verb.head  # "the polls that show …"
     if head is not None and head.lower_ in cues.CONTENT_NOUNS:
         owner = [c for c in head.children if c.dep_ == "poss"]
         owner += [
@@ -346,8 +355,13 @@ def _verb_cue(verb: Any, sent: Any, regions: list[tuple[int, int]]) -> Finding |
         return None  # "finding themselves", "showed up": only documents find and show
     if head is not None and (head.lower_ in ("it", "there") and head.head.i != verb.i):
         return None  # "it's fair to say": no one is saying
-    if cls in ("cognition", "view") and head is not None and head.lower_ in ("i", "we", "you"):
-        return None  # "I think" inside someone's words
+    if (
+        cls in ("cognition", "view")
+        and head is not None
+        and head.lower_ in ("i", "we", "you")
+        and any(a <= verb.idx < b for a, b in regions)
+    ):
+        return None  # "I think" inside someone's words; outside them it is the writer's view
     content = _content_of(verb, lemma, cls, sent, regions)
     source: tuple[int, int] | None = None
     exact = False

@@ -516,3 +516,22 @@ def test_attribution_office_of_a_place_is_the_source_not_the_place() -> None:
     assert [(a.source, a.source_kind, a.source_country) for a in attrs] == [
         ("governor of Kursk Oblast", "government", "RU")
     ] * 2
+
+
+def test_attribution_gerund_after_a_preposition_takes_the_main_subject() -> None:
+    text = "The minister erred in saying that the dam was never mined."
+    (a,) = _run(text)
+    assert a.cue == "saying" and text[a.source_start : a.source_end] == "The minister"
+    assert _content(text, a) == "that the dam was never mined"
+
+
+def test_attribution_first_person_belief_outside_quotes_is_the_writers_view() -> None:
+    text = "I think the truce will collapse before the winter."
+    (a,) = _run(text)
+    assert a.cue == "think" and _content(text, a) == "the truce will collapse before the winter"
+
+
+def test_attribution_document_in_a_relative_clause_still_shows() -> None:
+    text = "The surveys that show the governor ahead in Kherson worried his rivals."
+    (a,) = _run(text)
+    assert a.cue == "show" and text[a.source_start : a.source_end] == "The surveys"

@@ -49,7 +49,8 @@ SPEECH_VERBS: tuple[str, ...] = tuple(
         "blame criticize criticise condemn dismiss question calculate forecast publish "
         "broadcast recount verify affirm reiterate repeat signal hint describe ask demand "
         "propose agree charge show find answer joke counter retort speculate project call "
-        "praise endorse mock defend refer denounce label brand email express"
+        "praise endorse mock defend refer denounce label brand email express hail tout request "
+        "reference discuss"
     )
 )
 
@@ -57,7 +58,7 @@ SPEECH_VERBS: tuple[str, ...] = tuple(
 COGNITION_VERBS: tuple[str, ...] = tuple(
     _words(
         "believe think know expect fear hope want feel suspect doubt worry wonder assume "
-        "realize realise wish"
+        "realize realise wish recognize recognise learn understand"
     )
 )
 
@@ -75,8 +76,8 @@ DOCUMENT_VERBS: frozenset[str] = frozenset({"find", "show"})
 OBJECT_CONTENT: frozenset[str] = frozenset(
     _words(
         "acknowledge admit allege announce broadcast claim confirm corroborate demand deny "
-        "disclose estimate find forecast pledge post predict promise propose publish "
-        "report reveal show threaten tweet verify vow write"
+        "discuss disclose estimate find forecast pledge post predict promise propose publish "
+        "reference report request reveal show threaten tout tweet verify vow write"
     )
 )
 
@@ -94,7 +95,7 @@ PARENTHETICAL: frozenset[str] = frozenset(
 RIGHT_CONTENT: frozenset[str] = frozenset(
     _words(
         "accuse blame brand call condemn criticise criticize defend demand denounce describe "
-        "dismiss endorse express label mock praise propose question refer urge"
+        "dismiss endorse express hail label mock praise propose question refer urge"
     )
 )
 

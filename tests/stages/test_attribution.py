@@ -535,3 +535,30 @@ def test_attribution_document_in_a_relative_clause_still_shows() -> None:
     text = "The surveys that show the governor ahead in Kherson worried his rivals."
     (a,) = _run(text)
     assert a.cue == "show" and text[a.source_start : a.source_end] == "The surveys"
+
+
+@pytest.mark.parametrize(
+    ("text", "cue", "content"),
+    [
+        (
+            "Kyiv hailed the prisoner exchange as a breakthrough.",
+            "hailed",
+            "the prisoner exchange as a breakthrough",
+        ),
+        (
+            "The envoys discussed a ceasefire along the river.",
+            "discussed",
+            "a ceasefire along the river",
+        ),
+        (
+            "The brigade learned that the bridge had been mined.",
+            "learned",
+            "that the bridge had been mined",
+        ),
+    ],
+)
+def test_attribution_newer_reporting_verbs_take_their_content(
+    text: str, cue: str, content: str
+) -> None:
+    (a,) = _run(text)
+    assert a.cue == cue and _content(text, a) == content

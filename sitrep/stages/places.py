@@ -74,6 +74,26 @@ ATTACK_VERBS = frozenset(
      "liberated", "seized", "entered", "visited", "targeted", "besieged", "encircled", "surrounded",
      "reached", "evacuated", "invaded", "occupied", "retook", "recaptured", "stormed"}
 )
+#: words that, after a place name, make the name a local body's ("Mansfield Police", "Dublin City Council")
+BODY_WORDS = frozenset(
+    {"police", "city", "county", "sheriff", "sheriff's", "sheriff’s", "mayor", "council", "fire", "school", "schools",
+     "board", "township", "town", "village", "municipal", "department", "public", "community", "area", "district",
+     "parish", "metropolitan", "state", "regional", "chamber", "historical", "high", "middle", "elementary"}
+)
+#: words of a newspaper's or agency's title: a place in it is not a place mention
+MEDIA_WORDS = frozenset(
+    {"times", "daily", "herald", "news", "post", "journal", "tribune", "gazette", "telegraph", "chronicle",
+     "press", "star", "observer", "guardian", "independent", "courier", "register", "examiner", "sun", "record"}
+)
+#: capitalised words that open names but are no place alone
+GENERIC_WORDS = frozenset(
+    {"north", "south", "east", "west", "northern", "southern", "eastern", "western", "central", "northeast",
+     "northwest", "southeast", "southwest", "new", "city", "section", "union", "miss", "mount", "saint", "st",
+     "january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+     "november", "december", "national", "united", "american", "royal", "general", "grand", "great"}
+)
+PERSON_TITLES = frozenset({"mr", "mrs", "ms", "miss", "dr", "sen", "rep", "gov", "judge", "officer", "sgt", "lt", "capt"})
+SPEECH_LEMMAS = frozenset({"say", "tell", "add", "ask", "explain", "note", "testify", "write", "recall"})
 LIST_WORDS = frozenset({"and", ",", "or", "&"})
 DATELINE_ENDS = frozenset({",", "—", "–", "-", "--", "(", ":"})
 
@@ -188,6 +208,7 @@ def _candidates(doc: Document, gaz: Gazetteer) -> list[_Candidate]:
                 spans.append((s.start, s.end, "GPE" if m.kind == "place" else m.label))
     spans.extend((e.start, e.end, e.label_) for e in parse.ents)
     spans.sort()
+    rejected: list[tuple[int, int, str]] = []
     for s, e, label in spans:
         if any(t in taken for t in range(s, e)):
             continue
@@ -197,6 +218,8 @@ def _candidates(doc: Document, gaz: Gazetteer) -> list[_Candidate]:
             c = _make(doc, parse, s, e, strong=False)
             if known(c) and (label in KNOWN_LABELS or named_area(c) or _place_context(parse, s, e, accepted_ends)):
                 accept(c, s, e)
+            else:
+                rejected.append((s, e, label))
 
     # a dateline: "TORRINGTON -- ...", "COLUMBUS, Ohio (AP) -- ..." at the start of a paragraph
     for i in _dateline_starts(parse):
@@ -223,8 +246,73 @@ def _candidates(doc: Document, gaz: Gazetteer) -> list[_Candidate]:
         if known(c) and _place_context(parse, i, j, accepted_ends):
             accept(c, i, j)
         i = j
+
+    # one sense per article: a name taken as a place once is a place wherever it recurs
+    # ("Mansfield's mayor", "the Mansfield resident", "Fargo raised its goal"); a place
+    # that opens the name of a body ("the Ohio Department of Transportation", "Dublin City
+    # Council", "Laurel County Sheriff's Office") or ends it ("University of Georgia")
+    places_named = {c.key for c in found}
+    for s, e, label in rejected:
+        if any(t in taken for t in range(s, e)) or label == "NORP":
+            continue
+        c = _make(doc, parse, s, e, strong=False)
+        if c is not None and c.key in places_named and label != "PERSON" and not _said_by(parse, s, e):
+            accept(c, s, e)
+            continue
+        if any(t.lower_ in MEDIA_WORDS for t in parse[s:e]):
+            continue  # "The New York Times", "China Daily": a title, not a place
+        inner = _inner_place(doc, parse, s, e, places_named, named_area, known, body_only=label == "PERSON")
+        if inner is not None:
+            accept(*inner)
+    i = 0
+    while i < n:
+        if i in taken or parse[i].pos_ != "PROPN" or not parse[i].is_title:
+            i += 1
+            continue
+        j = i + 1
+        while j < n and j not in taken and parse[j].pos_ == "PROPN" and parse[j].is_title:
+            j += 1
+        c = _make(doc, parse, i, j, strong=False)
+        if c is not None and c.key in places_named and not _said_by(parse, i, j):
+            accept(c, i, j)
+        i = j
     found.sort(key=lambda c: c.start)
     return found
+
+
+def _said_by(parse, s: int, e: int) -> bool:
+    """Is tokens [s, e) a person's name here: after a title ("Mr. Welch") or before "said"?"""
+    before = parse[s - 1].lower_.rstrip(".") if s > 0 else ""
+    after = parse[e].lemma_ if e < len(parse) else ""
+    return before in PERSON_TITLES or after in SPEECH_LEMMAS
+
+
+def _inner_place(
+    doc: Document, parse, s: int, e: int, places_named: set[str], named_area, known, body_only: bool = False
+):
+    """A place at the start ("Ohio Department of ...") or end ("University of Georgia") of a name."""
+    first = s + 1 if parse[s].lower_ == "the" else s
+    if parse[first].lower_ in GENERIC_WORDS:
+        return None
+    stop = first
+    while stop < e - 1 and parse[stop].is_title and parse[stop].is_alpha:
+        stop += 1
+    for j in range(stop, first, -1):  # longest first
+        c = _make(doc, parse, first, j, strong=False)
+        if c is None or not known(c):
+            continue
+        head = parse[j].lower_ if j < len(parse) else ""
+        if head in BODY_WORDS or (not body_only and (c.key in places_named or named_area(c))):
+            return c, first, j
+    if body_only:
+        return None
+    for k in range(first + 1, e - 1):
+        if parse[k].lower_ == "of":
+            c = _make(doc, parse, k + 1, e, strong=False)
+            if c is not None and known(c) and (c.key in places_named or named_area(c)):
+                return c, k + 1, e
+            break
+    return None
 
 
 # --------------------------------------------------------------------------- resolution

@@ -120,3 +120,32 @@ def test_places_list_of_states_stays_states_despite_towns_named_after_them(nlp: 
     found = places(nlp, gaz, "Cases were reported in Ohio, Indiana, Pennsylvania and California last week.")
     for state in ("Ohio", "Indiana", "Pennsylvania", "California"):
         assert (found[state].precision, found[state].name) == ("admin1", state), state
+
+
+def test_places_region_that_opens_a_body_name_is_a_place(nlp: Any, gaz: Gazetteer) -> None:
+    found = places(nlp, gaz, "Crews from the Ohio Department of Transportation closed the road.")
+    assert (found["Ohio"].precision, found["Ohio"].name) == ("admin1", "Ohio")
+
+
+def test_places_town_that_opens_a_local_body_name_is_a_place(nlp: Any, gaz: Gazetteer) -> None:
+    found = places(nlp, gaz, "Dublin City Council approved the plan.")
+    assert "Dublin" in found  # three US towns of that size: found, left unresolved
+
+
+def test_places_newspaper_title_is_not_a_place(nlp: Any, gaz: Gazetteer) -> None:
+    assert places(nlp, gaz, "The New York Times reported the outbreak on Monday.") == {}
+
+
+def test_places_name_found_once_is_a_place_where_it_recurs(nlp: Any, gaz: Gazetteer) -> None:
+    text = "Fire crews worked in Joliet overnight. Joliet's building inspector says the sprinklers were off."
+    assert [p.text for p in find_places(_doc(nlp, text), gaz)] == ["Joliet", "Joliet"]
+
+
+def test_places_person_sharing_a_place_name_is_not_a_place(nlp: Any, gaz: Gazetteer) -> None:
+    text = "The bridge in Welch was closed, Mr. Welch said."
+    assert [p.text for p in find_places(_doc(nlp, text), gaz)] == ["Welch"]
+    assert find_places(_doc(nlp, text), gaz)[0].start == text.index("Welch")
+
+
+def _doc(nlp: Any, text: str) -> Document:
+    return Document(id="t", source="t", text=text, language="en", parse=nlp(text))

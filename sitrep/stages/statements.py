@@ -383,10 +383,16 @@ def _verb_cue(verb: Any, sent: Any, regions: list[tuple[int, int]]) -> Finding |
         if source[0] <= verb.i < source[1]:
             source = (head.i, head.i + 1)
     weak = False
-    if content is None and lemma in cues.PARENTHETICAL:
+    if content is None and (lemma in cues.PARENTHETICAL or cls == "cognition"):
         taken = [*(doc[source[0] : source[1]] if source else []), *cue_toks]
         i, j = token_range(taken)
-        content = _rest_of_sentence(sent, char_span(doc, i, j))
+        while j < sent.end and doc[j].head.i == verb.i and doc[j].dep_ in ("advmod", "npadvmod"):
+            j += 1  # "officials said today,"
+        if sent.start < i - 1 and j + 1 < sent.end and doc[i - 1].text == doc[j].text == ",":
+            # "The depot, officials said, was hit": the words around the aside
+            content = trim(text_of(doc), sent.start_char, sent.end_char)
+        elif lemma in cues.PARENTHETICAL:
+            content = _rest_of_sentence(sent, char_span(doc, i, j))
         weak = True
     if content is None:
         return None

@@ -562,3 +562,11 @@ def test_attribution_newer_reporting_verbs_take_their_content(
 ) -> None:
     (a,) = _run(text)
     assert a.cue == cue and _content(text, a) == content
+
+
+@pytest.mark.parametrize("verb", ["said", "suspect"])
+def test_attribution_aside_between_commas_takes_the_words_around_it(verb: str) -> None:
+    text = f"The depot, investigators {verb}, was hit by a glide bomb."
+    (a,) = _run(text)
+    assert a.cue == verb and text[a.source_start : a.source_end] == "investigators"
+    assert _content(text, a) == text.rstrip(".")

@@ -44,6 +44,7 @@ from sqlalchemy import (
 )
 
 from . import codec, fusion, schema, syndication
+from .store import writer_lock
 
 if TYPE_CHECKING:
     from .store import Ledger
@@ -77,6 +78,7 @@ def refresh(
     """
     de = schema.doc_events
     with ledger.engine.begin() as conn:
+        writer_lock(conn)
         if types is None and documents is not None:
             docs = sorted(set(documents))
             changed = _syndicate_new(conn, docs)

@@ -71,6 +71,14 @@ class AddResult:
     types_refused: list[str] = field(default_factory=list)
 
 
+def writer_lock(conn: Connection) -> None:
+    """On PostgreSQL, one writing transaction at a time (held until it ends): two
+    ingests into one ledger at once otherwise both insert a new document (a
+    duplicate-key crash) or re-fuse the same block. SQLite's own lock does this."""
+    if conn.dialect.name == "postgresql":
+        conn.execute(text("SELECT pg_advisory_xact_lock(hashtext('sitrep.ledger.write'))"))
+
+
 class Ledger:
     """A source-attributed ledger of documents and fused events."""
 
@@ -105,6 +113,7 @@ class Ledger:
         for batch in chunked(documents, batch_size):
             unique = list({d.id: d for d in batch}.values())
             with self.engine.begin() as conn:
+                writer_lock(conn)
                 have = self._existing(conn, [d.id for d in unique])
                 for doc in unique:
                     if doc.id in have:
@@ -125,6 +134,7 @@ class Ledger:
         now = datetime.now(UTC).isoformat()
         t = schema.rejections
         with self.engine.begin() as conn:
+            writer_lock(conn)
             for r in rejections:
                 conn.execute(delete(t).where(and_(t.c.source == r.source, t.c.code == r.code)))
                 conn.execute(
@@ -137,6 +147,7 @@ class Ledger:
         """Store ``doc`` in place of the stored document with its id (used by reprocess);
         return the event types touched (re-fused unless ``refresh=False``)."""
         with self.engine.begin() as conn:
+            writer_lock(conn)
             old_types = set(
                 conn.execute(
                     select(schema.doc_events.c.type)

@@ -77,7 +77,13 @@ def _num(x: Any) -> float | None:
 
 
 def _figure_key(f: dict[str, Any]) -> tuple[Any, ...]:
-    return (f["category"], f["qualifier"], _num(f.get("low")), _num(f.get("value")), _num(f.get("high")))
+    return (
+        f["category"],
+        f["qualifier"],
+        _num(f.get("low")),
+        _num(f.get("value")),
+        _num(f.get("high")),
+    )
 
 
 def _date(s: str | None) -> dt.date | None:
@@ -108,17 +114,25 @@ def field_ok(name: str, exp: dict[str, Any], got: dict[str, Any]) -> bool:
     if name == "time":
         have = got.get("time")
         if want is None or have is None:
-            return want is None and (have is None or (have.get("start") is None and have.get("end") is None))
+            return want is None and (
+                have is None or (have.get("start") is None and have.get("end") is None)
+            )
         tol = int(want.get("tolerance_days", 0))
-        return _close(have.get("start"), want["start"], tol) and _close(have.get("end"), want["end"], tol)
+        return _close(have.get("start"), want["start"], tol) and _close(
+            have.get("end"), want["end"], tol
+        )
     if name == "figures":
-        return Counter(_figure_key(f) for f in got.get("figures", [])) == Counter(_figure_key(f) for f in want)
+        return Counter(_figure_key(f) for f in got.get("figures", [])) == Counter(
+            _figure_key(f) for f in want
+        )
     if name == "sources":
         have = got.get("sources", [])
         if {_source_name(s) for s in have} != {_source_name(s) for s in want}:
             return False
         for s in want:
-            if "via" in s and not any(_source_name(h) == _source_name(s) and h.get("via") == s["via"] for h in have):
+            if "via" in s and not any(
+                _source_name(h) == _source_name(s) and h.get("via") == s["via"] for h in have
+            ):
                 return False
         return True
     if name == "actors":
@@ -133,7 +147,12 @@ def _evidence_hit(exp: dict[str, Any], got: dict[str, Any]) -> bool:
 
 def _loose_hit(exp: dict[str, Any], got: dict[str, Any]) -> bool:
     want, have = exp.get("location"), got.get("location")
-    if want and have and want["name"] == have.get("name") and want["country"] == have.get("country"):
+    if (
+        want
+        and have
+        and want["name"] == have.get("name")
+        and want["country"] == have.get("country")
+    ):
         return True
     wanted = {_figure_key(f) for f in exp.get("figures") or []}
     return bool(wanted & {_figure_key(f) for f in got.get("figures", [])})
@@ -174,7 +193,9 @@ def compare(spec: dict[str, Any], report: dict[str, Any]) -> dict[str, Any]:
             fields[f][0] += ok
             fields[f][1] += 1
             if not ok:
-                misses.append(f"{label}: {f} expected {json.dumps(exp[f], ensure_ascii=False)}, got {json.dumps(ev.get(f), ensure_ascii=False)}")
+                misses.append(
+                    f"{label}: {f} expected {json.dumps(exp[f], ensure_ascii=False)}, got {json.dumps(ev.get(f), ensure_ascii=False)}"
+                )
     matched = set(pairs.values())
     for j, ev in enumerate(got):
         if j not in matched:
@@ -190,9 +211,15 @@ def compare(spec: dict[str, Any], report: dict[str, Any]) -> dict[str, Any]:
     if not tdm_ok:
         misses.append(f"tdm_reserved expected {spec['tdm_reserved']}")
     return {
-        "tp": len(pairs), "n_gold": len(expected), "n_pred": len(got), "fields": fields,
-        "ent_tp": len(want_ents & have_ents), "ent_gold": len(want_ents), "ent_pred": len(have_ents),
-        "tdm_ok": tdm_ok, "misses": misses,
+        "tp": len(pairs),
+        "n_gold": len(expected),
+        "n_pred": len(got),
+        "fields": fields,
+        "ent_tp": len(want_ents & have_ents),
+        "ent_gold": len(want_ents),
+        "ent_pred": len(have_ents),
+        "tdm_ok": tdm_ok,
+        "misses": misses,
     }
 
 
@@ -204,13 +231,20 @@ def score(results: list[dict[str, Any]]) -> dict[str, float]:
     tp = sum(r["tp"] for r in results)
     p = _ratio(tp, sum(r["n_pred"] for r in results))
     r_ = _ratio(tp, sum(r["n_gold"] for r in results))
-    out = {"event_precision": p, "event_recall": r_, "event_f1": 2 * p * r_ / (p + r_) if p + r_ else 0.0}
+    out = {
+        "event_precision": p,
+        "event_recall": r_,
+        "event_f1": 2 * p * r_ / (p + r_) if p + r_ else 0.0,
+    }
     for f in FIELDS:
         ok = sum(r["fields"][f][0] for r in results)
         n = sum(r["fields"][f][1] for r in results)
         out[f"{f}_accuracy"] = _ratio(ok, n)
     etp = sum(r["ent_tp"] for r in results)
-    ep, er = _ratio(etp, sum(r["ent_pred"] for r in results)), _ratio(etp, sum(r["ent_gold"] for r in results))
+    ep, er = (
+        _ratio(etp, sum(r["ent_pred"] for r in results)),
+        _ratio(etp, sum(r["ent_gold"] for r in results)),
+    )
     out["entity_precision"] = ep
     out["entity_recall"] = er
     out["entity_f1"] = 2 * ep * er / (ep + er) if ep + er else 0.0
@@ -231,8 +265,12 @@ def evaluate() -> tuple[dict[str, float], dict[str, list[str]]]:
 
 def run(ctx: Any) -> dict[str, float]:
     scores, misses = evaluate()
-    n_events = sum(len(json.loads(p.read_text())["events"]) for p in REPORTS.glob("*.expected.json"))
-    ctx.note(f"{len(misses)} articles, {n_events} expected events; python -m eval.tasks.own_reports lists the misses")
+    n_events = sum(
+        len(json.loads(p.read_text())["events"]) for p in REPORTS.glob("*.expected.json")
+    )
+    ctx.note(
+        f"{len(misses)} articles, {n_events} expected events; python -m eval.tasks.own_reports lists the misses"
+    )
     return scores
 
 

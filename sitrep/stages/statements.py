@@ -219,12 +219,34 @@ def _content_of(
         if right:
             span = trim(text_of(doc), right[0].idx, right[-1].idx + len(right[-1]))
             span = span if span[1] - span[0] > 1 else None
+    if span is None and cls == "speech":  # "half said so", "who say the same", "said yes"
+        pro = [
+            c
+            for c in verb.children
+            if (c.dep_ == "advmod" and c.lower_ == "so")
+            or (c.dep_ in ("dobj", "intj") and c.lower_ in ("same", "yes", "no"))
+        ]
+        if pro:
+            span = char_span(doc, *token_range(list(pro[0].subtree)))
     if span is None:
         inside = [r for r in regions if r[0] < sent.end_char and r[1] > sent.start_char]
         outside = [r for r in inside if not (r[0] <= verb.idx < r[1])]
         if outside:
             nearest = min(outside, key=lambda r: min(abs(r[0] - verb.idx), abs(r[1] - verb.idx)))
             return nearest
+        # '"…," | said Jon Doggett.': the parser split the sentence after the quotation
+        text = text_of(doc)
+        before = [
+            r
+            for r in regions
+            if r[1] <= sent.start_char and not text[r[1] : sent.start_char].strip(" ,\n")
+        ]
+        if (
+            before
+            and verb.i - sent.start <= 1
+            and "\n" not in text[before[-1][1] : sent.start_char]
+        ):
+            return before[-1]
         return None
     region = region_at(regions, span[0], span[1]) or region_at(regions, span[0] + 1, span[1] - 1)
     if region and not (region[0] <= verb.idx < region[1]):

@@ -570,3 +570,16 @@ def test_attribution_aside_between_commas_takes_the_words_around_it(verb: str) -
     (a,) = _run(text)
     assert a.cue == verb and text[a.source_start : a.source_end] == "investigators"
     assert _content(text, a) == text.rstrip(".")
+
+
+def test_attribution_pro_form_content_so_or_the_same_is_kept() -> None:
+    text = "In March most villagers wanted the ferry back, and the mayor said so at the meeting."
+    attrs = [a for a in _run(text) if a.cue == "said"]
+    assert len(attrs) == 1 and _content(text, attrs[0]) == "so"
+
+
+def test_attribution_inverted_said_after_a_quotation_takes_it_as_content() -> None:
+    text = "\u201cWe will hold the bridge,\u201d said Colonel Petrenko, the brigade commander."
+    (a,) = _run(text)
+    assert a.cue == "said" and "Petrenko" in a.source
+    assert "We will hold the bridge" in _content(text, a)

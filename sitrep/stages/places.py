@@ -24,7 +24,9 @@ left unresolved (``resolved=False``, no coordinates) rather than guessed.
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
+import functools
 import math
 import re
 from collections.abc import Iterator
@@ -99,6 +101,8 @@ DATELINE_ENDS = frozenset({",", "—", "–", "-", "--", "(", ":"})
 
 _PRECISION = {"city": "city", "admin1": "admin1", "admin2": "region", "country": "country", "continent": "region"}
 _LIST_GAPS = frozenset({",", "and", ", and", "or", ", or", "&"})
+_name_key = functools.lru_cache(maxsize=65_536)(name_key)
+_NEWLINE = re.compile(r"\n+")
 _LEADING_THE = re.compile(r"^(?:the|The)\s+")
 
 
@@ -123,41 +127,66 @@ class _Reading:
 # --------------------------------------------------------------------------- recognition
 
 
-def _place_context(parse, start_tok: int, end_tok: int, accepted_ends: set[int]) -> bool:
+class _Tokens:
+    """The token attributes the recogniser reads, taken from the parse once (one C call)
+    rather than through spaCy's per-token objects, which cost a microsecond each."""
+
+    __slots__ = ("parse", "n", "idx", "end", "text", "lower", "proper", "capitals", "line_start")
+
+    def __init__(self, parse, text: str) -> None:
+        from spacy.attrs import IDX, LENGTH, POS
+        from spacy.symbols import PROPN
+
+        self.parse = parse
+        rows = parse.to_array([IDX, LENGTH, POS]).tolist() if len(parse) else []
+        self.n = len(rows)
+        self.idx = [r[0] for r in rows]
+        self.end = [r[0] + r[1] for r in rows]
+        self.text = [text[a:b] for a, b in zip(self.idx, self.end, strict=True)]
+        self.lower = [t.lower() for t in self.text]
+        #: a title-case proper noun ("Kharkiv"), an all-capitals word ("COLUMBUS")
+        self.proper = [r[2] == PROPN and t.istitle() for r, t in zip(rows, self.text, strict=True)]
+        self.capitals = [t.isupper() and t.isalpha() for t in self.text]
+        #: tokens that open the text or a paragraph
+        self.line_start = [0] if self.n else []
+        for m in _NEWLINE.finditer(text):  # the first token after each line break
+            i = bisect.bisect_right(self.idx, m.start())
+            while i < self.n and self.text[i].isspace():
+                i += 1
+            if i < self.n and (not self.line_start or self.line_start[-1] != i):
+                self.line_start.append(i)
+
+    def __len__(self) -> int:
+        return self.n
+
+
+def _place_context(parse: _Tokens, start_tok: int, end_tok: int, accepted_ends: set[int]) -> bool:
     """Does the text around tokens [start_tok, end_tok) say this is a place?"""
-    before = parse[start_tok - 1].lower_ if start_tok > 0 else ""
-    after = parse[end_tok].lower_ if end_tok < len(parse) else ""
+    before = parse.lower[start_tok - 1] if start_tok > 0 else ""
+    after = parse.lower[end_tok] if end_tok < parse.n else ""
     if before in PLACE_PREPOSITIONS or before in ATTACK_VERBS:
         return True
     if after in ADMIN1_WORDS or after in ADMIN2_WORDS:
         return True
-    if before == "of" and start_tok > 1 and parse[start_tok - 2].lower_ in PLACE_NOUNS:
+    if before == "of" and start_tok > 1 and parse.lower[start_tok - 2] in PLACE_NOUNS:
         return True
     return (
         before in LIST_WORDS
         and start_tok > 1
-        and parse[start_tok - 2].idx + len(parse[start_tok - 2]) in accepted_ends
+        and parse.end[start_tok - 2] in accepted_ends
     )
 
 
-def _dateline_starts(parse) -> Iterator[int]:
-    """Token indices that open the text or a paragraph."""
-    for tok in parse:
-        if not tok.is_space and (tok.i == 0 or "\n" in parse[tok.i - 1].text_with_ws):
-            yield tok.i
-
-
-def _admin_word(parse, end_tok: int) -> str | None:
-    if end_tok < len(parse):
-        word = parse[end_tok].lower_
+def _admin_word(parse: _Tokens, end_tok: int) -> str | None:
+    if end_tok < parse.n:
+        word = parse.lower[end_tok]
         if word in ADMIN1_WORDS or word in ADMIN2_WORDS:
             return word
     return None
 
 
-def _make(doc: Document, parse, start_tok: int, end_tok: int, strong: bool) -> _Candidate | None:
-    span = parse[start_tok:end_tok]
-    start, end = span.start_char, span.end_char
+def _make(doc: Document, parse: _Tokens, start_tok: int, end_tok: int, strong: bool) -> _Candidate | None:
+    start, end = parse.idx[start_tok], parse.end[end_tok - 1]
     text = doc.text[start:end]
     m = _LEADING_THE.match(text)
     if m and m.end() < len(text):
@@ -166,12 +195,12 @@ def _make(doc: Document, parse, start_tok: int, end_tok: int, strong: bool) -> _
         end -= 2
     while end > start and doc.text[end - 1] in ".,;:'’\"":
         end -= 1
-    key = name_key(doc.text[start:end])
+    key = _name_key(doc.text[start:end])
     if len(key) < 2:
         return None
     word = _admin_word(parse, end_tok)
     if word is not None:  # the kind word belongs to the name: "the Kursk region"
-        end = parse[end_tok].idx + len(parse[end_tok])
+        end = parse.end[end_tok]
     else:
         tail = key.rsplit(" ", 1)
         if len(tail) == 2 and (tail[1] in ADMIN1_WORDS or tail[1] in ADMIN2_WORDS):
@@ -180,7 +209,8 @@ def _make(doc: Document, parse, start_tok: int, end_tok: int, strong: bool) -> _
 
 
 def _candidates(doc: Document, gaz: Gazetteer) -> list[_Candidate]:
-    parse = doc.parse
+    spacy_doc = doc.parse
+    parse = _Tokens(spacy_doc, doc.text)
     found: list[_Candidate] = []
     taken: set[int] = set()  # token indices already in a candidate
     accepted_ends: set[int] = set()
@@ -189,7 +219,7 @@ def _candidates(doc: Document, gaz: Gazetteer) -> list[_Candidate]:
         if c is None:
             return
         found.append(c)
-        taken.update(range(s, e + 1 if e < len(parse) and parse[e].idx < c.end else e))
+        taken.update(range(s, e + 1 if e < parse.n and parse.idx[e] < c.end else e))
         accepted_ends.add(c.end)
 
     def known(c: _Candidate | None) -> bool:
@@ -203,10 +233,10 @@ def _candidates(doc: Document, gaz: Gazetteer) -> list[_Candidate]:
     spans: list[tuple[int, int, str]] = []
     for m in doc.entities:
         if m.kind == "place" or m.label in ALWAYS_LABELS or m.label in KNOWN_LABELS:
-            s = parse.char_span(m.start, m.end, alignment_mode="expand")
+            s = spacy_doc.char_span(m.start, m.end, alignment_mode="expand")
             if s is not None:
                 spans.append((s.start, s.end, "GPE" if m.kind == "place" else m.label))
-    spans.extend((e.start, e.end, e.label_) for e in parse.ents)
+    spans.extend((e.start, e.end, e.label_) for e in spacy_doc.ents)
     spans.sort()
     rejected: list[tuple[int, int, str]] = []
     for s, e, label in spans:
@@ -222,25 +252,25 @@ def _candidates(doc: Document, gaz: Gazetteer) -> list[_Candidate]:
                 rejected.append((s, e, label))
 
     # a dateline: "TORRINGTON -- ...", "COLUMBUS, Ohio (AP) -- ..." at the start of a paragraph
-    for i in _dateline_starts(parse):
+    for i in parse.line_start:
         j = i
-        while j < len(parse) and j not in taken and parse[j].is_upper and parse[j].is_alpha:
+        while j < parse.n and j not in taken and parse.capitals[j]:
             j += 1
-        if j > i and j < len(parse) and parse[j].text in DATELINE_ENDS:
+        if j > i and j < parse.n and parse.text[j] in DATELINE_ENDS:
             c = _make(doc, parse, i, j, strong=False)
             if known(c):
                 accept(c, i, j)
 
     # proper nouns no model tagged
     i = 0
-    n = len(parse)
+    n = parse.n
+    proper = parse.proper
     while i < n:
-        tok = parse[i]
-        if i in taken or tok.pos_ != "PROPN" or not tok.is_title:
+        if i in taken or not proper[i]:
             i += 1
             continue
         j = i + 1
-        while j < n and j not in taken and parse[j].pos_ == "PROPN" and parse[j].is_title:
+        while j < n and j not in taken and proper[j]:
             j += 1
         c = _make(doc, parse, i, j, strong=False)
         if known(c) and _place_context(parse, i, j, accepted_ends):
@@ -259,18 +289,18 @@ def _candidates(doc: Document, gaz: Gazetteer) -> list[_Candidate]:
         if c is not None and c.key in places_named and label != "PERSON" and not _said_by(parse, s, e):
             accept(c, s, e)
             continue
-        if any(t.lower_ in MEDIA_WORDS for t in parse[s:e]):
+        if any(w in MEDIA_WORDS for w in parse.lower[s:e]):
             continue  # "The New York Times", "China Daily": a title, not a place
         inner = _inner_place(doc, parse, s, e, places_named, named_area, known, body_only=label == "PERSON")
         if inner is not None:
             accept(*inner)
     i = 0
     while i < n:
-        if i in taken or parse[i].pos_ != "PROPN" or not parse[i].is_title:
+        if i in taken or not proper[i]:
             i += 1
             continue
         j = i + 1
-        while j < n and j not in taken and parse[j].pos_ == "PROPN" and parse[j].is_title:
+        while j < n and j not in taken and proper[j]:
             j += 1
         c = _make(doc, parse, i, j, strong=False)
         if c is not None and c.key in places_named and not _said_by(parse, i, j):
@@ -280,34 +310,34 @@ def _candidates(doc: Document, gaz: Gazetteer) -> list[_Candidate]:
     return found
 
 
-def _said_by(parse, s: int, e: int) -> bool:
+def _said_by(parse: _Tokens, s: int, e: int) -> bool:
     """Is tokens [s, e) a person's name here: after a title ("Mr. Welch") or before "said"?"""
-    before = parse[s - 1].lower_.rstrip(".") if s > 0 else ""
-    after = parse[e].lemma_ if e < len(parse) else ""
+    before = parse.lower[s - 1].rstrip(".") if s > 0 else ""
+    after = parse.parse[e].lemma_ if e < parse.n else ""
     return before in PERSON_TITLES or after in SPEECH_LEMMAS
 
 
 def _inner_place(
-    doc: Document, parse, s: int, e: int, places_named: set[str], named_area, known, body_only: bool = False
+    doc: Document, parse: _Tokens, s: int, e: int, places_named: set[str], named_area, known, body_only: bool = False
 ):
     """A place at the start ("Ohio Department of ...") or end ("University of Georgia") of a name."""
-    first = s + 1 if parse[s].lower_ == "the" else s
-    if parse[first].lower_ in GENERIC_WORDS:
+    first = s + 1 if parse.lower[s] == "the" else s
+    if parse.lower[first] in GENERIC_WORDS:
         return None
     stop = first
-    while stop < e - 1 and parse[stop].is_title and parse[stop].is_alpha:
+    while stop < e - 1 and parse.text[stop].istitle() and parse.text[stop].isalpha():
         stop += 1
     for j in range(stop, first, -1):  # longest first
         c = _make(doc, parse, first, j, strong=False)
         if c is None or not known(c):
             continue
-        head = parse[j].lower_ if j < len(parse) else ""
+        head = parse.lower[j] if j < parse.n else ""
         if head in BODY_WORDS or (not body_only and (c.key in places_named or named_area(c))):
             return c, first, j
     if body_only:
         return None
     for k in range(first + 1, e - 1):
-        if parse[k].lower_ == "of":
+        if parse.lower[k] == "of":
             c = _make(doc, parse, k + 1, e, strong=False)
             if c is not None and known(c) and (c.key in places_named or named_area(c)):
                 return c, k + 1, e
@@ -430,7 +460,7 @@ def _resolve(
     scored = sorted(
         (
             _Reading(p, *_score(c, p, countries, admin1s, qualifier, near, support, area_named))
-            for p in _collapse(c, places)
+            for p in places
         ),
         key=lambda r: -r.score,
     )
@@ -487,7 +517,12 @@ def find_places(doc: Document, gaz: Gazetteer | None = None) -> tuple[PlaceMenti
         return ()
     gaz = gaz or load_gazetteer()
     cands = _candidates(doc, gaz)
-    readings = [_readings(c, gaz) for c in cands]
+    # readings per distinct name, a city and a region of the same name in one spot counted once
+    memo: dict[tuple[str, str | None], list[Place]] = {}
+    for c in cands:
+        if (c.key, c.admin_word) not in memo:
+            memo[(c.key, c.admin_word)] = _collapse(c, _readings(c, gaz))
+    readings = [memo[(c.key, c.admin_word)] for c in cands]
     qualifiers = list(_qualifiers(doc, cands, readings))
 
     # the countries of the actors the entities layer found ("Russian troops", "Georgian officials")

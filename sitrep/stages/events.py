@@ -82,13 +82,22 @@ PLACE_PRECISION_RANK = {"point": 0, "city": 1, "admin1": 2, "region": 3, "countr
 TIME_PRECISION_RANK = {"day": 0, "week": 1, "month": 2, "range": 3, "season": 4, "year": 5, "unknown": 6}
 
 _PLANNED = re.compile(
-    r"\b(?:will|shall|plans? to|planning to|planned|prepar(?:es|ing|ed) to|intends? to|intending to|is set to|are set to|"
-    r"ready to|scheduled to|about to|going to|aims? to|would|upcoming|to be (?:sent|deployed|delivered))\b",
+    r"\b(?:will|shall|plans? to|planning|planned|plott(?:ing|ed)|prepar(?:es|ing|ed) to|intends? to|intending to|"
+    r"is set to|are set to|ready to|scheduled to|about to|going to|aims? to|would|upcoming|likely to|expected to|"
+    r"to be (?:sent|deployed|delivered))\b",
     re.I,
 )
 _POSSIBLE = re.compile(r"\b(?:could|may|might|possibl[ey]|potential(?:ly)?|capable of|able to)\b", re.I)
 _LIKELY = re.compile(r"\b(?:likely|probably|expected to|expects? to|is believed|are believed|presumably)\b", re.I)
-_ONGOING = re.compile(r"\b(?:ongoing|continu(?:es|ing|ed) to|still|are fighting|is fighting|underway)\b", re.I)
+_ONGOING = re.compile(
+    r"\b(?:ongoing|continu(?:e|es|ing)|still|are fighting|is fighting|underway|raging|persist(?:s|ing)?|"
+    r"(?:has|have) been \w+ing)\b",
+    re.I,
+)
+#: what a denial with no event of its own denies: the reports or claims before it
+_DENIED_REPORTS = re.compile(
+    r"\b(?:reports?|claims?|allegations?|accounts?|accusations?|fabrications?|fake|lies|it|this|that|them)\b", re.I
+)
 _DENIAL = re.compile(
     r"\b(?:denie[sd]|deny(?:ing)?|dismisse[sd]|dismissing|rejecte?d?s? (?:the )?(?:claims?|reports?|allegations?)|refute[sd]?|"
     r"fabricat(?:ed|ions?)|baseless|fake news|untrue|false claims?)\b",
@@ -575,6 +584,9 @@ def _pick_location(c: Candidate, doc: Document, actor_spans: set[tuple[int, int]
         locative = prep in LOCATIVE_PREPS
         if not locative and any(_overlaps(p.start, p.end, s, e) for s, e in actor_spans):
             continue
+        if (p.start == 0 or text[p.start - 1] == "\n") and text[p.end : p.end + 1] in (",", "(", " ") and not locative:
+            if text[p.end : p.end + 3].lstrip()[:1] in (",", "(", "-", "\u2014"):
+                continue  # a dateline ("SEOUL, Jan 3 (Yonhap) -") says where the reporter is
         key = (0 if locative else 1, PLACE_PRECISION_RANK.get(p.precision, 5) * 1000 + abs(p.start - c.trigger_start) // 10)
         if best_key is None or key < best_key:
             best, best_key = p, key
@@ -680,6 +692,11 @@ def _assign_figures(cands: list[Candidate], figs: list[FigureMention], tax: Taxo
         same = [c for c in cands if c.type == primary] if primary else []
         if not same:
             same = [c for c in cands if f.category in tax.figure_categories.get(c.type, ()) and f.category != "other"]
+        if not same and f.category == "other":
+            # "200 people were detained", "thousands of protesters": a plain count belongs to
+            # the event whose trigger governs it or that it governs
+            linked = [c for c in cands if "other" in tax.figure_categories.get(c.type, ()) and _linked(sent, f, c)]
+            same = linked
         if same:
             # the candidate whose trigger is nearest the figure
             target = min(same, key=lambda c: abs(c.trigger_start - f.start))
@@ -690,6 +707,17 @@ def _assign_figures(cands: list[Candidate], figs: list[FigureMention], tax: Taxo
             extra.append(c)
             cands.append(c)
     return extra
+
+
+def _linked(sent: Any, f: FigureMention, c: Candidate) -> bool:
+    """Is the figure's phrase syntactically tied to the candidate's trigger (head or dependent)?"""
+    doc = sent.doc
+    fig = doc.char_span(f.start, f.end, alignment_mode="expand")
+    trig = doc.char_span(c.trigger_start, c.trigger_end, alignment_mode="expand")
+    if fig is None or trig is None or not len(fig) or not len(trig):
+        return False
+    froot, troot = fig.root, trig.root
+    return any(t.i == troot.i for t in froot.ancestors) or any(t.i == froot.i for t in troot.ancestors) or froot.head.i == troot.i
 
 
 def _compatible_place(a: PlaceMention | None, b: PlaceMention | None) -> bool:
@@ -962,7 +990,7 @@ def extract_events(doc: Document) -> tuple[list[Event], list[Claim]]:
                 for prev in sent_cands[-1]:
                     prev.certainty = "doubtful" if prev.certainty not in ("denied",) else prev.certainty
                     prev.evidence.append((sent.start_char, sent.end_char))
-            elif _DENIAL.search(sent_text):
+            elif _DENIAL.search(sent_text) and _DENIED_REPORTS.search(sent_text):
                 for prev in sent_cands[-1]:
                     denial = _new(prev.type, prev.trigger_start, prev.trigger_end, sent, si, prev.trigger)
                     denial.trigger_start = sent.start_char  # its own id: the denial sentence

@@ -317,3 +317,43 @@ def test_events_territory_bases_and_looting(nlp, text, etype):
 
 def test_events_set_up_a_committee_is_no_deployment(nlp):
     assert "deployment" not in {e.type for e in run(nlp, "The ministry set up a committee to review the budget.").events}
+
+
+def test_events_denial_of_something_else_copies_no_event(nlp):
+    text = "Lithuania deployed 300 troops to the border. Minsk has denied organising the crossings."
+    doc = run(nlp, text)
+    assert [e.status for e in doc.events if e.type == "deployment"] == ["occurred"]
+
+
+def test_events_fighting_continues_is_ongoing(nlp):
+    (ev,) = [e for e in run(nlp, "Fighting continues near Kupiansk, the governor said.").events if e.type == "attack"]
+    assert ev.status == "ongoing"
+
+
+def test_events_suspected_of_planning_is_planned(nlp):
+    doc = run(nlp, "Two men were arrested on Friday, suspected of planning arson attacks on rail depots.")
+    assert {e.type: e.status for e in doc.events}.get("attack") == "planned"
+
+
+def test_events_people_detained_figure_joins_the_arrest(nlp):
+    text = "Police detained 200 people after the rally."
+    b = Builder(text)
+    doc = run(nlp, text, figures=(b.fig("200 people", 200, "exact", "other", 200, 200, "people"),))
+    (arrest,) = [e for e in doc.events if e.type == "arrest"]
+    assert [f.value for f in arrest.figures] == [200]
+
+
+def test_events_dateline_is_not_the_event_location(nlp):
+    text = "SEOUL, Jan 3 (Yonhap) - North Korea launched a ballistic missile from Pyongyang on Friday."
+    b = Builder(text)
+    doc = run(
+        nlp,
+        text,
+        entities=(b.ent("North Korea", "North Korea", "state", "KP"),),
+        places=(
+            b.place("SEOUL", "Seoul", "KR", "city", 37.5, 127.0, 1835848),
+            b.place("Pyongyang", "Pyongyang", "KP", "city", 39.0, 125.7, 1871859),
+        ),
+    )
+    (ev,) = [e for e in doc.events if e.type == "weapons_test"]
+    assert ev.location is not None and ev.location.name == "Pyongyang"

@@ -3,7 +3,7 @@
 ``SITREP_FUZZ=ci`` (the default) runs a hundred to 1,500 cases per target, all
 targets together in about two minutes on a shared machine, with fixed seeds so
 CI is repeatable. ``SITREP_FUZZ=smoke`` (the short reliability report) runs a
-fifth of that; ``SITREP_FUZZ=long`` (``make fuzz``) twenty times as many, with
+tenth of that; ``SITREP_FUZZ=long`` (``make fuzz``) twenty times as many, with
 fresh random cases each run.
 """
 
@@ -34,13 +34,13 @@ settings.register_profile(
 
 PROFILE = os.environ.get("SITREP_FUZZ", "ci")
 #: cases per target relative to the CI profile
-_SCALES = {"smoke": 0.2, "ci": 1.0, "long": 20.0}
+_SCALES = {"smoke": 0.1, "ci": 1.0, "long": 20.0}
 if PROFILE not in _SCALES:
     raise ValueError(f"SITREP_FUZZ must be one of {', '.join(_SCALES)}, not {PROFILE!r}")
 
 
 def scale(ci_examples: int) -> int:
-    """Cases for a target: ``ci_examples`` in CI, a fifth for the short reliability
+    """Cases for a target: ``ci_examples`` in CI, a tenth for the short reliability
     report (``smoke``), twenty times as many for ``make fuzz`` (``long``)."""
     return max(10, int(ci_examples * _SCALES[PROFILE]))
 

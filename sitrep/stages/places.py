@@ -69,7 +69,9 @@ PLACE_PREPOSITIONS = frozenset(
 )
 PLACE_NOUNS = frozenset(
     {"town", "city", "village", "region", "province", "outskirts", "capital", "settlement", "suburb",
-     "port", "districts", "oblast", "state", "country", "island", "mayor", "governor", "residents"}
+     "port", "districts", "oblast", "state", "country", "island", "mayor", "governor", "residents",
+     "north", "south", "east", "west", "northeast", "northwest", "southeast", "southwest", "miles", "kilometres",
+     "kilometers", "km", "suburbs", "parts", "part", "centre", "center", "heart", "streets", "people"}
 )
 ATTACK_VERBS = frozenset(
     {"struck", "strike", "strikes", "hit", "hits", "shelled", "shelling", "attacked", "bombed", "captured",
@@ -370,7 +372,9 @@ def _readings(c: _Candidate, gaz: Gazetteer) -> list[Place]:
                             places.append(dataclasses.replace(region, rank=2))
                         break
     else:
-        places = [p for p in places if p.rank < 2]
+        # a region's stem ("Dagestan" of "Dagestan, Respublika") only where nothing bears the name itself
+        named = [p for p in places if p.rank < 2]
+        places = named or [p for p in places if p.kind == "admin1"]
     unique: dict[int, Place] = {}
     for p in places:
         if p.geonames_id not in unique or p.rank < unique[p.geonames_id].rank:
@@ -570,16 +574,19 @@ def find_places(doc: Document, gaz: Gazetteer | None = None) -> tuple[PlaceMenti
         return {code: t - own.get(code, 0.0) for code, t in totals.items()}
 
     # pass 2: with the article's countries and regions; a name qualified once
-    # ("Paris, Texas") keeps that sense for the rest of the article
+    # ("Paris, Texas") keeps that sense everywhere in the article, before and after
     sense: dict[str, Place] = {}
+    for c, places, q in zip(cands, readings, qualifiers, strict=True):
+        if q and c.key not in sense:
+            place, _ = _resolve(c, places, countries, admin1s, q, near, support_for(c.key))
+            if place is not None:
+                sense[c.key] = place
     out: list[PlaceMention] = []
     for c, places, q in zip(cands, readings, qualifiers, strict=True):
         if not q and c.admin_word is None and c.key in sense:
             place: Place | None = sense[c.key]
         else:
             place, _ = _resolve(c, places, countries, admin1s, q, near, support_for(c.key))
-            if place is not None and q:
-                sense[c.key] = place
         if place is None and not c.strong and not places:
             continue
         out.append(_mention(doc, c, place))

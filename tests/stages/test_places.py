@@ -149,3 +149,21 @@ def test_places_person_sharing_a_place_name_is_not_a_place(nlp: Any, gaz: Gazett
 
 def _doc(nlp: Any, text: str) -> Document:
     return Document(id="t", source="t", text=text, language="en", parse=nlp(text))
+
+
+def test_places_region_known_only_by_its_stem_is_resolved(nlp: Any, gaz: Gazetteer) -> None:
+    found = places(nlp, gaz, "Gunmen attacked a police post in Dagestan on Sunday.")
+    assert (found["Dagestan"].country, found["Dagestan"].precision) == ("RU", "admin1")
+
+
+def test_places_qualified_sense_holds_for_earlier_mentions_too(nlp: Any, gaz: Gazetteer) -> None:
+    text = "Paris has a small airport. The rally was held in Paris, Texas, on Saturday."
+    assert [(p.country, p.admin1) for p in find_places(_doc(nlp, text), gaz) if p.text == "Paris"] == [
+        ("US", "Texas"),
+        ("US", "Texas"),
+    ]
+
+
+def test_places_direction_of_a_town_is_place_context(nlp: Any, gaz: Gazetteer) -> None:
+    found = places(nlp, gaz, "Volunteers filled sandbags in a township north of Moorhead.")
+    assert found["Moorhead"].admin1 == "Minnesota"

@@ -105,7 +105,7 @@ def read_feed(
             if isinstance(doc, RawDocument):
                 break
         if not isinstance(doc, RawDocument):
-            title = entry.get("title") or ""
+            title = " ".join(str(entry.get("title") or "").split())  # the reason stays one line
             yield Rejection(
                 source,
                 "E020",

@@ -79,7 +79,7 @@ def test_find_times_spans_inside_text(text, published):
             assert t.value_start <= t.value_end, t
 
 
-@fuzz(200)
+@fuzz(150)
 @given(
     lines=st.lists(news_text, min_size=1, max_size=12),
     title=st.one_of(st.none(), news_text),
@@ -95,7 +95,7 @@ def test_clean_never_raises_and_keeps_body_from_input(lines, title, fmt):
                               "copyright", "legal", "other"} for r in out.removed)  # fmt: skip
 
 
-@fuzz(300)
+@fuzz(250)
 @given(text=news_text.filter(lambda t: t.strip()), published=published)
 def test_annotation_layers_keep_spans_inside_text(nlp, text, published):
     from sitrep.stages import attribution, entities, events, figures, parse, places

@@ -71,7 +71,7 @@ _WIDE = 200
 def _kids(tok: Any) -> Iterable[Any]:
     """``tok.children``, or its children within ``_WIDE`` tokens when its subtree is wider."""
     if tok.right_edge.i - tok.left_edge.i <= _WIDE:
-        return tok.children  # type: ignore[no-any-return]
+        return tok.children
     lo = max(tok.left_edge.i, tok.i - _WIDE // 2)
     hi = min(tok.right_edge.i + 1, tok.i + _WIDE // 2)
     return [t for t in tok.doc[lo:hi] if t.head.i == tok.i and t.i != tok.i]

@@ -121,11 +121,21 @@ def _gold_mentions(path: Path) -> list[tuple[int, int, str]]:
     for mk in markables if markables is not None else []:
         if not (mk.tag.startswith("ACTION_") or mk.tag.startswith("NEG_ACTION_")):
             continue
-        spans = [offsets[a.get("t_id") or ""] for a in mk.iter("token_anchor") if a.get("t_id") in offsets]
+        spans = [
+            offsets[a.get("t_id") or ""]
+            for a in mk.iter("token_anchor")
+            if a.get("t_id") in offsets
+        ]
         if not spans:
             continue
         m_id = mk.get("m_id") or ""
-        out.append((min(s for s, _ in spans), max(e for _, e in spans), chain.get(m_id, f"{path.name}#{m_id}")))
+        out.append(
+            (
+                min(s for s, _ in spans),
+                max(e for _, e in spans),
+                chain.get(m_id, f"{path.name}#{m_id}"),
+            )
+        )
     return out
 
 

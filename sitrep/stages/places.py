@@ -52,6 +52,8 @@ SUPPORT_CAP = 2.5
 SUPPORT_CONFIDENT, SUPPORT_FEW, SUPPORT_MANY = 1.0, 0.75, 0.4
 #: an ambiguous name supports only the regions of its readings at least this share as populous as its biggest
 SUPPORT_POPULATION = 30
+#: a town or region in a country the article is about (by its other places or its actors)
+COUNTRY_BONUS = 1.5
 #: a city and a subdivision of the same name closer than this are one place
 SAME_PLACE_KM = 150.0
 
@@ -426,7 +428,7 @@ def _score(
         contextual = True
     if p.kind not in ("country", "continent") and p.rank == 0:
         if p.country in countries:
-            score += 1.5
+            score += COUNTRY_BONUS
             contextual = True
         if p.admin1 and p.admin1 in admin1s and p.kind != "admin1" and not local_rival:
             score += 1.5
@@ -533,18 +535,25 @@ def find_places(doc: Document, gaz: Gazetteer | None = None) -> tuple[PlaceMenti
     countries: set[str] = {m.country for m in doc.entities if m.country and m.kind != "place"}
 
     # pass 1: population and the mention's own words; confident readings set the scene
-    admin1s: set[str] = set()
+    # (a name does not vote for itself: "Dublin" read as Ireland's does not make Ireland the scene)
+    scene: list[tuple[str, str | None, str | None]] = []  # (name, country, region)
     confident: list[Place | None] = []
     for c, places, q in zip(cands, readings, qualifiers, strict=True):
         first, margin = _resolve(c, places, set(), set(), q)
         confident.append(first if first is not None and margin >= 1.5 else None)
         if first is not None and (margin >= 1.5 or first.kind in ("country", "admin1")):
-            if first.country:
-                countries.add(first.country)
-            if first.admin1:
-                admin1s.add(first.admin1)
-
+            scene.append((c.key, first.country, first.admin1))
+    actor_countries = set(countries)
+    countries |= {iso for _, iso, _ in scene if iso}
     near = frozenset(n for iso in countries for n in gaz.neighbours(iso))
+    scene_for: dict[str, tuple[set[str], set[str]]] = {}
+
+    def scene_of(key: str) -> tuple[set[str], set[str]]:
+        """The countries and regions the article's other names set."""
+        if key not in scene_for:
+            others = [(iso, a1) for k, iso, a1 in scene if k != key]
+            scene_for[key] = (actor_countries | {iso for iso, _ in others if iso}, {a1 for _, a1 in others if a1})
+        return scene_for[key]
 
     # the first-level regions each distinct name may lie in: a reading that shares its region
     # with the article's other toponyms is preferred (spatial minimality)
@@ -578,7 +587,7 @@ def find_places(doc: Document, gaz: Gazetteer | None = None) -> tuple[PlaceMenti
     sense: dict[str, Place] = {}
     for c, places, q in zip(cands, readings, qualifiers, strict=True):
         if q and c.key not in sense:
-            place, _ = _resolve(c, places, countries, admin1s, q, near, support_for(c.key))
+            place, _ = _resolve(c, places, *scene_of(c.key), q, near, support_for(c.key))
             if place is not None:
                 sense[c.key] = place
     out: list[PlaceMention] = []
@@ -586,7 +595,7 @@ def find_places(doc: Document, gaz: Gazetteer | None = None) -> tuple[PlaceMenti
         if not q and c.admin_word is None and c.key in sense:
             place: Place | None = sense[c.key]
         else:
-            place, _ = _resolve(c, places, countries, admin1s, q, near, support_for(c.key))
+            place, _ = _resolve(c, places, *scene_of(c.key), q, near, support_for(c.key))
         if place is None and not c.strong and not places:
             continue
         out.append(_mention(doc, c, place))

@@ -167,3 +167,13 @@ def test_places_qualified_sense_holds_for_earlier_mentions_too(nlp: Any, gaz: Ga
 def test_places_direction_of_a_town_is_place_context(nlp: Any, gaz: Gazetteer) -> None:
     found = places(nlp, gaz, "Volunteers filled sandbags in a township north of Moorhead.")
     assert found["Moorhead"].admin1 == "Minnesota"
+
+
+def test_places_name_does_not_vote_for_its_own_reading(nlp: Any, gaz: Gazetteer) -> None:
+    # "Paris" read as France's capital must not make France the scene and outvote Tennessee
+    text = (
+        "A Paris man was arrested at Paris City Hall on Sunday. "
+        "The Paris Police Department said the State of Tennessee would bring charges."
+    )
+    paris = [p for p in find_places(_doc(nlp, text), gaz) if p.text == "Paris"]
+    assert paris and all((p.country, p.admin1) == ("US", "Tennessee") for p in paris)

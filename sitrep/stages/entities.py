@@ -498,14 +498,13 @@ def _surnames(parse: Any, found: list[EntityMention]) -> list[EntityMention]:
     for m in people:
         words = m.text.split()
         family.setdefault(words[0] if _family_first(m) else words[-1], []).append(m)
-    covered = [False] * len(parse.text)
+    covered: set[int] = set()  # characters inside a mention (no need to build parse.text)
     for m in found:
-        for c in range(m.start, m.end):
-            covered[c] = True
+        covered.update(range(m.start, m.end))
     extra: list[EntityMention] = []
     for tok in parse:
         named = family.get(tok.text)
-        if named is None or covered[tok.idx] or tok.ent_type_ not in ("", "PERSON"):
+        if named is None or tok.idx in covered or tok.ent_type_ not in ("", "PERSON"):
             continue
         before = [m for m in named if m.end <= tok.idx]
         if not before or not tok.is_title:

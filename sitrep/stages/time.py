@@ -755,38 +755,67 @@ _FAMILIES: tuple[tuple[str, re.Pattern[str], Callable[[re.Match[str], _Context],
     ("bare_duration", _BARE_DURATION, _r_bare_duration),
 )
 
-# Per family, text every one of its matches contains (same case rules as the
-# family's own pattern): a window in which one of these finds nothing cannot
-# hold a match of that family, so the family's (much slower) pattern skips it.
-_DIGIT = r"\d"
-_MONTH_HINT = r"Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec"
-_UNIT_HINT = r"(?i:minute|hour|day|week|fortnight|month|year|decade|centur)"
+# Per family, what every one of its matches contains, checked per window before
+# the family's (much slower) pattern scans it: a regex (same case rules as the
+# family's pattern, cheap because it starts with a digit or a cased letter), or
+# the name of a word set: the match contains a whole word (a ``\w+`` token, or
+# the part of one cut by the window's end) that is in the set, lower-cased. A
+# word with non-ASCII letters counts as every word (IGNORECASE lets "ſ" match
+# "s"). Every check is implied by a match, so skipping changes no result.
+_MONTH_WORD = (
+    r"(?:January|February|March|April|May|June|July|August|September|October|November|December"
+    r"|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)"
+)
+_UNIT_FORMS = [
+    f"{u}{s}" for u in ("minute", "hour", "day", "week", "fortnight", "month", "year", "decade", "century", "centuries")
+    for s in ("", "s")
+]  # fmt: skip
+_WORD_SETS: dict[str, frozenset[str]] = {
+    "quarter_word": frozenset({"q1", "q2", "q3", "q4", "quarter", "half"}),
+    "season_word": frozenset(_SEASONS),
+    "deictic_word": frozenset(
+        "yesterday today tomorrow tonight now currently nowadays recently lately days weeks months "
+        "years decades morning afternoon evening night past future".split()
+    ),
+    "relative_unit": frozenset("day weekend week month year decade morning afternoon evening night".split()),
+    "unit": frozenset(_UNIT_FORMS),
+    "direction": frozenset("ago earlier later after before afterwards from".split()),
+    "plural_unit": frozenset("days weeks months years decades".split()),
+}
 _HINTS: dict[str, tuple[str, ...]] = {
     "iso": (r"\d-\d",),
     "numeric": (r"\d[./]\d",),
-    "day_month": (_MONTH_HINT, _DIGIT),
-    "month_day": (_MONTH_HINT, _DIGIT),
-    "month_day_range": (_MONTH_HINT, _DIGIT),
-    "day_month_range": (_MONTH_HINT, _DIGIT),
-    "quarter": (r"Q[1-4]|(?i:quarter|half)",),
-    "month": (_MONTH_HINT,),
+    "day_month": (rf"\d(?:st|nd|rd|th)?(?:\s+of)?\s+{_MONTH_WORD}",),
+    "month_day": (rf"{_MONTH_WORD}\.?\s+\d",),
+    "month_day_range": (rf"{_MONTH_WORD}\.?\s+\d",),
+    "day_month_range": (rf"\d(?:st|nd|rd|th)?(?:\s+of)?\s+{_MONTH_WORD}",),  # its "d2 Month"
+    "quarter": ("quarter_word",),
+    "month": (rf"{_MONTH_WORD}(?![a-z])",),
     "decade": (r"0'?s",),
     "year": (r"(?:1[89]|20)\d\d",),
-    "season": (r"(?i:spring|summer|autumn|fall|winter)",),
-    "weekday": ("day",),
-    "clock": (r"\d\s*(?i:[ap]\.?m)|(?i:noon|midnight)",),
+    "season": ("season_word",),
+    "weekday": (r"(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day",),
+    "clock": (r"[\dnNmM](?:(?<=\d)\s*(?i:[ap]\.?m)|(?<=[nN])(?i:oon)|(?<=[mM])(?i:idnight))",),
     "holiday": (r"Christmas|Year|Thanksgiving|Easter",),
-    "deictic": (
-        r"(?i:day|tomorrow|night|now|currently|recent|lately|coming|morning|afternoon|evening|past|future)",
-    ),
-    "relative": (r"(?i:day|week|month|year|decade|morning|afternoon|evening|night)",),
-    "shift": (_UNIT_HINT, r"(?i:ago|earlier|later|after|before|from)"),
-    "duration": (_UNIT_HINT,),
-    "bare_duration": (r"(?i:day|week|month|year|decade)s",),
+    "deictic": ("deictic_word",),
+    "relative": ("relative_unit",),
+    "shift": ("unit", "direction"),
+    "duration": ("unit",),
+    "bare_duration": ("plural_unit",),
 }
-_HINT_RES: dict[str, re.Pattern[str]] = {h: re.compile(h) for hs in _HINTS.values() for h in hs}
-_FAMILY_HINTS: tuple[tuple[re.Pattern[str], ...], ...] = tuple(
-    tuple(_HINT_RES[h] for h in _HINTS[name]) for name, _, _ in _FAMILIES
+_WORD_BIT = {name: 1 << i for i, name in enumerate(_WORD_SETS)}
+_ANY_WORD = (1 << len(_WORD_SETS)) - 1
+_WORD_BITS: dict[str, int] = {}
+for _name, _words in _WORD_SETS.items():
+    for _w in _words:
+        _WORD_BITS[_w] = _WORD_BITS.get(_w, 0) | _WORD_BIT[_name]
+#: per family: (bits of the word sets it needs, regexes it needs)
+_FAMILY_HINTS: tuple[tuple[int, tuple[re.Pattern[str], ...]], ...] = tuple(
+    (
+        sum(_WORD_BIT[h] for h in _HINTS[name] if h in _WORD_BIT),
+        tuple(re.compile(h) for h in _HINTS[name] if h not in _WORD_BIT),
+    )
+    for name, _, _ in _FAMILIES
 )
 
 
@@ -799,14 +828,26 @@ _TRIGGERS = frozenset(
      "weekend", "fortnight", "centuries", *_UNIT_CODES]
 )  # fmt: skip
 _TOKEN = re.compile(r"\w+")
+_LAST_WORD = re.compile(r"\w+\Z")
+_WORD_CHAR = re.compile(r"\w")
 _BEFORE, _AFTER = 50, 50  # a match starts at most _BEFORE chars before its trigger and ends before _AFTER
 
 
-def _windows(text: str) -> list[tuple[int, int]]:
-    """Merged stretches of text around trigger words, where time expressions can be."""
+def _word_bits(word: str) -> int:
+    """Bits of the word sets ``word`` is in (all of them for a word with non-ASCII letters)."""
+    return _WORD_BITS.get(word.lower(), 0) if word.isascii() else _ANY_WORD
+
+
+def _windows(text: str) -> list[tuple[int, int, int]]:
+    """Merged stretches of text around trigger words, where time expressions can be,
+    each with the bits of the word sets (``_WORD_SETS``) whose words lie in it."""
     spans: list[tuple[int, int]] = []
+    marked: list[tuple[int, int, int]] = []  # (start, end, bits) of words in some word set
     for t in _TOKEN.finditer(text):
         word = t.group()
+        bits = _WORD_BITS.get(word.lower(), 0) if word.isascii() else _ANY_WORD
+        if bits:
+            marked.append((t.start(), t.end(), bits))
         low = word.lower()
         if word[0].isdigit() or word[-1].isdigit() or low in _TRIGGERS or (low[-1] == "s" and low[:-1] in _TRIGGERS):
             start, end = max(0, t.start() - _BEFORE), min(len(text), t.end() + _AFTER)
@@ -814,17 +855,35 @@ def _windows(text: str) -> list[tuple[int, int]]:
                 spans[-1] = (spans[-1][0], end)
             else:
                 spans.append((start, end))
-    return spans
+    out: list[tuple[int, int, int]] = []
+    k = 0
+    for w0, w1 in spans:
+        bits = 0
+        while k < len(marked) and marked[k][0] < w0:
+            k += 1
+        j = k
+        while j < len(marked) and marked[j][1] <= w1:
+            bits |= marked[j][2]
+            j += 1
+        if w1 < len(text) and _WORD_CHAR.match(text, w1):  # the window's end cuts a word:
+            cut = _LAST_WORD.search(text, max(w0, w1 - 16), w1)  # the patterns see its start as a word
+            if cut is not None:
+                bits |= _word_bits(cut.group())
+        out.append((w0, w1, bits))
+    return out
 
 
 def _candidates(text: str) -> list[tuple[int, int, int, re.Match[str]]]:
     """Non-overlapping matches of all families, longest first, in text order."""
     found: list[tuple[int, int, int, re.Match[str]]] = []
-    for w0, w1 in _windows(text):
+    for w0, w1, bits in _windows(text):
         present: dict[re.Pattern[str], bool] = {}
         for i, (_, pattern, _) in enumerate(_FAMILIES):
+            need_bits, need_res = _FAMILY_HINTS[i]
+            if need_bits & bits != need_bits:
+                continue
             skip = False
-            for hint in _FAMILY_HINTS[i]:
+            for hint in need_res:
                 ok = present.get(hint)
                 if ok is None:
                     ok = present[hint] = hint.search(text, w0, w1) is not None

@@ -57,7 +57,7 @@ __all__ = [
     "name_key",
 ]
 
-GAZETTEER_VERSION = "2"
+GAZETTEER_VERSION = "3"
 
 #: words that name a kind of first-level subdivision; stripped to make stems
 ADMIN_WORDS: frozenset[str] = frozenset(
@@ -99,8 +99,8 @@ COUNTRY_POINTS: dict[str, tuple[float, float]] = {
     for iso, lat, lon in (item.split() for item in COUNTRY_POINTS_TEXT.replace("\n", "|").split("|") if item.strip())
 }
 
-#: AP-style abbreviations of US states, as local news writes them ("Columbus, Ohio",
-#: "Newark, N.J."); "La." is left out, its key would take "LA" from Los Angeles
+#: AP-style abbreviations of US states (and the District of Columbia), as local news writes
+#: them ("Columbus, Ohio", "Newark, N.J.", "Washington, D.C."); "La." is left out, its key would take "LA" from Los Angeles
 US_STATE_ABBREVIATIONS: dict[str, tuple[str, ...]] = {
     "AL": ("Ala.",), "AZ": ("Ariz.",), "AR": ("Ark.",), "CA": ("Calif.",), "CO": ("Colo.",), "CT": ("Conn.",),
     "DE": ("Del.",), "FL": ("Fla.",), "GA": ("Ga.",), "IL": ("Ill.",), "IN": ("Ind.",), "KS": ("Kan.", "Kans."),
@@ -109,7 +109,7 @@ US_STATE_ABBREVIATIONS: dict[str, tuple[str, ...]] = {
     "NM": ("N.M.",), "NY": ("N.Y.",), "NC": ("N.C.",), "ND": ("N.D.",), "OK": ("Okla.",), "OR": ("Ore.", "Oreg."),
     "PA": ("Pa.", "Penn."), "RI": ("R.I.",), "SC": ("S.C.",), "SD": ("S.D.",), "TN": ("Tenn.",), "TX": ("Tex.",),
     "VT": ("Vt.",), "VA": ("Va.",), "WA": ("Wash.",), "WV": ("W.Va.", "W. Va."), "WI": ("Wis.", "Wisc."),
-    "WY": ("Wyo.",),
+    "WY": ("Wyo.",), "DC": ("D.C.",),
 }
 
 #: alternate names of towns shorter than this are mostly codes ("Pa" for Chongqing)

@@ -72,6 +72,10 @@ def test_gazetteer_knows_ap_state_abbreviations(small_gazetteer: Gazetteer) -> N
     assert [p.name for p in small_gazetteer.find("Calif.") if p.kind == "admin1"] == ["California"]
 
 
+def test_gazetteer_knows_dc_as_the_district_of_columbia(small_gazetteer: Gazetteer) -> None:
+    assert [p.name for p in small_gazetteer.find("D.C.") if p.kind == "admin1"] == ["District of Columbia"]
+
+
 def test_gazetteer_lookup_is_fast(small_gazetteer: Gazetteer) -> None:
     names = [f"place {i}" for i in range(500)]  # uncached keys: each one a real query
     t0 = time.perf_counter()

@@ -133,9 +133,7 @@ def _fusion_blocks(conn: Connection) -> None:
     have = {c["name"] for c in inspect(conn).get_columns("doc_events")}
     if "block" not in have:
         conn.execute(text("ALTER TABLE doc_events ADD COLUMN block VARCHAR(40)"))
-    conn.execute(
-        text("CREATE INDEX IF NOT EXISTS ix_doc_events_block ON doc_events (type, block)")
-    )
+    conn.execute(text("CREATE INDEX IF NOT EXISTS ix_doc_events_block ON doc_events (type, block)"))
     if not inspect(conn).has_table("doc_bands"):
         schema.doc_bands.create(conn)
         d = schema.documents
@@ -152,6 +150,19 @@ def _fusion_blocks(conn: Connection) -> None:
         refresh.set_blocks(conn, t)
 
 
+def _filter_indexes(conn: Connection) -> None:
+    """Indexes the actor (by name or country code) and since/until filters count and page with."""
+    conn.execute(
+        text("CREATE INDEX IF NOT EXISTS ix_events_date_end ON events (date_end, date_start)")
+    )
+    conn.execute(
+        text(
+            "CREATE INDEX IF NOT EXISTS ix_event_actors_country ON event_actors (country, event_id)"
+        )
+    )
+    conn.execute(text("CREATE INDEX IF NOT EXISTS ix_events_id_date ON events (id, date_start)"))
+
+
 #: (name, step) in the order they apply.
 STEPS: tuple[tuple[str, Step], ...] = (
     ("0001_core_tables", _core_tables),
@@ -159,6 +170,7 @@ STEPS: tuple[tuple[str, Step], ...] = (
     ("0003_postgres_sort_indexes", _postgres_sort_indexes),
     ("0004_doc_event_windows", _doc_event_windows),
     ("0005_fusion_blocks", _fusion_blocks),
+    ("0006_filter_indexes", _filter_indexes),
 )
 
 

@@ -79,7 +79,10 @@ def _event_text_match(ledger: Ledger, query: str) -> ColumnElement[bool]:
     )
 
 
-def _events_query(ledger: Ledger, f: EventFilter) -> Select[Any]:
+def _events_query(ledger: Ledger, f: EventFilter, *, paged: bool = False) -> Select[Any]:
+    """Ids of the events ``f`` selects, newest first. ``paged``: the caller reads one page
+    in that order (not a count), so an actor is probed per event in date order, which
+    stops once the page is full, rather than collected whole from its index."""
     ev, ea = schema.events, schema.event_actors
     conds: list[ColumnElement[bool]] = []
     if f.type:
@@ -102,7 +105,14 @@ def _events_query(ledger: Ledger, f: EventFilter) -> Select[Any]:
         who = ea.c.name_key == k
         if len(f.actor) == 2 and f.actor.isalpha():
             who = or_(who, ea.c.country == f.actor.upper())
-        conds.append(select(ea.c.event_id).where(ea.c.event_id == ev.c.id, who).exists())
+        if paged or f.type or f.country or f.place or f.text:
+            # a page in date order, or another index narrows first: probe the actor
+            # index per event
+            conds.append(select(ea.c.event_id).where(ea.c.event_id == ev.c.id, who).exists())
+        else:
+            # the actor's events from its name (or country) index, not a probe per event:
+            # counting them reads its index entries, not every event (100k: 108 -> 17 ms)
+            conds.append(ev.c.id.in_(select(ea.c.event_id).where(who)))
     if f.text:
         conds.append(_event_text_match(ledger, f.text))
     date = ev.c.date_start.desc()
@@ -116,7 +126,7 @@ def events(ledger: Ledger, f: EventFilter | None = None) -> dict[str, Any]:
     f = f or EventFilter()
     ep = schema.event_payloads
     with ledger.engine.connect() as conn:
-        q = _events_query(ledger, f).limit(max(0, min(f.limit, MAX_LIMIT)))
+        q = _events_query(ledger, f, paged=True).limit(max(0, min(f.limit, MAX_LIMIT)))
         q = q.offset(max(0, f.offset))
         # select and sort narrow ids first, then fetch the payloads of the page only
         ids = conn.execute(q).scalars().all()

@@ -177,7 +177,7 @@ def _syndicate_new(conn: Connection, new_ids: list[str]) -> list[str]:
     for groups in stories.values():
         if len(groups) < 2:
             continue
-        members = []
+        members: list[Any] = []
         for part in _chunks(sorted(groups)):
             members += conn.execute(
                 select(d.c.id, d.c.published, d.c.origin_id).where(d.c.origin_id.in_(part))
@@ -292,7 +292,9 @@ def _refuse_neighbourhood(conn: Connection, event_type: str, doc_ids: list[str])
     members: dict[str, fusion.Mention] = {s.mention.id: s.mention for s in seeds}
     members.update((k, s.mention) for k, s in loose.items())
     for part in _chunks(sorted(blocks)):
-        members.update((s.mention.id, s.mention) for s in _load(conn, event_type, de.c.block.in_(part)))
+        members.update(
+            (s.mention.id, s.mention) for s in _load(conn, event_type, de.c.block.in_(part))
+        )
     mentions = list(members.values())
     _delete_fused(conn, _fused_ids_of(conn, mentions))
     fused = fusion.fuse(mentions)
@@ -343,7 +345,9 @@ def set_blocks(conn: Connection, event_type: str) -> None:
 def _refuse_type(conn: Connection, event_type: str) -> None:
     """Replace every fused event of ``event_type`` and recompute its blocks."""
     ev = schema.events
-    _delete_fused(conn, list(conn.execute(select(ev.c.id).where(ev.c.type == event_type)).scalars()))
+    _delete_fused(
+        conn, list(conn.execute(select(ev.c.id).where(ev.c.type == event_type)).scalars())
+    )
     mentions = stored_mentions(conn, event_type)
     fused = fusion.fuse(mentions)
     if fused:

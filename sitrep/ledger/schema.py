@@ -193,6 +193,8 @@ events = Table(
     Column("mention_count", Integer, nullable=False, default=0),
     Column("version", String(60), nullable=False),
     Index("ix_events_date", "date_start", "id"),
+    Index("ix_events_date_end", "date_end", "date_start"),  # since/until: both in the index
+    Index("ix_events_id_date", "id", "date_start"),  # ids from the actor index, sorted by date
     Index("ix_events_type_date", "type", "date_start"),
     Index("ix_events_country_date", "location_country", "date_start"),
     Index("ix_events_location", "location_key"),
@@ -232,6 +234,7 @@ event_actors = Table(
     Column("role", String(20)),
     Index("ix_event_actors_key", "name_key", "event_id"),
     Index("ix_event_actors_event", "event_id"),
+    Index("ix_event_actors_country", "country", "event_id"),
 )
 
 event_claimants = Table(

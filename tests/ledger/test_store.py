@@ -246,14 +246,19 @@ def _random_articles(n: int, seed: int):
                     figures=(figure(rng.choice([3, 5, 8])),),
                     sources=(source(rng.choice(["Governor", "General Staff", "Police"])),),
                     evidence=rng.choice(
-                        ["Soldiers were killed in the fighting.", "Warehouses burned near the port."]
+                        [
+                            "Soldiers were killed in the fighting.",
+                            "Warehouses burned near the port.",
+                        ]
                     ),
                 )
             )
         if rng.random() < 0.35:
             text = rng.choice(_STORIES) + f" Updated {i}."  # a copy of one story
         else:
-            text = f"Report number {i} on the war. " * 2 + rng.choice(_STORIES)[: rng.randint(40, 90)]
+            text = (
+                f"Report number {i} on the war. " * 2 + rng.choice(_STORIES)[: rng.randint(40, 90)]
+            )
         docs.append(
             article(
                 text,

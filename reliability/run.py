@@ -125,7 +125,7 @@ def _hostile_files(folder: Path) -> list[tuple[str, Path, str]]:
         ("bad JSON Lines", put("items.jsonl", b'{"text": "fine line"}\n{"text": unquoted}\n[1, 2]\n'), "E023"),
         ("text over the length limit", put("long.txt", b"Troops moved near Kursk. " * 3_000), "E030"),
         ("too many entities", put("crowd.txt", f"Leaders of {crowd} met.".encode()), "E031"),
-        ("not a regular file", folder / "missing.txt", "E001"),
+        ("missing file", folder / "missing.txt", "E001"),
     ]  # fmt: skip
 
 

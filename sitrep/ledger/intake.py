@@ -87,7 +87,8 @@ def ingest(
     if result.rejected:
         ledger.add_rejections(result.rejected)
     # documents a killed earlier run committed but never fused: fuse them now too
-    pending = [d for d in unfused_documents(ledger) if d not in set(added_ids)]
+    added_set = set(added_ids)
+    pending = [d for d in unfused_documents(ledger) if d not in added_set]
     if result.added or pending:
         if progress and (types or pending):
             progress(f"fusing events of {len(types)} types")

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from sqlalchemy import (
     ColumnElement,
@@ -64,7 +64,6 @@ def _fts_match(query: str) -> str:
 
 
 def _event_text_match(ledger: Ledger, query: str) -> ColumnElement[bool]:
-    ev = schema.events
     if not _fts_terms(query):
         return false()
     if ledger.dialect == "sqlite":  # events_fts rows share their event's rowid
@@ -72,11 +71,13 @@ def _event_text_match(ledger: Ledger, query: str) -> ColumnElement[bool]:
             q=_fts_match(query)
         )
         return literal_column("events.rowid").in_(sub.columns(rowid=Integer).subquery().select())
-    ep = schema.event_payloads
-    tsq = func.plainto_tsquery("english", " ".join(_fts_terms(query)))
-    return ev.c.id.in_(
-        select(ep.c.event_id).where(literal_column("event_payloads.search").op("@@")(tsq))
-    )
+    # the matching ids as an array probe the primary key: an IN here made PostgreSQL hash-join
+    # them against a scan of every event (30k events: 24 -> 11 ms)
+    match = text(
+        "events.id = ANY(ARRAY(SELECT event_payloads.event_id FROM event_payloads "
+        "WHERE event_payloads.search @@ plainto_tsquery('english', :text_query)))"
+    ).bindparams(text_query=" ".join(_fts_terms(query)))
+    return cast("ColumnElement[bool]", match)
 
 
 def _events_query(ledger: Ledger, f: EventFilter, *, paged: bool = False) -> Select[Any]:

@@ -217,7 +217,8 @@ def _month_end(y: int, m: int) -> date:
 def _season_span(y: int, code: str) -> tuple[date, date]:
     start_month = {"SP": 3, "SU": 6, "FA": 9, "WI": 12}[code]
     start = date(y, start_month, 1)
-    return start, (start + relativedelta(months=3)) - timedelta(days=1)
+    last_month = start_month + 2  # the day before the start + 3 months, without relativedelta
+    return start, _month_end(y + 1, last_month - 12) if last_month > 12 else _month_end(y, last_month)
 
 
 def _iso(d: date | None) -> str | None:
@@ -295,19 +296,23 @@ def _duration_timex(n: float | None, unit: str) -> str:
     return f"PT{num}{code[1]}" if code.startswith("T") else f"P{num}{code}"
 
 
+#: unit -> (relativedelta field, multiple, precision of the result)
+_STEPS = {
+    "day": ("days", 1, "day"), "week": ("weeks", 1, "week"), "fortnight": ("weeks", 2, "week"),
+    "month": ("months", 1, "month"), "year": ("years", 1, "year"), "decade": ("years", 10, "year"),
+}  # fmt: skip
+
+
 def _shift(d: date, n: float, unit: str) -> tuple[date, str] | None:
     unit = unit.lower()
     if not float(n).is_integer():
         return None
     k = int(n)
-    steps = {
-        "day": (relativedelta(days=k), "day"), "week": (relativedelta(weeks=k), "week"),
-        "fortnight": (relativedelta(weeks=2 * k), "week"), "month": (relativedelta(months=k), "month"),
-        "year": (relativedelta(years=k), "year"), "decade": (relativedelta(years=10 * k), "year"),
-    }  # fmt: skip
-    if unit not in steps:
+    step = _STEPS.get(unit)
+    if step is None:
         return None
-    delta, precision = steps[unit]
+    field, times, precision = step
+    delta = relativedelta(**{field: times * k})  # only the one this unit needs
     try:
         return d + delta, precision
     except (ValueError, OverflowError):  # beyond year 1..9999 ("5000 years ago")
@@ -845,10 +850,10 @@ def _windows(text: str) -> list[tuple[int, int, int]]:
     marked: list[tuple[int, int, int]] = []  # (start, end, bits) of words in some word set
     for t in _TOKEN.finditer(text):
         word = t.group()
-        bits = _WORD_BITS.get(word.lower(), 0) if word.isascii() else _ANY_WORD
+        low = word.lower()
+        bits = _WORD_BITS.get(low, 0) if word.isascii() else _ANY_WORD
         if bits:
             marked.append((t.start(), t.end(), bits))
-        low = word.lower()
         if word[0].isdigit() or word[-1].isdigit() or low in _TRIGGERS or (low[-1] == "s" and low[:-1] in _TRIGGERS):
             start, end = max(0, t.start() - _BEFORE), min(len(text), t.end() + _AFTER)
             if spans and start <= spans[-1][1]:

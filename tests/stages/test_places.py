@@ -101,7 +101,7 @@ def test_places_stage_fills_layer_and_records_version(
     text = "Fighting continued near Donetsk."
     out = STAGE(Document(id="t", source="t", text=text, language="en", parse=nlp(text)))
     assert [p.text for p in out.places] == ["Donetsk"]
-    assert out.stages[-1] == "sitrep.places.v1"
+    assert out.stages[-1] == "sitrep.places.v2"
 
 
 def test_places_dateline_in_capitals_is_a_place(nlp: Any, gaz: Gazetteer) -> None:
@@ -122,14 +122,20 @@ def test_places_list_of_states_stays_states_despite_towns_named_after_them(nlp: 
         assert (found[state].precision, found[state].name) == ("admin1", state), state
 
 
-def test_places_region_that_opens_a_body_name_is_a_place(nlp: Any, gaz: Gazetteer) -> None:
+def test_places_region_that_opens_a_body_name_is_no_place_by_default(nlp: Any, gaz: Gazetteer) -> None:
+    assert places(nlp, gaz, "Crews from the Ohio Department of Transportation closed the road.") == {}
+
+
+def test_places_inner_places_when_asked(nlp: Any, gaz: Gazetteer, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("sitrep.stages.places.INNER_PLACES", True)
     found = places(nlp, gaz, "Crews from the Ohio Department of Transportation closed the road.")
     assert (found["Ohio"].precision, found["Ohio"].name) == ("admin1", "Ohio")
+    assert "Dublin" in places(nlp, gaz, "Dublin City Council approved the plan.")
 
 
-def test_places_town_that_opens_a_local_body_name_is_a_place(nlp: Any, gaz: Gazetteer) -> None:
-    found = places(nlp, gaz, "Dublin City Council approved the plan.")
-    assert "Dublin" in found  # three US towns of that size: found, left unresolved
+def test_places_month_disease_and_currency_are_not_places(nlp: Any, gaz: Gazetteer) -> None:
+    text = "In August the West Nile virus spread in Texas, and the appeal raised US$42 million."
+    assert list(places(nlp, gaz, text)) == ["Texas"]
 
 
 def test_places_newspaper_title_is_not_a_place(nlp: Any, gaz: Gazetteer) -> None:
@@ -137,8 +143,8 @@ def test_places_newspaper_title_is_not_a_place(nlp: Any, gaz: Gazetteer) -> None
 
 
 def test_places_name_found_once_is_a_place_where_it_recurs(nlp: Any, gaz: Gazetteer) -> None:
-    text = "Fire crews worked in Joliet overnight. Joliet's building inspector says the sprinklers were off."
-    assert [p.text for p in find_places(_doc(nlp, text), gaz)] == ["Joliet", "Joliet"]
+    text = "Floods closed roads near Fargo. Fargo raised its goal for sandbags."
+    assert [p.text for p in find_places(_doc(nlp, text), gaz)] == ["Fargo", "Fargo"]
 
 
 def test_places_person_sharing_a_place_name_is_not_a_place(nlp: Any, gaz: Gazetteer) -> None:

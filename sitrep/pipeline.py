@@ -17,9 +17,12 @@ the batch goes on.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import importlib
 import logging
+import signal
+import threading
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -142,22 +145,20 @@ class Pipeline:
         return clean(raw, settings=self.settings)
 
     def annotate(self, docs: list[Document]) -> list[Document | Rejection]:
-        """Run the annotation stages over a batch of cleaned documents."""
+        """Run the annotation stages over a batch of cleaned documents.
+
+        Batch stages (the spaCy parse) run over the whole batch; their time is
+        shared out by text length. The other stages run document by document,
+        each timed, and in the main thread under an interval timer, so a
+        document that passes ``doc_time_limit_s`` is stopped and rejected (E032)
+        while the rest of the batch goes on.
+        """
         langs = self.settings.extraction_languages
         todo = [d for d in docs if d.language in langs and d.text]
         results: dict[int, Document | Rejection] = {id(d): d for d in docs}
         if todo and self.stages:
             self.setup()
-            started = time.perf_counter()
-            done = self._run_stages(todo)
-            per_doc = (time.perf_counter() - started) / len(todo)
-            for before, after in zip(todo, done, strict=True):
-                if isinstance(after, Document) and per_doc > self.settings.doc_time_limit_s:
-                    after = Rejection(
-                        before.source,
-                        "E032",
-                        f"extraction took {per_doc:.1f}s, over the {self.settings.doc_time_limit_s}s limit",
-                    )
+            for before, after in zip(todo, self._run_stages(todo), strict=True):
                 if isinstance(after, Document) and len(after.entities) > self.settings.max_entities:
                     after = Rejection(
                         before.source,
@@ -168,25 +169,47 @@ class Pipeline:
         return [results[id(d)] for d in docs]
 
     def _run_stages(self, docs: list[Document]) -> list[Document | Rejection]:
-        try:
-            batch: list[Document] = docs
-            for st in self.stages:
-                batch = st.pipe(batch)
-            return list(batch)
-        except Exception:  # one bad document must not sink the batch (nor a batch of one)
-            return [self._run_one(d) for d in docs]
+        limit = self.settings.doc_time_limit_s
+        spent = [0.0] * len(docs)
+        current: list[Document | Rejection] = list(docs)
+        for st in self.stages:
+            live = [i for i, d in enumerate(current) if isinstance(d, Document)]
+            if not live:
+                break
+            batch = [d for d in (current[i] for i in live) if isinstance(d, Document)]
+            if st.batch_fn is not None and len(batch) > 1:
+                t0 = time.perf_counter()
+                outs: list[Document | Rejection]
+                try:
+                    outs = list(st.pipe(batch))
+                except Exception:  # one bad document must not sink the batch
+                    outs = [self._one_stage(st, d) for d in batch]
+                took = time.perf_counter() - t0
+                total = sum(len(d.text) for d in batch) or 1
+                for i, before, out in zip(live, batch, outs, strict=True):
+                    spent[i] += took * len(before.text) / total
+                    current[i] = out
+            else:
+                for i, before in zip(live, batch, strict=True):
+                    t0 = time.perf_counter()
+                    current[i] = self._one_stage(st, before, limit - spent[i])
+                    spent[i] += time.perf_counter() - t0
+            for i in live:
+                if isinstance(current[i], Document) and spent[i] > limit:
+                    current[i] = _over_time(docs[i].source, spent[i], limit)
+        return current
 
-    def _run_one(self, doc: Document) -> Document | Rejection:
+    def _one_stage(self, st: Stage, doc: Document, remaining: float | None = None) -> Document | Rejection:
         try:
-            out = doc
-            for st in self.stages:
-                out = st(out)
-            return out
+            with _time_limit(remaining):
+                return st(doc)
+        except _TimeUp:
+            return _over_time(doc.source, self.settings.doc_time_limit_s, self.settings.doc_time_limit_s)
         except InputError as exc:  # a stage's own coded refusal (E031 ...) keeps its code
             return Rejection(doc.source, exc.code, exc.reason)
         except Exception as exc:  # noqa: BLE001 - reported as a coded rejection
-            log.debug("stage failure on %s", doc.source, exc_info=True)
-            return Rejection(doc.source, "E050", f"extraction failed ({type(exc).__name__}: {exc})")
+            log.debug("stage %s failed on %s", st.name, doc.source, exc_info=True)
+            return Rejection(doc.source, "E050", f"extraction failed in {st.name} ({type(exc).__name__}: {exc})")
 
     def run(self, inputs: Iterable[Any], **read_kwargs: Any) -> Iterator[Document | Rejection]:
         """Yield one Document (or Rejection) per article found in ``inputs``."""
@@ -213,3 +236,36 @@ class Pipeline:
         for out in self.annotate(batch) if self.stages else batch:
             self.counts["rejected" if isinstance(out, Rejection) else "documents"] += 1
             yield out
+
+
+class _TimeUp(Exception):
+    """Raised by the interval timer inside a stage that ran past the document's time limit."""
+
+
+def _over_time(source: str, spent: float, limit: float) -> Rejection:
+    return Rejection(source, "E032", f"extraction took {spent:.1f}s, over the {limit}s limit (SITREP_DOC_TIME_LIMIT_S)")
+
+
+@contextlib.contextmanager
+def _time_limit(seconds: float | None) -> Iterator[None]:
+    """Interrupt the block after ``seconds`` (main thread only; elsewhere time is checked after)."""
+    if (
+        seconds is None
+        or not hasattr(signal, "setitimer")
+        or threading.current_thread() is not threading.main_thread()
+    ):
+        yield
+        return
+    if seconds <= 0:
+        raise _TimeUp
+
+    def on_alarm(signum: int, frame: Any) -> None:
+        raise _TimeUp
+
+    previous = signal.signal(signal.SIGALRM, on_alarm)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)

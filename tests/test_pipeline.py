@@ -107,3 +107,19 @@ def test_pipeline_slow_document_is_rejected_with_time_limit_code():
     pipe = Pipeline([Stage(name="test.slow.v1", fn=slow)], settings=load_settings(doc_time_limit_s=0.1))
     (out,) = pipe.annotate([_doc(source="slow.txt")])
     assert isinstance(out, Rejection) and out.code == "E032" and out.source == "slow.txt"
+
+
+def test_pipeline_hanging_document_is_stopped_and_the_batch_goes_on():
+    import time as _time
+
+    def maybe_hang(doc: Document) -> Document:
+        if "hang" in doc.text:
+            _time.sleep(5)
+        return doc
+
+    pipe = Pipeline([Stage(name="test.hang.v1", fn=maybe_hang)], settings=load_settings(doc_time_limit_s=0.3))
+    t0 = _time.perf_counter()
+    ok, hung, ok2 = pipe.annotate([_doc("fine"), _doc("hang here", source="hang.txt"), _doc("fine too")])
+    assert _time.perf_counter() - t0 < 3
+    assert isinstance(hung, Rejection) and hung.code == "E032" and hung.source == "hang.txt"
+    assert isinstance(ok, Document) and isinstance(ok2, Document)

@@ -668,9 +668,9 @@ def find_places(doc: Document, gaz: Gazetteer | None = None) -> tuple[PlaceMenti
     sense: dict[str, Place] = {}
     for c, places, q in zip(cands, readings, qualifiers, strict=True):
         if q and c.key not in sense:
-            place, _ = _resolve(c, places, *scene_of(c.key), q, near, support_for(c.key))
-            if place is not None:
-                sense[c.key] = place
+            qualified, _ = _resolve(c, places, *scene_of(c.key), q, near, support_for(c.key))
+            if qualified is not None:
+                sense[c.key] = qualified
     out: list[PlaceMention] = []
     for c, places, q in zip(cands, readings, qualifiers, strict=True):
         if not q and c.admin_word is None and c.key in sense:

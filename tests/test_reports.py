@@ -102,26 +102,7 @@ def test_reports_evidence_points_at_text(reports, name: str) -> None:
             assert text[ev["start"] : ev["end"]] == ev["text"], (e["id"], ev)
 
 
-# Article 02: "Minsk has denied organising the crossings ..." makes a denied
-# deployment with no trigger at all (the Lithuanian deployment of the sentence
-# before, copied as denied); see the issue 4 report.
-TRIGGER_BUGS = {"02-wire-belarus-sanctions.txt"}
-
-
-@pytest.mark.parametrize(
-    "name",
-    [
-        pytest.param(
-            n,
-            marks=pytest.mark.xfail(
-                reason="denial copies an event without its trigger", strict=True
-            ),
-        )
-        if n in TRIGGER_BUGS
-        else n
-        for n in ARTICLES
-    ],
-)
+@pytest.mark.parametrize("name", ARTICLES)
 def test_reports_evidence_contains_a_trigger(reports, name: str) -> None:
     for e in reports[name]["events"]:
         spans = e["trigger_spans"]

@@ -995,7 +995,8 @@ def extract_events(doc: Document) -> tuple[list[Event], list[Claim]]:
                     denial = _new(prev.type, prev.trigger_start, prev.trigger_end, sent, si, prev.trigger)
                     denial.trigger_start = sent.start_char  # its own id: the denial sentence
                     denial.evidence = [(sent.start_char, sent.end_char)]
-                    denial.trigger_spans = set()
+                    m = _DENIAL.search(sent_text)
+                    denial.trigger_spans = {(sent.start_char + m.start(), sent.start_char + m.end())} if m else set()
                     denial.figures = []
                     denial.actors = list(prev.actors)
                     denial.location, denial.time = prev.location, prev.time

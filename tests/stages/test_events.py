@@ -357,3 +357,12 @@ def test_events_dateline_is_not_the_event_location(nlp):
     )
     (ev,) = [e for e in doc.events if e.type == "weapons_test"]
     assert ev.location is not None and ev.location.name == "Pyongyang"
+
+
+def test_events_denial_copy_has_the_denial_as_its_trigger(nlp):
+    text = "Kyiv said Russian forces shelled Kherson overnight. Moscow denied the reports, calling them fabrications."
+    doc = run(nlp, text)
+    (denied,) = [e for e in doc.events if e.status == "denied"]
+    (s, t) = denied.trigger_spans[0]
+    assert text[s:t] == "denied"
+    assert all(any(ev.start <= a and b <= ev.end for a, b in denied.trigger_spans) for ev in denied.evidence)

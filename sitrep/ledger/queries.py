@@ -126,20 +126,27 @@ def events(ledger: Ledger, f: EventFilter | None = None) -> dict[str, Any]:
     """Fused events matching ``f``, newest first, as ``{"schema": "sitrep.events/1", "events": [...]}``."""
     f = f or EventFilter()
     ep = schema.event_payloads
-    with ledger.engine.connect() as conn:
-        q = _events_query(ledger, f, paged=True).limit(max(0, min(f.limit, MAX_LIMIT)))
-        q = q.offset(max(0, f.offset))
-        # select and sort narrow ids first, then fetch the payloads of the page only
-        ids = conn.execute(q).scalars().all()
-        payloads: dict[str, str] = {}
-        for start in range(0, len(ids), 500):
-            part = ids[start : start + 500]
-            payloads.update(
-                conn.execute(
-                    select(ep.c.event_id, ep.c.payload).where(ep.c.event_id.in_(part))
-                ).all()
-            )
-    return {"schema": EVENTS_SCHEMA, "events": [json.loads(payloads[i]) for i in ids]}
+    q = _events_query(ledger, f, paged=True).limit(max(0, min(f.limit, MAX_LIMIT)))
+    q = q.offset(max(0, f.offset))
+    ids: list[str] = []
+    payloads: dict[str, str] = {}
+    # ids first, then the page's payloads: two statements, so an ingest that re-fuses
+    # in between can retire an id; then read the page again (a consistent one comes
+    # back once the writer's transaction is done), and never fail the reader
+    for _attempt in range(3):
+        with ledger.engine.connect() as conn:
+            ids = list(conn.execute(q).scalars().all())
+            payloads = {}
+            for start in range(0, len(ids), 500):
+                part = ids[start : start + 500]
+                payloads.update(
+                    conn.execute(
+                        select(ep.c.event_id, ep.c.payload).where(ep.c.event_id.in_(part))
+                    ).all()
+                )
+        if all(i in payloads for i in ids):
+            break
+    return {"schema": EVENTS_SCHEMA, "events": [json.loads(payloads[i]) for i in ids if i in payloads]}
 
 
 def event(ledger: Ledger, event_id: str) -> dict[str, Any] | None:

@@ -584,9 +584,9 @@ def _pick_location(c: Candidate, doc: Document, actor_spans: set[tuple[int, int]
         locative = prep in LOCATIVE_PREPS
         if not locative and any(_overlaps(p.start, p.end, s, e) for s, e in actor_spans):
             continue
-        if (p.start == 0 or text[p.start - 1] == "\n") and text[p.end : p.end + 1] in (",", "(", " ") and not locative:
-            if text[p.end : p.end + 3].lstrip()[:1] in (",", "(", "-", "\u2014"):
-                continue  # a dateline ("SEOUL, Jan 3 (Yonhap) -") says where the reporter is
+        at_line_start = p.start == 0 or text[p.start - 1] == "\n"
+        if at_line_start and not locative and text[p.end : p.end + 3].lstrip()[:1] in (",", "(", "-", "\u2014"):
+            continue  # a dateline ("SEOUL, Jan 3 (Yonhap) -") says where the reporter is
         key = (0 if locative else 1, PLACE_PRECISION_RANK.get(p.precision, 5) * 1000 + abs(p.start - c.trigger_start) // 10)
         if best_key is None or key < best_key:
             best, best_key = p, key

@@ -779,13 +779,12 @@ _WORD_SETS: dict[str, frozenset[str]] = {
     "quarter_word": frozenset({"q1", "q2", "q3", "q4", "quarter", "half"}),
     "season_word": frozenset(_SEASONS),
     "deictic_word": frozenset(
-        "yesterday today tomorrow tonight now currently nowadays recently lately days weeks months "
-        "years decades morning afternoon evening night past future".split()
+        ["yesterday", "today", "tomorrow", "tonight", "now", "currently", "nowadays", "recently", "lately", "days", "weeks", "months", "years", "decades", "morning", "afternoon", "evening", "night", "past", "future"]
     ),
-    "relative_unit": frozenset("day weekend week month year decade morning afternoon evening night".split()),
+    "relative_unit": frozenset(["day", "weekend", "week", "month", "year", "decade", "morning", "afternoon", "evening", "night"]),
     "unit": frozenset(_UNIT_FORMS),
-    "direction": frozenset("ago earlier later after before afterwards from".split()),
-    "plural_unit": frozenset("days weeks months years decades".split()),
+    "direction": frozenset(["ago", "earlier", "later", "after", "before", "afterwards", "from"]),
+    "plural_unit": frozenset(["days", "weeks", "months", "years", "decades"]),
 }
 _HINTS: dict[str, tuple[str, ...]] = {
     "iso": (r"\d-\d",),

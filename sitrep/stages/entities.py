@@ -39,6 +39,7 @@ from ..kb import KBMatch, fold, knowledge_base, loaded_knowledge_base
 from ..pipeline import Stage
 from ..records import Document, EntityMention
 from ..settings import load_settings
+from .parse import governing
 
 __all__ = ["NAME", "STAGE", "extract_entities"]
 
@@ -166,13 +167,6 @@ def _strip(span: Any) -> tuple[int, int]:
     return start, end
 
 
-def _governing(tok: Any) -> Any:
-    """The token whose role a conjunct or appositive shares."""
-    while tok.dep_ in ("conj", "appos") and tok.head is not tok:
-        tok = tok.head
-    return tok
-
-
 #: verbs whose object is addressed as an actor, not a place ("warned Washington"), as stems
 _ADDRESS_VERBS = _words(
     """warn accus urg blam condemn criticis criticiz thank ask tell told inform sanction
@@ -192,7 +186,7 @@ def _stem(word: str) -> str:
 
 def _acts(span: Any) -> bool:
     """Is this mention an actor in its sentence (subject, possessor, agent)?"""
-    root = _governing(span.root)
+    root = governing(span.root)
     if root.dep_ in _ACTOR_DEPS:
         return True
     if root.dep_ == "pobj" and root.head.lower_ in _ACTOR_PREPS:
@@ -246,7 +240,7 @@ def _dateline(span: Any) -> bool:
 
 def _located(span: Any) -> bool:
     """Is this mention the object of a locative preposition ("in Ukraine")?"""
-    root = _governing(span.root)
+    root = governing(span.root)
     return root.dep_ == "pobj" and root.head.lower_ in _LOCATIVE
 
 

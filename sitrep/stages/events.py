@@ -69,6 +69,7 @@ from ..records import (
     PlaceMention,
     TimeMention,
 )
+from .parse import governing
 
 __all__ = ["NAME", "STAGE", "Taxonomy", "extract_events", "taxonomy"]
 
@@ -487,10 +488,10 @@ def _link_actors(
                 role = _role_from_path(c.type, path, trig)
             elif tok is not None and tok.head.i == trig.i:
                 role = _role_from_path(c.type, [tok], trig)
-            elif tok is not None and verb is not None and verb.i != trig.i and _governing(tok).head.i == verb.i:
+            elif tok is not None and verb is not None and verb.i != trig.i and governing(tok).head.i == verb.i:
                 # "The United States announced a new aid package": the subject of the
                 # verb that governs the trigger's noun phrase
-                dep = _governing(tok).dep_
+                dep = governing(tok).dep_
                 if dep == "nsubj":
                     role = "agent"
                 elif dep == "nsubjpass":
@@ -505,13 +506,6 @@ def _link_actors(
         group = _group_agent(trig, c.type, [(f.start, f.end) for f in c.figures], _claimant_actor(list(attrs)))
         if group is not None and group.name not in seen:
             c.actors.append(group)
-
-
-def _governing(tok: Any) -> Any:
-    """The token whose role a conjunct or appositive shares ("Germany and the Netherlands pledged")."""
-    while tok.dep_ in ("conj", "appos") and tok.head.i != tok.i:
-        tok = tok.head
-    return tok
 
 
 _OBJECT_CHAIN_DEPS = frozenset({"compound", "amod", "nmod", "dobj", "attr", "nsubjpass", "conj", "appos"})

@@ -34,9 +34,17 @@ from ..kb import KBMatch, fold, knowledge_base
 from ..pipeline import Stage
 from ..records import Document
 
-__all__ = ["NAME", "STAGE", "load_nlp", "parse_texts"]
+__all__ = ["NAME", "STAGE", "governing", "load_nlp", "parse_texts"]
 
 NAME = "sitrep.parse.v2"
+
+
+def governing(tok: Any) -> Any:
+    """The token whose role a conjunct or appositive shares ("Germany and the Netherlands
+    pledged": the Netherlands shares Germany's subject role)."""
+    while tok.dep_ in ("conj", "appos") and tok.head.i != tok.i:
+        tok = tok.head
+    return tok
 _LOCK = threading.Lock()
 
 #: components we never need

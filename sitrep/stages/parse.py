@@ -362,7 +362,18 @@ def _load(model: str) -> Any:
 
     if not Language.has_factory(_FIXER):
         Language.component(_FIXER, func=fix_entities)
-    nlp = spacy.load(model, exclude=list(_DISABLED))
+    from thinc.api import get_current_ops, set_current_ops
+
+    from .nlp_runtime import fast_attribute_ruler, limit_blas_threads, matmul_ops
+
+    limit_blas_threads()
+    previous = get_current_ops()
+    set_current_ops(matmul_ops())  # the models keep the ops they were built with
+    try:
+        nlp = spacy.load(model, exclude=list(_DISABLED))
+    finally:
+        set_current_ops(previous)
+    fast_attribute_ruler(nlp)
     nlp.tokenizer = _RunGuard(nlp.tokenizer)
     nlp.add_pipe(_FIXER, after="ner")
     _alias_index()  # build the KB index and gazetteer now, not inside the first batch

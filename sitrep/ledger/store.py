@@ -59,6 +59,36 @@ def _window_columns(w: tuple[Any, Any] | None) -> dict[str, str | None]:
     }
 
 
+def _sources(doc: Document) -> dict[str, dict[str, Any]]:
+    """The sources a document names (claimants and event sources), by name key."""
+    seen: dict[str, dict[str, Any]] = {}
+    for c in doc.claims:
+        seen.setdefault(
+            fusion.name_key(c.source), {"name": c.source, "kind": c.source_kind, "country": None}
+        )
+    for e in doc.events:
+        for s in e.sources:
+            seen.setdefault(
+                fusion.name_key(s.name), {"name": s.name, "kind": s.kind, "country": s.country}
+            )
+    seen.pop("", None)
+    return seen
+
+
+@dataclass(slots=True)
+class _DocRows:
+    """One document's rows, ready to insert."""
+
+    doc: Document
+    document: dict[str, Any]
+    bands: list[dict[str, Any]]
+    fts: dict[str, Any]
+    spans: list[dict[str, Any]]
+    events: list[dict[str, Any]]
+    claims: list[dict[str, Any]]
+    sources: dict[str, dict[str, Any]]
+
+
 @dataclass(slots=True)
 class AddResult:
     """What one ``add`` did."""
@@ -112,17 +142,20 @@ class Ledger:
         types = result.types
         for batch in chunked(documents, batch_size):
             unique = list({d.id: d for d in batch}.values())
+            # rows are built before the transaction: the writer lock is held
+            # only while they are written, one statement per table
+            prepared = [self._rows(doc) for doc in unique]
             with self.engine.begin() as conn:
                 writer_lock(conn)
                 have = self._existing(conn, [d.id for d in unique])
-                for doc in unique:
-                    if doc.id in have:
-                        result.skipped += 1
-                        continue
-                    types.update(self._insert(conn, doc))
-                    result.document_ids.append(doc.id)
+                new = [rows for rows in prepared if rows.doc.id not in have]
+                result.skipped += len(unique) - len(new)
+                self._write(conn, new)
+                for rows in new:
+                    types.update(e.type for e in rows.doc.events)
+                    result.document_ids.append(rows.doc.id)
                     result.added += 1
-                    result.events += len(doc.events)
+                    result.events += len(rows.doc.events)
             result.skipped += len(batch) - len(unique)
         if result.added and refresh:
             result.types_refused = self.refresh(documents=result.document_ids)
@@ -180,50 +213,74 @@ class Ledger:
 
     def _insert(self, conn: Connection, doc: Document) -> set[str]:
         """Insert one document and its layers; return the event types it carries."""
+        self._write(conn, [self._rows(doc)])
+        return {e.type for e in doc.events}
+
+    def _write(self, conn: Connection, docs: list[_DocRows]) -> None:
+        """Insert prepared documents: one statement per table for all of them."""
+        if not docs:
+            return
+        conn.execute(insert(schema.documents), [d.document for d in docs])
+        for table, attr in (
+            (schema.doc_bands, "bands"),
+            (schema.spans, "spans"),
+            (schema.doc_events, "events"),
+            (schema.claims, "claims"),
+        ):
+            rows = [r for d in docs for r in getattr(d, attr)]
+            if rows:
+                conn.execute(insert(table), rows)
+        if self.dialect == "sqlite":
+            conn.execute(
+                text("INSERT INTO documents_fts (document_id, title, body) VALUES (:i, :t, :b)"),
+                [d.fts for d in docs],
+            )
+        seen: dict[str, dict[str, Any]] = {}
+        for d in docs:
+            for key, row in d.sources.items():
+                seen.setdefault(key, row)
+        self._remember_sources(conn, seen)
+
+    def _rows(self, doc: Document) -> _DocRows:
+        """The rows that store ``doc`` (built outside any transaction)."""
         st = self.settings
         keep = codec.keeps_text(doc, st)
         quotes = [codec.quote(e.text, doc, st) or "" for ev in doc.events for e in ev.evidence]
         quotes += [codec.quote(e.text, doc, st) or "" for c in doc.claims for e in c.evidence]
         quotes_text = "\n".join(dict.fromkeys(q for q in quotes if q)) or None
         minhash = syndication.signature(doc.text)
-        conn.execute(
-            insert(schema.documents).values(
-                id=doc.id,
-                source=doc.source,
-                url=doc.url,
-                title=doc.title,
-                section=doc.section,
-                publisher=doc.publisher,
-                byline=doc.byline,
-                published=doc.published,
-                language=doc.language,
-                format=doc.format,
-                tdm_reserved=doc.rights.tdm_reserved,
-                rights_notice=doc.rights.notice,
-                rights_signals=json.dumps(list(doc.rights.signals)),
-                text=doc.text if keep else None,
-                text_stored=keep,
-                quotes=quotes_text,
-                captions=json.dumps(list(doc.captions) if keep else [], ensure_ascii=False),
-                removed=dumps(list(doc.removed) if keep else []),
-                stages=json.dumps(list(doc.stages)),
-                ingested_at=datetime.now(UTC).isoformat(),
-                wire=syndication.wire_credit(doc),
-                minhash=minhash,
-                origin_id=doc.id,
-                syndication_version=syndication.VERSION,
-            )
+        document = {
+            "id": doc.id,
+            "source": doc.source,
+            "url": doc.url,
+            "title": doc.title,
+            "section": doc.section,
+            "publisher": doc.publisher,
+            "byline": doc.byline,
+            "published": doc.published,
+            "language": doc.language,
+            "format": doc.format,
+            "tdm_reserved": doc.rights.tdm_reserved,
+            "rights_notice": doc.rights.notice,
+            "rights_signals": json.dumps(list(doc.rights.signals)),
+            "text": doc.text if keep else None,
+            "text_stored": keep,
+            "quotes": quotes_text,
+            "captions": json.dumps(list(doc.captions) if keep else [], ensure_ascii=False),
+            "removed": dumps(list(doc.removed) if keep else []),
+            "stages": json.dumps(list(doc.stages)),
+            "ingested_at": datetime.now(UTC).isoformat(),
+            "wire": syndication.wire_credit(doc),
+            "minhash": minhash,
+            "origin_id": doc.id,
+            "syndication_version": syndication.VERSION,
+        }
+        bands = (
+            []
+            if minhash is None
+            else [{"band": k, "document_id": doc.id} for k in set(syndication.band_keys(minhash))]
         )
-        if minhash is not None:
-            conn.execute(
-                insert(schema.doc_bands),
-                [{"band": k, "document_id": doc.id} for k in set(syndication.band_keys(minhash))],
-            )
-        if self.dialect == "sqlite":
-            conn.execute(
-                text("INSERT INTO documents_fts (document_id, title, body) VALUES (:i, :t, :b)"),
-                {"i": doc.id, "t": doc.title or "", "b": (doc.text if keep else quotes_text) or ""},
-            )
+        fts = {"i": doc.id, "t": doc.title or "", "b": (doc.text if keep else quotes_text) or ""}
         span_rows = []
         for layer in _LAYERS:
             stage = codec.stage_for(doc, layer)
@@ -241,8 +298,6 @@ class Ledger:
                         "stage": stage,
                     }
                 )
-        if span_rows:
-            conn.execute(insert(schema.spans), span_rows)
         ev_stage = codec.stage_for(doc, "events")
         ev_rows = [
             {
@@ -257,8 +312,6 @@ class Ledger:
             }
             for e in {e.id: e for e in doc.events}.values()
         ]
-        if ev_rows:
-            conn.execute(insert(schema.doc_events), ev_rows)
         cl_stage = codec.stage_for(doc, "claims")
         cl_rows = [
             {
@@ -278,24 +331,10 @@ class Ledger:
             }
             for c in {c.id: c for c in doc.claims}.values()
         ]
-        if cl_rows:
-            conn.execute(insert(schema.claims), cl_rows)
-        self._remember_sources(conn, doc)
-        return {e.type for e in doc.events}
+        return _DocRows(doc, document, bands, fts, span_rows, ev_rows, cl_rows, _sources(doc))
 
-    def _remember_sources(self, conn: Connection, doc: Document) -> None:
-        seen: dict[str, dict[str, Any]] = {}
-        for c in doc.claims:
-            seen.setdefault(
-                fusion.name_key(c.source),
-                {"name": c.source, "kind": c.source_kind, "country": None},
-            )
-        for e in doc.events:
-            for s in e.sources:
-                seen.setdefault(
-                    fusion.name_key(s.name), {"name": s.name, "kind": s.kind, "country": s.country}
-                )
-        seen.pop("", None)
+    def _remember_sources(self, conn: Connection, seen: dict[str, dict[str, Any]]) -> None:
+        """Add the sources in ``seen`` (name key -> row) the ledger does not know yet."""
         if not seen:
             return
         have = set(

@@ -79,6 +79,7 @@ class PartitionResult:
     batches: int = 0  # transactions committed (or batches returned)
     retries: int = 0
     seconds: float = 0.0
+    write_seconds: float = 0.0  # of ``seconds``: storing (waiting for the writer lock included)
     worker: str = ""
 
 
@@ -222,7 +223,9 @@ def _process(batch: list[RawDocument], job: Job, pipe: Pipeline, result: Partiti
             else:
                 done.append(dataclasses.replace(out, parse=None))  # the spaCy Doc stays here
     if done and job.write:
+        began = time.perf_counter()
         _write(_ledger_for(job), done, result)
+        result.write_seconds += time.perf_counter() - began
     elif done:
         result.docs.extend(done)
     result.batches += 1

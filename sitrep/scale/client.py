@@ -30,6 +30,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import dask
 from distributed import Client, Future, LocalCluster, as_completed
 from sqlalchemy import and_, select
 from sqlalchemy.engine import make_url
@@ -51,6 +52,10 @@ IN_FLIGHT_PER_WORKER = 3
 PROGRESS_EVERY_S = 1.0
 #: file batches wanted per worker at least (smaller batches for small inputs)
 PARTITIONS_PER_WORKER = 4
+#: Dask settings for the local cluster's workers: no statistical profiler (it
+#: samples the task thread's stack every 10 ms: CPU an extraction worker needs).
+#: On a cluster you start yourself, set DASK_DISTRIBUTED__WORKER__PROFILE__ENABLED=False.
+LOCAL_WORKER_CONFIG = {"distributed.worker.profile.enabled": False}
 
 
 @dataclass(slots=True)
@@ -85,6 +90,7 @@ def dask_client(scheduler: str | None = None, workers: int | None = None) -> Ite
             yield client
         return
     with (
+        dask.config.set(LOCAL_WORKER_CONFIG),
         LocalCluster(
             n_workers=max(1, workers or 1),
             threads_per_worker=1,

@@ -59,13 +59,16 @@ Modules: the cue lexicon is :mod:`~sitrep.stages.cues`, the finders
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
+import functools
 import re
 from typing import Any
 
 from ..pipeline import Stage
 from ..records import Attribution, Document
 from . import cues
+from .parse_view import ParseView, Stretch, view_of
 from .speakers import RELATIVE, SpeakerResolver, char_span, known_actor, text_of, token_range, trim
 from .statements import QUOTE_CHARS, Finding, find_statements, quote_regions, region_at
 
@@ -80,7 +83,41 @@ _DEMONSTRATIVE = frozenset({"this", "that", "these", "those", "it", "such"})
 # --------------------------------------------------------------------------- the stage
 
 
+#: words one of which every hedge match holds (lower case): the hedge words and the
+#: verbs of the hedge phrases ("it is believed", "is said to", "appears to")
+_HEDGE_ANCHORS = tuple(
+    sorted(cues.HEDGE_WORDS | {"believed", "thought", "understood", "feared", "said to"})
+) + ("appear", "seem")
+#: characters that match an ASCII letter when case is ignored but do not lower-case to it
+_FOLDS_TO_ASCII = ("\u017f", "\u212a", "\u0130", "\u0131")
+
+
+@functools.lru_cache(maxsize=8)
+def _hedge_anchors(text: str) -> tuple[list[int], list[int]] | None:
+    """Where the hedge anchors stand in a text (starts, ends, by start), or ``None`` where
+    lower-casing does not keep offsets: a span holding no anchor holds no hedge."""
+    low = text.lower()
+    if len(low) != len(text) or any(c in text for c in _FOLDS_TO_ASCII):
+        return None
+    found = []
+    for word in _HEDGE_ANCHORS:
+        at = low.find(word)
+        while at >= 0:
+            found.append((at, at + len(word)))
+            at = low.find(word, at + 1)
+    found.sort()
+    return [a for a, _ in found], [b for _, b in found]
+
+
 def _hedge(text: str, start: int, end: int) -> str | None:
+    anchors = _hedge_anchors(text)
+    if anchors is not None:
+        starts, ends = anchors
+        k = bisect.bisect_left(starts, start)
+        while k < len(starts) and starts[k] < end and ends[k] > end:
+            k += 1
+        if k == len(starts) or starts[k] >= end:
+            return None
     span = text[start:end]
     hits = [m for m in (_HEDGE.search(span), cues.HEDGE_PHRASES.search(span)) if m]
     if not hits:
@@ -103,16 +140,15 @@ def _claims_fact(sent: Any, is_lead: bool) -> bool:
     return False
 
 
-def _sentences(parse: Any) -> list[Any]:
+def _sentences(parse: ParseView) -> list[Stretch]:
     """spaCy's sentences, split again at line breaks (a paragraph never shares a sentence)."""
+    breaks = [w.i for w in parse if "\n" in w.text]
     out = []
-    for sent in parse.sents:
-        start = sent.start
-        for tok in sent:
-            if "\n" in tok.text_with_ws and tok.i + 1 < sent.end:
-                out.append(parse[start : tok.i + 1])
-                start = tok.i + 1
-        out.append(parse[start : sent.end])
+    for start, end in parse.sent_bounds:
+        for i in breaks[bisect.bisect_left(breaks, start) : bisect.bisect_left(breaks, end - 1)]:
+            out.append(Stretch(parse, start, i + 1))
+            start = i + 1
+        out.append(Stretch(parse, start, end))
     return [s for s in out if s.text.strip()]
 
 
@@ -193,7 +229,7 @@ def _source_span(
     ("Mike Lee, a Republican strategist,"), unless that would reach the cue or content."""
     assert f.source is not None
     core = char_span(parse, *f.source)
-    root = parse[f.source[0] : f.source[1]].root
+    root = parse.root_of(*f.source)
     if f.exact_source or root.dep_ == "pobj" or root.lower_ in RELATIVE:
         return core
     full = trim(text_of(parse), *char_span(parse, *token_range(list(root.subtree))))
@@ -203,9 +239,13 @@ def _source_span(
 
 
 def _build(
-    doc: Document, f: Finding, sent: Any, resolver: SpeakerResolver, publisher: str
+    doc: Document,
+    parse: ParseView,
+    f: Finding,
+    sent: Any,
+    resolver: SpeakerResolver,
+    publisher: str,
 ) -> Attribution:
-    parse = doc.parse
     text = doc.text
     cue_start, cue_end = char_span(parse, *token_range(f.cue))
     cue = cues.normalise_cue(text[cue_start:cue_end])
@@ -257,13 +297,21 @@ def _build(
 
 def attribute(doc: Document) -> Document:
     """Find the attributions of one parsed document."""
-    parse = doc.parse
-    if parse is None or not doc.text:
+    if doc.parse is None or not doc.text:
         return dataclasses.replace(doc, attributions=())
+    parse = view_of(doc.parse, doc.text)
+    try:
+        out = _attribute(doc, parse)
+    finally:
+        parse.release()
+    return dataclasses.replace(doc, attributions=tuple(out))
+
+
+def _attribute(doc: Document, parse: ParseView) -> list[Attribution]:
     text = doc.text
     publisher = doc.publisher or "unknown publisher"
     regions = quote_regions(text)
-    resolver = SpeakerResolver(doc)
+    resolver = SpeakerResolver(doc, parse)
     out: list[Attribution] = []
     last_quoted: Attribution | None = None
     lead_seen = False
@@ -275,7 +323,9 @@ def attribute(doc: Document) -> Document:
         lead_seen = lead_seen or is_lead
         if any(a.content_start <= s_start and s_end <= a.content_end for a in out):
             continue  # already the content of a quotation that began earlier
-        built = [_build(doc, f, sent, resolver, publisher) for f in find_statements(sent, regions)]
+        built = [
+            _build(doc, parse, f, sent, resolver, publisher) for f in find_statements(sent, regions)
+        ]
         if built:
             out.extend(built)
             quoted = [
@@ -325,12 +375,11 @@ def attribute(doc: Document) -> Document:
     # a sentence a later statement points back to ("this information was corroborated by …")
     # is that statement's content, not an unattributed claim
     sourced = [(a.content_start, a.content_end) for a in out if a.cue]
-    out = [
+    return [
         a
         for a in out
         if a.cue or not any(s <= a.content_start and a.content_end <= e for s, e in sourced)
     ]
-    return dataclasses.replace(doc, attributions=tuple(out))
 
 
 STAGE = Stage(name=NAME, fn=attribute, needs=("parse",), adds=("attributions",))

@@ -163,13 +163,16 @@ def _verb_table() -> dict[str, tuple[str, str]]:
     return table
 
 
+@functools.lru_cache(maxsize=1)
+def _view_table() -> dict[str, str]:
+    table = {form: lemma for lemma in sorted(VIEW_VERBS) for form in _forms(lemma)}
+    table.update((form, lemma) for form, lemma in _IRREGULAR.items() if lemma in VIEW_VERBS)
+    return table
+
+
 def view_lemma(word: str) -> str | None:
     """The lemma of a form of a :data:`VIEW_VERBS` verb ("saw" -> "see"), else ``None``."""
-    word = word.lower()
-    for lemma in VIEW_VERBS:
-        if word in _forms(lemma) or _IRREGULAR.get(word) == lemma:
-            return lemma
-    return None
+    return _view_table().get(word.lower())
 
 
 def verb_lemma(word: str) -> tuple[str, str] | None:
@@ -345,6 +348,7 @@ _KIND_WORDS: tuple[tuple[str, re.Pattern[str]], ...] = (
 )
 
 
+@functools.lru_cache(maxsize=8192)
 def kind_from_words(text: str) -> str | None:
     """A source kind read off the words of a source's span, or ``None``."""
     for kind, pattern in _KIND_WORDS:

@@ -13,6 +13,7 @@ last the noun phrase itself with a kind read off its words.
 
 from __future__ import annotations
 
+import bisect
 import functools
 import re
 from dataclasses import dataclass
@@ -20,6 +21,7 @@ from typing import Any
 
 from ..records import Document, EntityMention
 from . import cues
+from .parse_view import Entity, ParseView, view_of
 
 __all__ = [
     "EDGE_PUNCT",
@@ -83,7 +85,8 @@ def token_range(tokens: list[Any]) -> tuple[int, int]:
 
 
 def char_span(doc: Any, i: int, j: int) -> tuple[int, int]:
-    return doc[i].idx, doc[j - 1].idx + len(doc[j - 1])
+    last = doc[j - 1]
+    return doc[i].idx, last.idx + len(last.text)
 
 
 def trim(text: str, start: int, end: int) -> tuple[int, int]:
@@ -117,7 +120,17 @@ _DETERMINERS = re.compile(r"(?i)^(?:the|a|an|this|that|these|those)\s+")
 
 
 def phrase_name(doc: Any, i: int, j: int) -> str:
-    head = doc[i:j].root
+    """The name a phrase gives: its head with its compounds, modifiers and possessors
+    (and an "of" phrase right after), without a leading determiner."""
+    names = doc.user_data.setdefault("sitrep.phrase_names", {})
+    name = names.get((i, j))
+    if name is None:
+        name = names[(i, j)] = _phrase_name(doc, i, j)
+    return str(name)
+
+
+def _phrase_name(doc: Any, i: int, j: int) -> str:
+    head = doc.root_of(i, j)
     left = head.i
     for child in head.lefts:
         if child.dep_ in ("compound", "amod", "poss", "nmod", "case") or child.pos_ == "PROPN":
@@ -129,7 +142,7 @@ def phrase_name(doc: Any, i: int, j: int) -> str:
         else:
             break
     left = max(left, i)
-    name = doc[left : right + 1].text.replace("\u2019s", "'s")
+    name = doc.span(left, right + 1).text.replace("\u2019s", "'s")
     return _DETERMINERS.sub("", name).strip()
 
 
@@ -173,8 +186,9 @@ def _source_kind(base: str, words: str, name: str) -> str:
 _STATE_KINDS = frozenset({"government", "military", "intelligence"})
 
 
-def _name_words(name: str) -> set[str]:
-    return set(re.findall(r"[\w-]+", name.lower()))
+@functools.lru_cache(maxsize=8192)
+def _name_words(name: str) -> frozenset[str]:
+    return frozenset(re.findall(r"[\w-]+", name.lower()))
 
 
 def _owned_start(head: Any) -> int | None:
@@ -188,23 +202,34 @@ def _owned_start(head: Any) -> int | None:
 
 def _possessor_country(head: Any) -> str | None:
     """The country of a possessive source, "Ukraine's State Emergency Service" -> UA."""
-    from ..kb import knowledge_base
-
     for child in head.children:
         if child.dep_ == "poss" and child.pos_ == "PROPN":
-            span = head.doc[child.left_edge.i : child.i + 1]
-            return knowledge_base().country_in(span.text)
+            return _country_in(head.doc.span(child.left_edge.i, child.i + 1).text)
     return None
+
+
+@functools.lru_cache(maxsize=4096)
+def _country_in(name: str) -> str | None:
+    from ..kb import knowledge_base
+
+    return knowledge_base().country_in(name)
+
+
+def _start_of(actor: Actor) -> int:
+    return actor.start
 
 
 class SpeakerResolver:
     """Resolves source spans to actors, remembering actors for anaphora."""
 
-    def __init__(self, doc: Document) -> None:
+    def __init__(self, doc: Document, parse: ParseView | None = None) -> None:
         self.doc = doc
-        self.parse = doc.parse
-        self.ents = list(doc.parse.ents)  # spaCy rebuilds .ents on every access
+        self.parse = parse if parse is not None else view_of(doc.parse, doc.text)
         self.mentions: list[EntityMention] = sorted(doc.entities, key=lambda m: m.start)
+        self._starts = [m.start for m in self.mentions]
+        self._longest = max((m.end - m.start for m in self.mentions), default=0)
+        self._ent_starts: list[int] | None = None
+        self._ent_longest = 0
         self.actors: list[Actor] = [
             Actor(
                 m.start,
@@ -225,7 +250,7 @@ class SpeakerResolver:
                     _source_kind(_SPACY_KIND[e.label_], e.text, e.text),
                     None,
                 )
-                for e in self.ents
+                for e in self.parse.ents
                 if e.label_ in ("PERSON", "ORG")
             ]
         self.actors.sort(key=lambda a: a.start)
@@ -233,7 +258,7 @@ class SpeakerResolver:
     def resolve(self, i: int, j: int) -> Actor:
         actor = self._resolve(i, j)
         if actor.country is None and actor.kind != "person":
-            country = _possessor_country(self.parse[i:j].root)
+            country = _possessor_country(self.parse.root_of(i, j))
             if country is not None:
                 actor = Actor(actor.start, actor.end, actor.name, actor.kind, country)
                 self.actors = [
@@ -246,7 +271,7 @@ class SpeakerResolver:
         doc = self.parse
         start, end = char_span(doc, i, j)
         text = text_of(doc)[start:end]
-        head = doc[i:j].root
+        head = doc.root_of(i, j)
         if (
             head.lower_ in RELATIVE
             and head.head.dep_ == "relcl"
@@ -254,7 +279,7 @@ class SpeakerResolver:
         ):
             antecedent = self.resolve(*noun_phrase(head.head.head))  # "Kim, who warned …"
             return Actor(start, end, antecedent.name, antecedent.kind, antecedent.country)
-        overlap = [m for m in self.mentions if m.start < end and m.end > start]
+        overlap = self._overlapping(start, end)
         # "the governor of Bryansk Oblast": a place inside the phrase is not who speaks
         speaks = any(m.kind != "place" or m.start <= head.idx < m.end for m in overlap)
         if overlap and speaks:
@@ -274,11 +299,7 @@ class SpeakerResolver:
         owned = _owned_start(head)
         if owned is not None and i < owned <= head.i:
             i = owned
-        ents = [
-            e
-            for e in self.ents
-            if e.start_char < end and e.end_char > start and e.end > i and e.label_ in _SPACY_KIND
-        ]
+        ents = [e for e in self._spacy_ents(start, end) if e.end > i and e.label_ in _SPACY_KIND]
         if not any(x.start <= head.i < x.end or x.label_ != "GPE" for x in ents):
             ents = []  # only a place inside the phrase: "the governor of Kursk Oblast"
         if ents:
@@ -291,6 +312,22 @@ class SpeakerResolver:
         actor = Actor(start, end, name, kind, places[0] if places else None)
         # a described office of a named place is someone later text may point back to
         return self._remember(actor) if places else actor
+
+    def _spacy_ents(self, start: int, end: int) -> list[Entity]:
+        """spaCy's entities overlapping ``[start, end)``, in order."""
+        if self._ent_starts is None:
+            ents = self.parse.ents
+            self._ent_starts = [e.start_char for e in ents]
+            self._ent_longest = max((e.end_char - e.start_char for e in ents), default=0)
+        lo = bisect.bisect_left(self._ent_starts, start - self._ent_longest)
+        hi = bisect.bisect_left(self._ent_starts, end)
+        return [e for e in self.parse.ents[lo:hi] if e.end_char > start]
+
+    def _overlapping(self, start: int, end: int) -> list[EntityMention]:
+        """The mentions overlapping ``[start, end)``, in order (a window of the sorted list)."""
+        lo = bisect.bisect_left(self._starts, start - self._longest)
+        hi = bisect.bisect_left(self._starts, end)
+        return [m for m in self.mentions[lo:hi] if m.end > start]
 
     def _anaphor(self, head: Any, i: int, j: int, start: int) -> Actor | None:
         """The earlier actor a pronoun or a definite description points back at.
@@ -307,7 +344,7 @@ class SpeakerResolver:
         if head.pos_ == "PRON":
             typed = [a for a in earlier if kinds is not None and a.kind in kinds]
             return typed[-1] if typed else None
-        phrase = self.parse[i:j]
+        phrase = self.parse.span(i, j)
         if head.pos_ != "NOUN" or any(t.pos_ == "PROPN" for t in phrase):
             return None
         if not any(t.lower_ in ("the", "this", "that") and t.i < head.i for t in phrase):
@@ -333,6 +370,5 @@ class SpeakerResolver:
         return next((a for a in reversed(pool) if a.name == pick.name and a.country), pick)
 
     def _remember(self, actor: Actor) -> Actor:
-        self.actors.append(actor)
-        self.actors.sort(key=lambda a: a.start)
+        bisect.insort_right(self.actors, actor, key=_start_of)  # after actors starting there
         return actor

@@ -10,6 +10,7 @@ stretch of text. The rules are listed in :mod:`sitrep.stages.attribution`.
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
 import re
 from dataclasses import dataclass
@@ -606,11 +607,11 @@ _NOT_SPEAKERS = frozenset(
 _DASHES = frozenset({"-", "\u2013", "\u2014", "--"})
 
 
-def _speaker(sent: Any) -> Finding | None:
-    """'TAPPER: …', 'Kelli Ward: Impeach …', 'Headline - Jeffrey Jones: “…”': a name, a colon, the words."""
+def _speaker(sent: Any, colon: Any) -> Finding | None:
+    """'TAPPER: …', 'Kelli Ward: Impeach …', 'Headline - Jeffrey Jones: “…”': a name, the
+    sentence's first colon, the words."""
     doc = sent.doc
-    colon = next((t for t in sent if t.text == ":"), None)
-    if colon is None or colon.i == sent.start:
+    if colon.i == sent.start:
         return None
     first = colon.i
     while (
@@ -621,7 +622,7 @@ def _speaker(sent: Any) -> Finding | None:
         first -= 1
     if "\n" in doc[first].text_with_ws and first < colon.i:
         first += 1
-    speaker = doc[first : colon.i]
+    speaker = doc.span(first, colon.i)
     if not 1 <= len(speaker) <= 6 or speaker.text.lower() in _NOT_SPEAKERS:
         return None
     if any(t.pos_ in ("VERB", "AUX") or t.is_punct for t in speaker):
@@ -657,12 +658,54 @@ def _relay_agent(tok: Any) -> Any | None:
     return None
 
 
+#: words that open a finder whatever their part of speech
+_TRIGGERS = frozenset({"citing", "according", "comes", "came", "come", "coming"}) | frozenset(
+    cues.NOUN_CUES
+)
+
+
+@dataclass(slots=True)
+class _Marks:
+    """Where in a document each finder may fire, token indices in order: the rest of
+    the words can hold no cue, so a sentence is read at these words only."""
+
+    words: list[Any]
+    finders: list[int]  # verbs, relay verbs (with a by-agent), trigger words
+    ins: list[int]  # "in" ("in a statement")
+    colons: list[int]  # ":" (a speaker label)
+
+
+def _marks(doc: Any) -> _Marks:
+    marks = doc.user_data.get("sitrep.cue_marks")
+    if marks is None:
+        words = list(doc)
+        finders, ins, colons = [], [], []
+        agents = {w.head.i for w in words if w.dep_ == "agent"}
+        for w in words:
+            low = w.lower_
+            if w.pos_ in ("VERB", "AUX") or low in _TRIGGERS or w.i in agents:
+                finders.append(w.i)
+            if low == "in":
+                ins.append(w.i)
+            elif w.text == ":":
+                colons.append(w.i)
+        marks = doc.user_data["sitrep.cue_marks"] = _Marks(words, finders, ins, colons)
+    return marks
+
+
+def _within(marks: list[int], start: int, end: int) -> list[int]:
+    return marks[bisect.bisect_left(marks, start) : bisect.bisect_left(marks, end)]
+
+
 def find_statements(sent: Any, regions: list[tuple[int, int]]) -> list[Finding]:
     doc = sent.doc
+    marks = _marks(doc)
+    words = marks.words
     found: list[Finding] = []
     relays: list[Any] = []
     citing: list[Any] = []
-    for tok in sent:
+    for k in _within(marks.finders, sent.start, sent.end):
+        tok = words[k]
         agent = _relay_agent(tok)
         if agent is not None:
             relays.append((tok, agent))
@@ -680,12 +723,13 @@ def find_statements(sent: Any, regions: list[tuple[int, int]]) -> list[Finding]:
         )
         if hit is not None:
             found.append(hit)
-    speaker = _speaker(sent)
+    colons = _within(marks.colons, sent.start, sent.end)
+    speaker = _speaker(sent, words[colons[0]]) if colons else None
     if speaker is not None:
         found.append(speaker)
     cue_heads = {f.cue[-1].i for f in found} | {t.i for f in found for t in f.cue}
-    for tok in sent:
-        hit = _statement_phrase(tok, sent, cue_heads)
+    for k in _within(marks.ins, sent.start, sent.end):
+        hit = _statement_phrase(words[k], sent, cue_heads)
         if hit is not None:
             found.append(hit)
     if not found:
@@ -729,7 +773,7 @@ def find_statements(sent: Any, regions: list[tuple[int, int]]) -> list[Finding]:
 
 def _is_outlet(doc: Any, source: tuple[int, int]) -> bool:
     """A news outlet, not one of its documents ("a CNN/ORC poll", "a Times report")."""
-    if doc[source[0] : source[1]].root.lower_ in cues.CONTENT_NOUNS:
+    if doc.root_of(*source).lower_ in cues.CONTENT_NOUNS:
         return False
     name = phrase_name(doc, *source)
     known = known_actor(name)

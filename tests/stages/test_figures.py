@@ -302,3 +302,24 @@ def test_figures_pipeline_refuses_figures_without_parse():
 
 def test_figures_age_after_a_name_is_not_a_count(figures_of):
     assert figures_of("Tamerlan, 26, died after a gunfight with police.") == ()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "AT LEAST 300 Soldiers and Dozens of civilians, up to 12 km away.",
+        "Über 40 Soldaten – around Twenty-Five were hurt, page 3.",
+        "The \u212aelvin sign and the long \u017f: about FIVE hundred, İstanbul 1,200.",
+    ],
+)
+def test_figures_folded_patterns_match_as_ignorecase(text):
+    from sitrep.stages import numbers
+
+    low = numbers.folded(text)
+    if any(c in text for c in "\u212a\u017fİı"):
+        assert low is None  # these fold to ASCII letters: the IGNORECASE patterns are used
+        return
+    assert low is not None
+    slow = [(m.span(), m.lastgroup) for m in numbers.ATOM.finditer(text)]
+    assert [(m.span(), m.lastgroup) for m in numbers._ATOM_FOLDED.finditer(low)] == slow
+    assert numbers._atoms(text, low) == numbers._atoms(text)  # folded and IGNORECASE paths agree

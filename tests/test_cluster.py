@@ -23,7 +23,7 @@ from bench.corpus import texts, write_corpus  # noqa: E402
 from sitrep.cli import main  # noqa: E402
 from sitrep.ledger import EventFilter, Ledger, events, open_ledger  # noqa: E402
 from sitrep.ledger.intake import ingest  # noqa: E402
-from sitrep.scale import cluster_ingest, plan, read_partition, unfused_documents  # noqa: E402
+from sitrep.scale import cluster_ingest, plan, read_partition  # noqa: E402
 from sitrep.settings import load_settings  # noqa: E402
 from sitrep.stages.read import read  # noqa: E402
 from tests.conftest import POSTGRES_URL  # noqa: E402
@@ -230,12 +230,12 @@ def test_cluster_ingest_stopped_client_resumes_without_duplicates(
     with open_ledger(POSTGRES_URL, schema=schema) as ledger:
         before = ledger.count("documents")
         assert 0 < before < reference["_documents"]
-        assert unfused_documents(ledger), "the stopped ingest never fused"
+        assert ledger.unfused_documents(), "the stopped ingest never fused"
     again = cluster_ingest(inputs, POSTGRES_URL, **opts)  # type: ignore[arg-type]
     with open_ledger(POSTGRES_URL, schema=schema) as ledger:
         after = ledger.count("documents")
         got = _ledger_events(ledger)
-        assert not unfused_documents(ledger)
+        assert not ledger.unfused_documents()
     assert after == reference["_documents"]
     assert again.added == after - before  # the rest, and nothing twice
     assert again.skipped >= before  # stored documents were not extracted again

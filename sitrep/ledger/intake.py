@@ -17,11 +17,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import and_, select
-
 from ..pipeline import Pipeline
 from ..records import Document, Rejection
-from . import schema
 from .codec import family
 from .store import Ledger
 
@@ -88,25 +85,12 @@ def ingest(
         ledger.add_rejections(result.rejected)
     # documents a killed earlier run committed but never fused: fuse them now too
     added_set = set(added_ids)
-    pending = [d for d in unfused_documents(ledger) if d not in added_set]
+    pending = [d for d in ledger.unfused_documents() if d not in added_set]
     if result.added or pending:
         if progress and (types or pending):
             progress(f"fusing events of {len(types)} types")
         ledger.refresh(documents=[*added_ids, *pending])
     return result
-
-
-def unfused_documents(ledger: Ledger) -> list[str]:
-    """Stored documents with article events that no fused event mentions: what an ingest
-    killed between committing a batch and fusing left behind."""
-    de, em = schema.doc_events, schema.event_mentions
-    mentioned = (
-        select(em.c.document_id)
-        .where(and_(em.c.document_id == de.c.document_id, em.c.doc_event_id == de.c.event_id))
-        .exists()
-    )
-    with ledger.engine.connect() as conn:
-        return list(conn.execute(select(de.c.document_id).where(~mentioned).distinct()).scalars())
 
 
 def outdated(stored: tuple[str, ...], current: tuple[str, ...]) -> bool:

@@ -194,6 +194,24 @@ class Ledger:
             self.refresh(old_types | new_types)
         return old_types | new_types
 
+    def stored_ids(self, ids: Iterable[str]) -> set[str]:
+        """Which of ``ids`` the ledger already holds."""
+        with self.engine.connect() as conn:
+            return self._existing(conn, list(ids))
+
+    def unfused_documents(self) -> list[str]:
+        """Ids of stored documents with article events that no fused event mentions
+        yet: those an ingest stored and has not fused, and those an ingest killed
+        between committing a batch and fusing left behind."""
+        de, em = schema.doc_events, schema.event_mentions
+        mentioned = (
+            select(em.c.document_id)
+            .where(and_(em.c.document_id == de.c.document_id, em.c.doc_event_id == de.c.event_id))
+            .exists()
+        )
+        with self.engine.connect() as conn:
+            return sorted(conn.execute(select(de.c.document_id).where(~mentioned).distinct()).scalars())
+
     def _existing(self, conn: Connection, ids: list[str]) -> set[str]:
         found: set[str] = set()
         for part in chunked(ids, _CHUNK):

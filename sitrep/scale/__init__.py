@@ -13,7 +13,7 @@ ledger a single-process ingest gives. See docs/cluster.md.
 
 from __future__ import annotations
 
-from .client import ClusterResult, cluster_ingest, dask_client, unfused_documents
+from .client import ClusterResult, cluster_ingest, dask_client
 from .partitions import Partition, plan, read_partition
 from .worker import Job, PartitionResult, run_partition
 
@@ -27,5 +27,4 @@ __all__ = [
     "plan",
     "read_partition",
     "run_partition",
-    "unfused_documents",
 ]

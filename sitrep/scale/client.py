@@ -32,18 +32,16 @@ from pathlib import Path
 
 import dask
 from distributed import Client, Future, LocalCluster, as_completed
-from sqlalchemy import and_, select
 from sqlalchemy.engine import make_url
 
 from ..ledger import open_ledger, resolve_url
-from ..ledger import schema as ledger_schema
 from ..ledger.store import Ledger
 from ..records import Rejection
 from ..settings import Settings, load_settings
 from .partitions import Partition, plan
 from .worker import Job, PartitionResult, PipelineWarmup, run_partition
 
-__all__ = ["ClusterResult", "cluster_ingest", "dask_client", "unfused_documents"]
+__all__ = ["ClusterResult", "cluster_ingest", "dask_client"]
 
 Progress = Callable[[str], None]
 
@@ -102,19 +100,6 @@ def dask_client(scheduler: str | None = None, workers: int | None = None) -> Ite
         Client(cluster) as client,
     ):
         yield client
-
-
-def unfused_documents(ledger: Ledger) -> list[str]:
-    """Ids of stored documents with article events that no fused event covers
-    yet: those this ingest stored, and those an ingest that stopped before
-    fusing left behind."""
-    de, em = ledger_schema.doc_events, ledger_schema.event_mentions
-    joined = de.outerjoin(
-        em, and_(em.c.document_id == de.c.document_id, em.c.doc_event_id == de.c.event_id)
-    )
-    q = select(de.c.document_id).select_from(joined).where(em.c.event_id.is_(None)).distinct()
-    with ledger.engine.connect() as conn:
-        return sorted(conn.execute(q).scalars())
 
 
 def _read_stdin(inputs: Sequence[str]) -> bytes | None:
@@ -179,7 +164,7 @@ def cluster_ingest(
         # Once, as a single-process ingest does at its end: syndication over every
         # stored document, then fusion of the blocks the unfused events fall in.
         started = time.perf_counter()
-        unfused = unfused_documents(ledger)
+        unfused = ledger.unfused_documents()
         if progress:
             progress(f"syndication, then fusing the events of {len(unfused)} documents")
         result.fused_types = ledger.refresh(documents=unfused)

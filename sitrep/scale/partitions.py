@@ -234,7 +234,7 @@ def _read_jsonl_range(part: Partition, published: str | None) -> Iterator[RawDoc
     # The range's lines are parsed by the reader's own JSON Lines parser; the
     # empty lines in front give every line its number in the whole file, so
     # sources ("file.jsonl:812") and rejections read as in one process.
-    from ..stages.read import _read_jsonl  # noqa: PLC2701 - see the report: a public hook is asked for
+    from ..stages.read import read_jsonl
 
     path = part.paths[0]
     try:
@@ -245,4 +245,4 @@ def _read_jsonl_range(part: Partition, published: str | None) -> Iterator[RawDoc
         yield Rejection(path, "E002", f"not readable ({exc.strerror or exc}); skipped")
         return
     text = "\n" * (part.first_line - 1) + chunk.decode("utf-8")
-    yield from _read_jsonl(text, source=path, published=published)
+    yield from read_jsonl(text, source=path, published=published)

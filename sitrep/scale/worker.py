@@ -33,12 +33,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from distributed import WorkerPlugin
-from sqlalchemy import create_engine, select
+from sqlalchemy import create_engine
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from ..ledger import open_ledger, resolve_url
-from ..ledger import schema as ledger_schema
 from ..ledger.store import Ledger
 from ..pipeline import Pipeline
 from ..records import Document, RawDocument, Rejection
@@ -142,15 +141,14 @@ def _stored_ids(job: Job, ids: list[str]) -> set[str]:
     if not ids:
         return set()
     if job.write:
-        engine: Engine | None = _ledger_for(job).engine
+        ledger: Ledger | None = _ledger_for(job)
     else:
         engine = _sqlite_reader(resolve_url(job.db))
-    if engine is None:
+        ledger = None if engine is None else Ledger(engine, job.settings)
+    if ledger is None:
         return set()
-    d = ledger_schema.documents
     try:
-        with engine.connect() as conn:
-            return set(conn.execute(select(d.c.id).where(d.c.id.in_(ids))).scalars())
+        return ledger.stored_ids(ids)
     except OperationalError:
         log.warning("cannot check stored ids in %s; extracting this batch", job.db)
         return set()

@@ -54,7 +54,7 @@ from ..settings import Settings, load_settings
 from .read_feeds import read_feed, read_warc
 from .read_html import read_html
 
-__all__ = ["decode_text", "read", "read_bytes", "sniff_format"]
+__all__ = ["decode_text", "read", "read_bytes", "read_jsonl", "sniff_format"]
 
 STDIN = "-"
 STDIN_SOURCE = "<stdin>"
@@ -220,7 +220,7 @@ def _iso_date(value: Any) -> str | None:
         return None
 
 
-def _read_jsonl(
+def read_jsonl(
     text: str, *, source: str, published: str | None
 ) -> Iterator[RawDocument | Rejection]:
     """Each line an object with ``text`` or ``html`` (and optional url, published, publisher, title)."""
@@ -379,7 +379,7 @@ def _read_raw(
     if fmt == "feed":
         yield from read_feed(raw, source=source, published=published)
     elif fmt == "jsonl":
-        yield from _read_jsonl(text, source=source, published=published)
+        yield from read_jsonl(text, source=source, published=published)
     elif fmt == "html":
         yield read_html(
             text, source=source, raw=raw, encoding=encoding, fallback_published=published

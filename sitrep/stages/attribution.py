@@ -62,6 +62,7 @@ from __future__ import annotations
 import bisect
 import dataclasses
 import functools
+import heapq
 import re
 from typing import Any
 
@@ -79,6 +80,8 @@ NAME = "sitrep.attribution.v1"
 _HEDGE = re.compile(r"(?i:\b(?:" + "|".join(sorted(cues.HEDGE_WORDS - {"may"})) + r")\b)|\bmay\b")
 _YEAR = re.compile(r"^(?:1[89]|20)\d\d$")
 _DEMONSTRATIVE = frozenset({"this", "that", "these", "those", "it", "such"})
+_POINTER_FIRST = _DEMONSTRATIVE | {"the"}
+_POINTER_LAST = cues.CONTENT_NOUNS | _DEMONSTRATIVE
 
 # --------------------------------------------------------------------------- the stage
 
@@ -252,11 +255,11 @@ def _build(
     cue_start, cue_end = _cue_phrase(parse, f, cue_start, cue_end)
     content = f.content or (cue_end, cue_end)
     # content that is only "this information" / "the report" points at the previous sentence
-    words = text[content[0] : content[1]].lower().split()
+    words = text[content[0] : content[1]].split(None, 3)  # four or more: not such content
     if (
         0 < len(words) <= 3
-        and words[0] in _DEMONSTRATIVE | {"the"}
-        and words[-1] in cues.CONTENT_NOUNS | _DEMONSTRATIVE
+        and words[0].lower() in _POINTER_FIRST
+        and words[-1].lower() in _POINTER_LAST
     ):
         content = _previous_sentence(sent) or content
     src_start: int | None = None
@@ -315,13 +318,22 @@ def _attribute(doc: Document, parse: ParseView) -> list[Attribution]:
     out: list[Attribution] = []
     last_quoted: Attribution | None = None
     lead_seen = False
+    # contents not yet begun (by start), and the furthest end of those begun: sentences
+    # come in text order, so a sentence lies inside an earlier content iff it ends by then
+    waiting: list[tuple[int, int]] = []
+    seen, reach = 0, -1
     for sent in _sentences(parse):
         s_start, s_end = trim(text, sent.start_char, sent.end_char)
         if s_end <= s_start:
             continue
         is_lead = not lead_seen and any(t.pos_ in ("VERB", "AUX") for t in sent)
         lead_seen = lead_seen or is_lead
-        if any(a.content_start <= s_start and s_end <= a.content_end for a in out):
+        for a in out[seen:]:
+            heapq.heappush(waiting, (a.content_start, a.content_end))
+        seen = len(out)
+        while waiting and waiting[0][0] <= s_start:
+            reach = max(reach, heapq.heappop(waiting)[1])
+        if s_end <= reach:
             continue  # already the content of a quotation that began earlier
         built = [
             _build(doc, parse, f, sent, resolver, publisher) for f in find_statements(sent, regions)

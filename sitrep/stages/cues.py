@@ -372,6 +372,7 @@ def is_media_name(text: str) -> bool:
 _SPACE = re.compile(r"\s+")
 
 
+@functools.lru_cache(maxsize=4096)
 def normalise_cue(text: str) -> str:
     """The cue as written, lower-cased, whitespace collapsed, apostrophes straight."""
     return _SPACE.sub(" ", text.replace("\u2019", "'")).strip().lower()

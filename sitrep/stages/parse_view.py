@@ -262,7 +262,9 @@ class ParseView(list[Word]):
     __slots__ = (
         "_ent_types",
         "_ents",
+        "_ent_kinds",
         "_flags",
+        "_iob",
         "_roots",
         "_sent_starts",
         "_tags",
@@ -275,6 +277,7 @@ class ParseView(list[Word]):
     def __init__(self, parse: Any, text: str | None = None) -> None:
         from spacy.attrs import (
             DEP,
+            ENT_IOB,
             ENT_TYPE,
             HEAD,
             IDX,
@@ -293,8 +296,10 @@ class ParseView(list[Word]):
         if n:
             table = parse.to_array(
                 [LOWER, DEP, POS, TAG, ENT_TYPE]  # string hashes
-                + [IDX, LENGTH, SPACY, HEAD, SENT_START, IS_PUNCT, IS_SPACE, LIKE_NUM]
+                + [IDX, LENGTH, SPACY, HEAD, SENT_START, IS_PUNCT, IS_SPACE, LIKE_NUM, ENT_IOB]
             )
+            self._iob: Any = table[:, 13]
+            self._ent_kinds: Any = table[:, 4]
             hashes: list[list[int]] = table[:, :5].T.tolist()
             # HEAD (an offset) and SENT_START (-1, 0, 1) are signed numbers stored unsigned
             small = table[:, 5:].astype("int64")
@@ -307,6 +312,7 @@ class ParseView(list[Word]):
             idxs, lengths, spaces, heads, starts = small[:, :5].T.tolist()
         else:
             hashes = [[]] * 5
+            self._iob = self._ent_kinds = None
             idxs, lengths, spaces, heads, starts = [], [], [], [], []
         end = idxs[-1] + lengths[-1] + spaces[-1] if n else 0
         if text is None or len(text) != end:  # not the parsed text: spaCy rebuilds it
@@ -374,6 +380,7 @@ class ParseView(list[Word]):
         self.user_data = {}
         self._roots = {}
         self._ents = None
+        self._iob = self._ent_kinds = None
 
     @property
     def words(self) -> ParseView:
@@ -397,11 +404,12 @@ class ParseView(list[Word]):
         B (3) opens an entity, which runs over the I (1) tags after it."""
         if self._ents is None:
             import numpy
-            from spacy.attrs import ENT_IOB, ENT_TYPE
 
             n = len(self)
-            table = self.parse.to_array([ENT_IOB, ENT_TYPE]) if n else numpy.zeros((0, 2))
-            iob, kinds = table[:, 0], table[:, 1]
+            if self._iob is None or self._ent_kinds is None:
+                self._ents = []
+                return self._ents
+            iob, kinds = self._iob, self._ent_kinds
             opens = numpy.flatnonzero((iob == 3) & (kinds != 0)).tolist()
             stops = numpy.flatnonzero(iob != 1).tolist()  # where an entity ends at the latest
             strings = self.parse.vocab.strings

@@ -16,8 +16,7 @@ from __future__ import annotations
 import bisect
 import functools
 import re
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from ..records import Document, EntityMention
 from . import cues
@@ -58,9 +57,9 @@ _SPACY_KIND: dict[str, str] = {
 }
 
 
-@dataclass(frozen=True, slots=True)
-class Actor:
-    """A resolved source, or a candidate antecedent for anaphora."""
+class Actor(NamedTuple):
+    """A resolved source, or a candidate antecedent for anaphora (a named tuple: many are
+    made per article and a tuple is the cheapest record to make)."""
 
     start: int
     end: int
@@ -81,7 +80,8 @@ def text_of(doc: Any) -> str:
 
 
 def token_range(tokens: list[Any]) -> tuple[int, int]:
-    return min(t.i for t in tokens), max(t.i for t in tokens) + 1
+    at = [t.i for t in tokens]
+    return min(at), max(at) + 1
 
 
 def char_span(doc: Any, i: int, j: int) -> tuple[int, int]:
@@ -340,16 +340,22 @@ class SpeakerResolver:
         """
         word = head.lower_
         kinds = cues.ANAPHOR_KINDS.get(word)
-        earlier = [a for a in self.actors if a.end <= start]
         if head.pos_ == "PRON":
-            typed = [a for a in earlier if kinds is not None and a.kind in kinds]
-            return typed[-1] if typed else None
-        phrase = self.parse.span(i, j)
-        if head.pos_ != "NOUN" or any(t.pos_ == "PROPN" for t in phrase):
+            if kinds is not None:
+                for a in reversed(self.actors):  # the nearest: the last in text order
+                    if a.end <= start and a.kind in kinds:
+                        return a
+            return None
+        if head.pos_ != "NOUN":
+            return None
+        phrase = self.parse[i:j]
+        if any(t.pos_ == "PROPN" for t in phrase):
             return None
         if not any(t.lower_ in ("the", "this", "that") and t.i < head.i for t in phrase):
             return None
-        described = cues.kind_from_words(phrase.text)
+        phrase_text = self.parse.span(i, j).text
+        earlier = [a for a in self.actors if a.end <= start]
+        described = cues.kind_from_words(phrase_text)
         fits = kinds or (frozenset({described}) if described else None)
         nouns = {t.lower_ for t in phrase if t.pos_ == "NOUN" and t.i < head.i}
 

@@ -119,7 +119,7 @@ def _subject(verb: Any) -> tuple[Any | None, bool]:
 def _is_figure(tok: Any) -> bool:
     """A number standing alone as a noun phrase ("2,700 injured", "around 40"): a count,
     never a speaker. "Six in 10", "two of the soldiers", "no one" are people all the same."""
-    if not (tok.like_num or tok.pos_ == "NUM"):
+    if not (tok.pos_ == "NUM" or tok.like_num):
         return False
     return not any(
         c.dep_ in ("prep", "det", "poss", "compound", "amod", "appos")
@@ -348,7 +348,7 @@ def _verb_cue(verb: Any, sent: Any, regions: list[tuple[int, int]]) -> Finding |
     doc = verb.doc
     head, anonymous = _subject(verb)
     # "X's data shows", "the report said": a content noun as subject; its owner is the source
-    cue_toks = _cue_tokens(verb)
+    plain_cue = cue_toks = _cue_tokens(verb)
     if anonymous:  # "it was reported": the whole passive is the cue
         expl = [
             c for c in verb.children if c.dep_ == "nsubjpass" and c.lower_ == "it" and c.i < verb.i
@@ -390,7 +390,7 @@ def _verb_cue(verb: Any, sent: Any, regions: list[tuple[int, int]]) -> Finding |
     exact = False
     trailing = (
         _trailing_source(verb, sent, head)
-        if lemma in cues.PARENTHETICAL and cue_toks == _cue_tokens(verb)
+        if lemma in cues.PARENTHETICAL and cue_toks == plain_cue
         else None
     )
     if trailing is not None:

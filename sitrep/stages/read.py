@@ -35,6 +35,7 @@ record, E023 bad JSON Lines record, E040 not a file.
 from __future__ import annotations
 
 import codecs
+import dataclasses
 import gzip
 import hashlib
 import io
@@ -279,21 +280,14 @@ def read_jsonl(
         if isinstance(doc, Rejection):
             yield Rejection(source, doc.code, f"line {n}: {doc.reason}")
             continue
-        yield RawDocument(
-            id=doc.id,
+        yield dataclasses.replace(
+            doc,
             source=where,
-            text=doc.text,
             format="jsonl",
-            html=doc.html,
             url=url,
-            canonical_url=doc.canonical_url,
             title=title or doc.title,
-            section=doc.section,
             publisher=publisher or doc.publisher,
-            byline=doc.byline,
-            published=doc.published,
             encoding="utf-8",
-            rights_signals=doc.rights_signals,
         )
 
 

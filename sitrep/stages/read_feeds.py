@@ -18,6 +18,7 @@ the rest of the container goes on.
 from __future__ import annotations
 
 import calendar
+import dataclasses
 import datetime as dt
 import io
 import json
@@ -112,21 +113,16 @@ def read_feed(
                 f"feed item {n} ({title[:60] or link or 'untitled'}) has no text; skipped",
             )
             continue
-        yield RawDocument(
-            id=doc.id,
+        yield dataclasses.replace(
+            doc,
             source=item_source,
-            text=doc.text,
             format="feed",
-            html=doc.html,
             url=link,
-            canonical_url=doc.canonical_url,
             title=entry.get("title") or doc.title,
-            section=doc.section,
             publisher=publisher or doc.publisher,
             byline=entry.get("author") or doc.byline,
             published=date or doc.published,
             encoding=parsed.get("encoding"),
-            rights_signals=doc.rights_signals,
         )
 
 

@@ -7,15 +7,15 @@ applied one. ``apply(engine)`` runs on every :func:`sitrep.ledger.open_ledger`.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 
-from sqlalchemy import Connection, Engine, inspect, select, text
+from sqlalchemy import Connection, Engine, Table, inspect, select, text
 
 from ..errors import LedgerError
 from . import schema
 
-__all__ = ["STEPS", "applied", "apply"]
+__all__ = ["STEPS", "applied", "apply", "run_steps"]
 
 Step = Callable[[Connection], None]
 
@@ -182,26 +182,31 @@ def applied(conn: Connection) -> list[str]:
 
 
 def apply(engine: Engine) -> list[str]:
-    """Apply every step not yet recorded; return the names applied now."""
+    """Apply every ledger step not yet recorded; return the names applied now."""
+    return run_steps(engine, STEPS, schema.migrations, lock="sitrep.ledger.migrations")
+
+
+def run_steps(
+    engine: Engine, steps: Sequence[tuple[str, Step]], table: Table, *, lock: str
+) -> list[str]:
+    """Apply each of ``steps`` not yet recorded in ``table`` (a table with ``name``
+    and ``applied_at`` columns), each in its own transaction with its record;
+    return the names applied now. On PostgreSQL the advisory lock ``lock`` lets
+    one migrating process at a time through. Other parts of sitrep that keep
+    tables in the ledger database (the watcher) run their own steps with it."""
     done_now: list[str] = []
     with engine.begin() as conn:
-        schema.migrations.create(conn, checkfirst=True)
-    for name, step in STEPS:
+        table.create(conn, checkfirst=True)
+    for name, step in steps:
         with engine.begin() as conn:
-            if conn.dialect.name == "postgresql":  # one migrating process at a time
-                conn.execute(
-                    text("SELECT pg_advisory_xact_lock(hashtext('sitrep.ledger.migrations'))")
-                )
-            if name in applied(conn):
+            if conn.dialect.name == "postgresql":
+                conn.execute(text("SELECT pg_advisory_xact_lock(hashtext(:k))"), {"k": lock})
+            if name in set(conn.execute(select(table.c.name)).scalars()):
                 continue
             try:
                 step(conn)
             except Exception as exc:
                 raise LedgerError(f"migration {name} failed: {exc}") from exc
-            conn.execute(
-                schema.migrations.insert().values(
-                    name=name, applied_at=datetime.now(UTC).isoformat()
-                )
-            )
+            conn.execute(table.insert().values(name=name, applied_at=datetime.now(UTC).isoformat()))
             done_now.append(name)
     return done_now

@@ -9,8 +9,9 @@
     watch_migrations named steps applied, in order
 
 The ledger applies its own steps in ``sitrep.ledger.migrations``; these are
-the watcher's, applied by :func:`ensure` on the same engine (idempotent,
-recorded in ``watch_migrations``). Add steps at the end of ``STEPS``.
+the watcher's, applied by :func:`ensure` on the same engine with the ledger's
+step runner (idempotent, recorded in ``watch_migrations``). Add steps at the
+end of ``STEPS``.
 """
 
 from __future__ import annotations
@@ -29,9 +30,10 @@ from sqlalchemy import (
     Table,
     Text,
     inspect,
-    select,
     text,
 )
+
+from ..ledger.migrations import run_steps
 
 __all__ = [
     "METADATA",
@@ -160,19 +162,4 @@ STEPS: tuple[tuple[str, Step], ...] = (
 
 def ensure(engine: Engine) -> list[str]:
     """Apply the watcher's steps not yet recorded; return the names applied now."""
-    done: list[str] = []
-    with engine.begin() as conn:
-        migrations.create(conn, checkfirst=True)
-    for name, step in STEPS:
-        with engine.begin() as conn:
-            if conn.dialect.name == "postgresql":
-                conn.execute(
-                    text("SELECT pg_advisory_xact_lock(hashtext('sitrep.watch.migrations'))")
-                )
-            have = set(conn.execute(select(migrations.c.name)).scalars())
-            if name in have:
-                continue
-            step(conn)
-            conn.execute(migrations.insert().values(name=name, applied_at=now()))
-            done.append(name)
-    return done
+    return run_steps(engine, STEPS, migrations, lock="sitrep.watch.migrations")

@@ -583,3 +583,15 @@ def test_attribution_inverted_said_after_a_quotation_takes_it_as_content() -> No
     (a,) = _run(text)
     assert a.cue == "said" and "Petrenko" in a.source
     assert "We will hold the bridge" in _content(text, a)
+
+
+def test_attribution_second_reporting_verb_of_the_same_speaker_is_its_own_statement() -> None:
+    text = (
+        "The governor denied ordering the curfew and accuses the army of staging the "
+        "incidents to justify higher spending."
+    )
+    attrs = _sourced(_run(text))
+    assert [a.cue for a in attrs] == ["denied", "accuses"]
+    assert _content(text, attrs[0]) == "ordering the curfew"
+    assert "staging the incidents" in _content(text, attrs[1])
+    assert attrs[0].source == attrs[1].source

@@ -372,10 +372,10 @@ class ParseView(list[Word]):
         self.sent_bounds: list[tuple[int, int]] = bounds
 
     def release(self) -> None:
-        """Cut the references between words (and to the view) once the view is done with,
-        so it is freed at once; the view is empty afterwards."""
-        for w in self:
-            del w.doc, w.head, w.children
+        """Cut the reference cycles (word to head to child) once the view is done with, so
+        it is freed at once, not by the garbage collector; the view is empty afterwards."""
+        for w in self:  # the heads are the only links up the tree: the rest is then a tree
+            del w.head
         self.clear()
         self.user_data = {}
         self._roots = {}

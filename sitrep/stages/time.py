@@ -60,6 +60,7 @@ from __future__ import annotations
 import bisect
 import calendar
 import dataclasses
+import itertools
 import re
 from collections.abc import Callable
 from datetime import date, timedelta
@@ -831,10 +832,15 @@ _TRIGGERS = frozenset(
      "recently", "lately", "past", "christmas", "thanksgiving", "easter", "future", "morning", "afternoon", "evening", "night",
      "weekend", "fortnight", "centuries", *_UNIT_CODES]
 )  # fmt: skip
-_TOKEN = re.compile(r"\w+")
+_SPLIT = re.compile(r"(\W+)")  # words (\w+ runs) at even places, what separates them at odd ones
 _LAST_WORD = re.compile(r"\w+\Z")
+#: the first or last character of a word, when it is not an ASCII letter or "_" (so maybe a digit)
+_DIGIT_EDGE = re.compile(r"\b[^\W_a-zA-Z]|[^\W_a-zA-Z]\b")
+_NON_ASCII_WORD = re.compile(r"[^\W\x00-\x7f]+")
 _WORD_CHAR = re.compile(r"\w")
 _BEFORE, _AFTER = 50, 50  # a match starts at most _BEFORE chars before its trigger and ends before _AFTER
+#: lower-cased words that are a trigger or in a word set: no other ASCII word is either
+_RELEVANT = frozenset([*_TRIGGERS, *(t + "s" for t in _TRIGGERS), *_WORD_BITS])
 
 
 def _word_bits(word: str) -> int:
@@ -842,46 +848,162 @@ def _word_bits(word: str) -> int:
     return _WORD_BITS.get(word.lower(), 0) if word.isascii() else _ANY_WORD
 
 
-def _windows(text: str) -> list[tuple[int, int, int]]:
+class _Words:
+    """The ``\\w+`` words of a text, found by one split (no Python step per word)."""
+
+    __slots__ = ("words", "ends")
+
+    def __init__(self, text: str) -> None:
+        parts = _SPLIT.split(text)
+        self.words = parts[0::2]  # word k is parts[2k]; the first and last may be ""
+        self.ends = list(itertools.accumulate(map(len, parts)))
+
+    def relevant(self, text: str) -> list[int]:
+        """Indices of the words that can be a trigger or in a word set, in order: those whose
+        first or last character may be a digit, those with a non-ASCII character, and those
+        in ``_RELEVANT`` lower-cased (a superset, found without a Python step per word)."""
+        words = self.words
+        found = set(itertools.compress(range(len(words)), map(_RELEVANT.__contains__, map(str.lower, words))))
+        for m in _DIGIT_EDGE.finditer(text):
+            found.add(self.at(m.start()))
+        if not text.isascii():
+            for m in _NON_ASCII_WORD.finditer(text):
+                found.add(self.at(m.start()))
+        return sorted(found)
+
+    def start(self, k: int) -> int:
+        return self.ends[2 * k - 1] if k else 0
+
+    def end(self, k: int) -> int:
+        return self.ends[2 * k]
+
+    def at(self, pos: int) -> int:
+        """The index of the word that holds character ``pos`` (a word character)."""
+        return bisect.bisect_right(self.ends, pos) // 2
+
+
+def _windows(text: str, words: _Words | None = None) -> list[tuple[int, int, int, list[tuple[int, int, int]]]]:
     """Merged stretches of text around trigger words, where time expressions can be,
-    each with the bits of the word sets (``_WORD_SETS``) whose words lie in it."""
+    each with the bits of the word sets (``_WORD_SETS``) whose words lie in it, and
+    those words themselves (index, start, bits), the one cut by the window's end last."""
+    words = words or _Words(text)
     spans: list[tuple[int, int]] = []
-    marked: list[tuple[int, int, int]] = []  # (start, end, bits) of words in some word set
-    for t in _TOKEN.finditer(text):
-        word = t.group()
+    marked: list[tuple[int, int, int, int]] = []  # (start, end, bits, index) of words in some word set
+    for k in words.relevant(text):
+        word = words.words[k]
         low = word.lower()
+        t0, t1 = words.start(k), words.end(k)
         bits = _WORD_BITS.get(low, 0) if word.isascii() else _ANY_WORD
         if bits:
-            marked.append((t.start(), t.end(), bits))
+            marked.append((t0, t1, bits, k))
         if word[0].isdigit() or word[-1].isdigit() or low in _TRIGGERS or (low[-1] == "s" and low[:-1] in _TRIGGERS):
-            start, end = max(0, t.start() - _BEFORE), min(len(text), t.end() + _AFTER)
+            start, end = max(0, t0 - _BEFORE), min(len(text), t1 + _AFTER)
             if spans and start <= spans[-1][1]:
                 spans[-1] = (spans[-1][0], end)
             else:
                 spans.append((start, end))
-    out: list[tuple[int, int, int]] = []
+    out: list[tuple[int, int, int, list[tuple[int, int, int]]]] = []
     k = 0
     for w0, w1 in spans:
         bits = 0
+        inside: list[tuple[int, int, int]] = []
         while k < len(marked) and marked[k][0] < w0:
             k += 1
         j = k
         while j < len(marked) and marked[j][1] <= w1:
             bits |= marked[j][2]
+            inside.append((marked[j][3], marked[j][0], marked[j][2]))
             j += 1
         if w1 < len(text) and _WORD_CHAR.match(text, w1):  # the window's end cuts a word:
             cut = _LAST_WORD.search(text, max(w0, w1 - 16), w1)  # the patterns see its start as a word
             if cut is not None:
-                bits |= _word_bits(cut.group())
-        out.append((w0, w1, bits))
+                cut_bits = _word_bits(cut.group())
+                bits |= cut_bits
+                if cut_bits:
+                    inside.append((words.at(cut.start()), cut.start(), cut_bits))
+        out.append((w0, w1, bits, inside))
     return out
+
+
+# Where a family's matches can start. Every match holds an anchor: a word of one
+# of its word sets, or a match of an anchor pattern (same case rules as the family's
+# own pattern); it starts on a word (each family's pattern opens with \b and a word
+# character, or with a lookbehind and a word) at most _LEAD[family] words before the
+# anchor's word. The family's pattern is tried with ``match`` there only, in text
+# order, going on after each match's end: the matches ``finditer`` would find over
+# the window, without trying the pattern at every character of it.
+_MONTH_ANCHOR = re.compile(_MONTH_WORD)
+_ANCHOR_RES: dict[str, re.Pattern[str]] = {
+    "month": _MONTH_ANCHOR,
+    "year": re.compile(r"(?:1[89]|20)\d\d"),
+    "weekday": re.compile(r"(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day"),
+    "clock": re.compile(_HINTS["clock"][0]),
+    "holiday": re.compile(r"Christmas|Year|Thanksgiving|Easter"),
+}
+#: family -> (its anchor: a pattern in _ANCHOR_RES or a word set, words its matches have before the anchor's)
+_ANCHORS: dict[str, tuple[str, int]] = {
+    "day_month": ("month", 4),  # [Monday,] [the] 21st [of] March
+    "month_day": ("month", 1),  # [Monday,|last] March 3
+    "month_day_range": ("month", 0),  # June 21-27 (its first month)
+    "day_month_range": ("month", 3),  # 28 Feb - 3 March
+    "quarter": ("quarter_word", 3),  # [2024] [the] first quarter
+    "month": ("month", 3),  # [the beginning of|this past] March
+    "year": ("year", 3),  # [the end of|the year] 2024
+    "season": ("season_word", 2),  # [this past] summer
+    "weekday": ("weekday", 2),  # [this coming] Monday
+    "clock": ("clock", 3),  # [Monday] [at] 10:30 pm (anchored at "30")
+    "holiday": ("holiday", 2),  # [last] New Year's Day (anchored at "Year")
+    "deictic": ("deictic_word", 2),  # the recent days
+    "relative": ("relative_unit", 3),  # [later] the same day
+    "shift": ("unit", 5),  # [more than] a couple of years ago
+    "duration": ("unit", 7),  # [the previous] [more than] a couple of years
+    "bare_duration": ("plural_unit", 0),  # (for) years
+}
+_FAMILY_ANCHORS: tuple[tuple[str, int] | None, ...] = tuple(_ANCHORS.get(name) for name, _, _ in _FAMILIES)
+
+
+def _anchor_words(
+    kind: str, w0: int, w1: int, text: str, words: _Words, inside: list[tuple[int, int, int]]
+) -> list[int]:
+    """Indices of the words that hold an anchor of ``kind`` in the window [w0, w1)."""
+    if kind in _WORD_BIT:
+        bit = _WORD_BIT[kind]
+        return [k for k, _, bits in inside if bits & bit]
+    out: list[int] = []
+    pattern = _ANCHOR_RES[kind]
+    pos = w0
+    while True:  # overlapping matches: each start is tried
+        m = pattern.search(text, pos, w1)
+        if m is None:
+            return out
+        out.append(words.at(m.start()))
+        pos = m.start() + 1
+
+
+def _starts(anchors: list[int], lead: int, w0: int, words: _Words) -> list[int]:
+    """Where matches can start: the words from ``lead`` before each anchor's to it, in the window."""
+    out: set[int] = set()
+    for k in anchors:
+        for j in range(max(0, k - lead), k + 1):
+            if words.words[j]:
+                s = words.start(j)
+                if s >= w0:
+                    out.add(s)
+    return sorted(out)
 
 
 def _candidates(text: str) -> list[tuple[int, int, int, re.Match[str]]]:
     """Non-overlapping matches of all families, longest first, in text order."""
+    return _choose(_matches(text))
+
+
+def _matches(text: str) -> list[tuple[int, int, int, re.Match[str]]]:
+    """(start, end, family, match) of every family's matches, as ``finditer`` finds them in each window."""
     found: list[tuple[int, int, int, re.Match[str]]] = []
-    for w0, w1, bits in _windows(text):
+    words = _Words(text)
+    for w0, w1, bits, inside in _windows(text, words):
         present: dict[re.Pattern[str], bool] = {}
+        anchored: dict[str, list[int]] = {}
         for i, (_, pattern, _) in enumerate(_FAMILIES):
             need_bits, need_res = _FAMILY_HINTS[i]
             if need_bits & bits != need_bits:
@@ -896,9 +1018,28 @@ def _candidates(text: str) -> list[tuple[int, int, int, re.Match[str]]]:
                     break
             if skip:
                 continue
-            for m in pattern.finditer(text, w0, w1):
-                if m.end() > m.start():
-                    found.append((m.start(), m.end(), i, m))
+            anchor = _FAMILY_ANCHORS[i]
+            if anchor is None:
+                for m in pattern.finditer(text, w0, w1):
+                    if m.end() > m.start():
+                        found.append((m.start(), m.end(), i, m))
+                continue
+            kind, lead = anchor
+            if kind not in anchored:
+                anchored[kind] = _anchor_words(kind, w0, w1, text, words, inside)
+            pos = w0
+            for p in _starts(anchored[kind], lead, w0, words):
+                if p < pos:
+                    continue
+                at = pattern.match(text, p, w1)
+                if at is not None and at.end() > at.start():
+                    found.append((at.start(), at.end(), i, at))
+                    pos = at.end()
+    return found
+
+
+def _choose(found: list[tuple[int, int, int, re.Match[str]]]) -> list[tuple[int, int, int, re.Match[str]]]:
+    """The longest matches that do not overlap a longer one (the earlier family on ties), in text order."""
     found.sort(key=lambda c: (-(c[1] - c[0]), c[2], c[0]))
     taken: list[tuple[int, int]] = []
     chosen: list[tuple[int, int, int, re.Match[str]]] = []

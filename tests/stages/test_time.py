@@ -302,19 +302,18 @@ def test_since_year_is_a_range_from_that_year_to_publication() -> None:
     assert (t.text, t.value_start, t.value_end, t.precision, t.timex) == ("2022", "2022-01-01", PUB, "range", "2022")
 
 
+_SCAN_VOCAB = (  # noqa: SIM905 - one readable vocabulary string
+    "the past last next early late mid of at on in for ago later earlier before after since by "
+    "a an several couple few two twenty-one 3 3.5 10:30 12 21st 2024 1990s '90s Q1 first quarter half "
+    "January Jan. March May Sept Monday Tuesday spring fall summer Christmas New Year's Day Easter "
+    "day days week weeks month months year years decade weekend morning night noon midnight pm a.m. "
+    "today yesterday tomorrow now recently recent coming same that this , . - \u2013 \n \u017f \u212a \u0130"
+).split(" ")
+
 
 @settings(max_examples=300, deadline=None)
 @given(
-    words=st.lists(
-        st.sampled_from(
-            "the past last next early late mid of at on in for ago later earlier before after since by "
-            "a an several couple few two twenty-one 3 3.5 10:30 12 21st 2024 1990s '90s Q1 first quarter half "
-            "January Jan. March May Sept Monday Tuesday spring fall summer Christmas New Year's Day Easter "
-            "day days week weeks month months year years decade weekend morning night noon midnight pm a.m. "
-            "today yesterday tomorrow now recently recent coming same that this , . - \u2013 \n \u017f \u212a \u0130".split(" ")  # noqa: SIM905 - one readable vocabulary string
-        ),
-        max_size=40,
-    ),
+    words=st.lists(st.sampled_from(_SCAN_VOCAB), max_size=40),
     seps=st.lists(st.sampled_from([" ", "  ", "-", "\n\n", ", ", "", " " * 60]), min_size=40, max_size=40),
 )
 def test_time_anchored_scan_finds_what_finditer_finds(words, seps):

@@ -70,7 +70,16 @@ from ..pipeline import Stage
 from ..records import Attribution, Document
 from . import cues
 from .parse_view import ParseView, Stretch, view_of
-from .speakers import RELATIVE, SpeakerResolver, char_span, known_actor, text_of, token_range, trim
+from .speakers import (
+    RELATIVE,
+    SpeakerResolver,
+    char_span,
+    known_actor,
+    subtree_range,
+    text_of,
+    token_range,
+    trim,
+)
 from .statements import QUOTE_CHARS, Finding, find_statements, quote_regions, region_at
 
 __all__ = ["NAME", "STAGE", "attribute"]
@@ -235,7 +244,7 @@ def _source_span(
     root = parse.root_of(*f.source)
     if f.exact_source or root.dep_ == "pobj" or root.lower_ in RELATIVE:
         return core
-    full = trim(text_of(parse), *char_span(parse, *token_range(list(root.subtree))))
+    full = trim(text_of(parse), *char_span(parse, *subtree_range(root)))
     if full[0] <= cue_start < full[1] or (full[0] < content[1] and content[0] < full[1]):
         return core
     return full

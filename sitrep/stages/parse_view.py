@@ -24,7 +24,6 @@ the view's columns. The view does not follow later edits of the parse.
 
 from __future__ import annotations
 
-import bisect
 from collections.abc import Iterator
 from typing import Any
 
@@ -39,6 +38,7 @@ class Word:
     __slots__ = (
         "_left_edge",
         "_right_edge",
+        "_rights",
         "children",
         "dep_",
         "doc",
@@ -61,6 +61,7 @@ class Word:
     pos_: str
     _left_edge: Word
     _right_edge: Word
+    _rights: list[Word]
 
     def __len__(self) -> int:
         return len(self.text)
@@ -108,8 +109,12 @@ class Word:
 
     @property
     def rights(self) -> list[Word]:
-        i = self.i
-        return [c for c in self.children if c.i > i]
+        try:
+            return self._rights
+        except AttributeError:
+            i = self.i
+            rights = self._rights = [c for c in self.children if c.i > i]
+            return rights
 
     @property
     def left_edge(self) -> Word:
@@ -262,7 +267,6 @@ class ParseView(list[Word]):
     __slots__ = (
         "_ent_types",
         "_ents",
-        "_ent_kinds",
         "_flags",
         "_iob",
         "_roots",
@@ -298,8 +302,6 @@ class ParseView(list[Word]):
                 [LOWER, DEP, POS, TAG, ENT_TYPE]  # string hashes
                 + [IDX, LENGTH, SPACY, HEAD, SENT_START, IS_PUNCT, IS_SPACE, LIKE_NUM, ENT_IOB]
             )
-            self._iob: Any = table[:, 13]
-            self._ent_kinds: Any = table[:, 4]
             hashes: list[list[int]] = table[:, :5].T.tolist()
             # HEAD (an offset) and SENT_START (-1, 0, 1) are signed numbers stored unsigned
             small = table[:, 5:].astype("int64")
@@ -310,10 +312,10 @@ class ParseView(list[Word]):
                 + small[:, 2] * _TRAILING_SPACE
             )
             idxs, lengths, spaces, heads, starts = small[:, :5].T.tolist()
+            iob = small[:, 8].tolist()
         else:
             hashes = [[]] * 5
-            self._iob = self._ent_kinds = None
-            idxs, lengths, spaces, heads, starts = [], [], [], [], []
+            idxs, lengths, spaces, heads, starts, iob = [], [], [], [], [], []
         end = idxs[-1] + lengths[-1] + spaces[-1] if n else 0
         if text is None or len(text) != end:  # not the parsed text: spaCy rebuilds it
             text = parse.user_data.get("sitrep.text")
@@ -338,6 +340,7 @@ class ParseView(list[Word]):
         lowers, deps, poses, self._tags, self._ent_types = named
         self._flags: list[int] = flags.tolist() if n else []
         self._sent_starts: list[int] = starts
+        self._iob: list[int] = iob
         super().__init__()
         words = self
         append = words.append
@@ -380,7 +383,7 @@ class ParseView(list[Word]):
         self.user_data = {}
         self._roots = {}
         self._ents = None
-        self._iob = self._ent_kinds = None
+        self._iob = []
 
     @property
     def words(self) -> ParseView:
@@ -400,26 +403,19 @@ class ParseView(list[Word]):
 
     @property
     def ents(self) -> list[Entity]:
-        """spaCy's ``Doc.ents``, read once off the IOB tags as spaCy reads them: a typed
-        B (3) opens an entity, which runs over the I (1) tags after it."""
+        """spaCy's ``Doc.ents``, read once off the IOB tags as spaCy reads them: a B (3)
+        with a type opens an entity, which runs over the I (1) tags after it."""
         if self._ents is None:
-            import numpy
-
-            n = len(self)
-            if self._iob is None or self._ent_kinds is None:
-                self._ents = []
-                return self._ents
-            iob, kinds = self._iob, self._ent_kinds
-            opens = numpy.flatnonzero((iob == 3) & (kinds != 0)).tolist()
-            stops = numpy.flatnonzero(iob != 1).tolist()  # where an entity ends at the latest
-            strings = self.parse.vocab.strings
-            ents = []
-            for start in opens:
-                k = bisect.bisect_right(stops, start)
-                end = stops[k] if k < len(stops) else n
-                label = strings[int(kinds[start])]
-                if label:
-                    ents.append(Entity(self, start, end, label))
+            iob, kinds = self._iob, self._ent_types
+            ents: list[Entity] = []
+            n = len(iob)
+            for start, tag in enumerate(iob):
+                if tag != 3 or not kinds[start]:
+                    continue
+                end = start + 1
+                while end < n and iob[end] == 1:
+                    end += 1
+                ents.append(Entity(self, start, end, kinds[start]))
             self._ents = ents
         return self._ents
 

@@ -31,6 +31,7 @@ __all__ = [
     "known_actor",
     "noun_phrase",
     "phrase_name",
+    "subtree_range",
     "text_of",
     "token_range",
     "trim",
@@ -82,6 +83,11 @@ def text_of(doc: Any) -> str:
 def token_range(tokens: list[Any]) -> tuple[int, int]:
     at = [t.i for t in tokens]
     return min(at), max(at) + 1
+
+
+def subtree_range(tok: Any) -> tuple[int, int]:
+    """``token_range(list(tok.subtree))``: its outermost descendants, itself included."""
+    return tok.left_edge.i, tok.right_edge.i + 1
 
 
 def char_span(doc: Any, i: int, j: int) -> tuple[int, int]:

@@ -18,7 +18,15 @@ from dataclasses import dataclass
 from typing import Any
 
 from . import cues
-from .speakers import char_span, known_actor, noun_phrase, phrase_name, text_of, token_range, trim
+from .speakers import (
+    char_span,
+    known_actor,
+    noun_phrase,
+    phrase_name,
+    subtree_range,
+    text_of,
+    trim,
+)
 from .statements_phrases import (
     according,
     comes_from,
@@ -107,14 +115,15 @@ def find_statements(sent: Any, regions: list[tuple[int, int]]) -> list[Finding]:
     label = speaker(sent, words[colons[0]]) if colons else None
     if label is not None:
         found.append(label)
-    cue_heads = {f.cue[-1].i for f in found} | {t.i for f in found for t in f.cue}
-    for k in _within(marks.ins, sent.start, sent.end):
+    ins = _within(marks.ins, sent.start, sent.end)
+    cue_heads = {t.i for f in found for t in f.cue} if ins else set()  # cue[-1] is in cue
+    for k in ins:
         hit = statement_phrase(words[k], sent, cue_heads)
         if hit is not None:
             found.append(hit)
     if not found:
         for tok, agent in relays:  # "…, as reported by Yonhap": the outlet is the source
-            src = token_range(list(agent.subtree))
+            src = subtree_range(agent)
             taken = char_span(doc, min(tok.i, src[0]), src[1])
             if tok.i > 0 and doc[tok.i - 1].lower_ == "as":
                 taken = (doc[tok.i - 1].idx, taken[1])

@@ -14,8 +14,8 @@ from . import cues
 from .speakers import (
     char_span,
     noun_phrase,
+    subtree_range,
     text_of,
-    token_range,
     trim,
 )
 from .statements_verbs import Finding, region_at, rest_of_sentence
@@ -53,7 +53,7 @@ def according(tok: Any, sent: Any) -> Finding | None:
             cue = list(doc[tok.i : by[0].i + 1])
             source = noun_phrase(owner[0])
         elif poss:
-            source = token_range(list(poss[0].subtree))
+            source = subtree_range(poss[0])
             if doc[source[1] - 1].dep_ == "case":
                 source, exact = (source[0], source[1] - 1), True
     return Finding(
@@ -134,7 +134,7 @@ def noun_cue(tok: Any, sent: Any, regions: list[tuple[int, int]]) -> Finding | N
         if p.dep_ == "pobj"
     ]
     if said:
-        i, j = token_range(list(said[0].subtree))
+        i, j = subtree_range(said[0])
         content = char_span(doc, max(i, sent.start), min(j, sent.end))
         region = region_at(regions, content[0], content[1])
         content = region or content
@@ -161,7 +161,7 @@ def comes_from(tok: Any, sent: Any) -> Finding | None:
     if not subj or not pobj:
         return None
     doc = tok.doc
-    content = char_span(doc, *token_range(list(subj[0].subtree)))
+    content = char_span(doc, *subtree_range(subj[0]))
     return Finding(
         cue=[tok, frm[0]], lemma="come from", source=noun_phrase(pobj[0]), content=content
     )

@@ -21,6 +21,7 @@ from .speakers import (
     char_span,
     noun_phrase,
     phrase_name,
+    subtree_range,
     text_of,
     token_range,
     trim,
@@ -233,7 +234,7 @@ def _content_of(
             or (c.dep_ in ("dobj", "intj") and c.lower_ in ("same", "yes", "no"))
         ]
         if pro:
-            span = char_span(doc, *token_range(list(pro[0].subtree)))
+            span = char_span(doc, *subtree_range(pro[0]))
     if span is None:
         inside = [r for r in regions if r[0] < sent.end_char and r[1] > sent.start_char]
         outside = [r for r in inside if not (r[0] <= verb.idx < r[1])]
@@ -406,7 +407,7 @@ def verb_cue(verb: Any, sent: Any, regions: list[tuple[int, int]]) -> Finding | 
         source = (
             noun_phrase(head)
             if head.dep_ != "pobj" or head.head.dep_ != "agent"
-            else token_range(list(head.subtree))
+            else subtree_range(head)
         )
         if source[0] <= verb.i < source[1]:
             source = (head.i, head.i + 1)

@@ -192,8 +192,10 @@ def extract_events(doc: Document) -> tuple[list[Event], list[Claim]]:
     hits = trigger_words(pt, tax)
     for sent in _sentences(doc, pt):
         lo = bisect.bisect_left(hits, sent.start)
-        cands = trigger_candidates(pt, sent, tax, hits[lo : bisect.bisect_left(hits, sent.end, lo)])
-        assign_figures(cands, pt, tax, sent)
+        hi = bisect.bisect_left(hits, sent.end, lo)
+        cands = trigger_candidates(pt, sent, tax, hits[lo:hi]) if hi > lo else []
+        if sent.figures:
+            assign_figures(cands, pt, tax, sent)
         for c in cands:
             c_attrs = _attributions_of(c, sent) or sent.attributions
             c_attrs, spans = _claimants_for(c, c_attrs, sent, claimant_spans)

@@ -211,7 +211,7 @@ def link_actors(
     trig = pt.root(c.trigger_start, c.trigger_end)
     seen = set(via)
     claimant_names = {a.source for a in attrs if a.source_kind != "unattributed"}
-    verb = _governing_verb(pt, trig) if trig is not None else None
+    verb: int | None = -1  # the trigger's governing verb, found when first needed
     local_spans, all_spans = claimant_spans
     for ent in sent.entities:
         if ent.kind not in ACTOR_KINDS or not _in(ent.start, ent.end, c.sent_start, c.sent_end):
@@ -228,14 +228,17 @@ def link_actors(
                 role = _role_from_path(pt, c.type, path, trig)
             elif tok is not None and pt.head[tok] == trig:
                 role = _role_from_path(pt, c.type, [tok], trig)
-            elif tok is not None and verb is not None and verb != trig and pt.head[pt.governing(tok)] == verb:
+            elif tok is not None:
                 # "The United States announced a new aid package": the subject of the
                 # verb that governs the trigger's noun phrase
-                dep = pt.dep[pt.governing(tok)]
-                if dep == "nsubj":
-                    role = "agent"
-                elif dep == "nsubjpass":
-                    role = "victim" if c.type in _VICTIM_TYPES else "target"
+                if verb == -1:
+                    verb = _governing_verb(pt, trig)
+                gov = pt.governing(tok)
+                if verb is not None and verb != trig and pt.head[gov] == verb:
+                    if pt.dep[gov] == "nsubj":
+                        role = "agent"
+                    elif pt.dep[gov] == "nsubjpass":
+                        role = "victim" if c.type in _VICTIM_TYPES else "target"
         # the one who says it is not an actor of what is said ("Ukraine's emergency
         # service said"), unless the sentence makes it one ("Germany pledged ..., the
         # two governments said")
@@ -300,26 +303,37 @@ def share_agents(cands: list[Candidate]) -> None:
 # --------------------------------------------------------------------------- place and time
 
 
-def pick_location(c: Candidate, sent: Sentence, text: str) -> None:
-    """The most precise place of the sentence introduced by a preposition or not an actor."""
-    best: PlaceMention | None = None
-    best_key: tuple[int, int] | None = None
+def _place_options(sent: Sentence, text: str) -> list[tuple[int, int, PlaceMention]]:
+    """The places of the sentence an event of it can have: (locative first, precision rank, place)."""
+    out = []
     for p in sent.places:
-        if not p.resolved or not _in(p.start, p.end, c.sent_start, c.sent_end):
+        if not p.resolved or not _in(p.start, p.end, sent.start_char, sent.end_char):
             continue
-        if any(_overlaps(p.start, p.end, s, e) for s, e in sent.claimant_spans):
+        if any([_overlaps(p.start, p.end, s, e) for s, e in sent.claimant_spans]):
             continue
-        before = text[max(c.sent_start, p.start - 20) : p.start].lower().split()
+        before = text[max(sent.start_char, p.start - 20) : p.start].lower().split()
         prep = before[-1] if before else ""
         if prep == "the" and len(before) >= 2:
             prep = before[-2]
         locative = prep in LOCATIVE_PREPS
-        if not locative and any(_overlaps(p.start, p.end, s, e) for s, e in sent.actor_spans):
+        if not locative and any([_overlaps(p.start, p.end, s, e) for s, e in sent.actor_spans]):
             continue
         at_line_start = p.start == 0 or text[p.start - 1] == "\n"
         if at_line_start and not locative and text[p.end : p.end + 3].lstrip()[:1] in (",", "(", "-", "\u2014"):
             continue  # a dateline ("SEOUL, Jan 3 (Yonhap) -") says where the reporter is
-        key = (0 if locative else 1, PLACE_PRECISION_RANK.get(p.precision, 5) * 1000 + abs(p.start - c.trigger_start) // 10)
+        out.append((0 if locative else 1, PLACE_PRECISION_RANK.get(p.precision, 5) * 1000, p))
+    return out
+
+
+def pick_location(c: Candidate, sent: Sentence, text: str) -> None:
+    """The most precise place of the sentence introduced by a preposition or not an actor,
+    the nearest the trigger of equals."""
+    if sent.place_options is None:
+        sent.place_options = _place_options(sent, text) if sent.places else []
+    best: PlaceMention | None = None
+    best_key: tuple[int, int] | None = None
+    for locative, rank, p in sent.place_options:
+        key = (locative, rank + abs(p.start - c.trigger_start) // 10)
         if best_key is None or key < best_key:
             best, best_key = p, key
     c.location = best
@@ -354,11 +368,16 @@ def _clause_text(pt: ParseTable, trig: int | None, sent_text: str) -> str:
     """
     if trig is None:
         return sent_text
-    head, dep, children = pt.head, pt.dep, pt.children
+    head = pt.head
+    kids = pt.memo.setdefault("clause_kids", {})  # token -> its auxiliaries, adverbs, ...
     keep = {trig}
     i = trig
     for _ in range(pt.n):  # up the chain of heads to the root
-        keep.update([ch for ch in children[i] if dep[ch] in _CLAUSE_DEPS])
+        got = kids.get(i)
+        if got is None:
+            dep = pt.dep
+            got = kids[i] = [ch for ch in pt.children[i] if dep[ch] in _CLAUSE_DEPS]
+        keep.update(got)
         if head[i] == i:
             break
         i = head[i]
@@ -374,18 +393,29 @@ def _doubted(sent: Sentence) -> bool:
     return sent.doubted
 
 
+def _denial_cue(pt: ParseTable, cues: str) -> bool:
+    """Do the attributions' cues deny ("denied", "dismissed the reports")? (kept per document)"""
+    seen = pt.memo.setdefault("denial_cues", {})
+    got = seen.get(cues)
+    if got is None:
+        got = seen[cues] = bool(cues.strip()) and DENIAL.search(cues) is not None
+    return got
+
+
 def set_status(c: Candidate, pt: ParseTable, sent: Sentence, attrs: list[Attribution]) -> None:
     """Status and certainty from the trigger's clause, denial cues and the attributions."""
     trig = pt.root(c.trigger_start, c.trigger_end)
     sent_text = sent.text
     local = _clause_text(pt, trig, sent_text)
     low = local.lower()
-    clause_words = set(low.split())
     # an attribution's hedge counts only when it sits in this event's clause
-    hedges = {h for h in (a.hedge.lower() for a in attrs if a.hedge) if h in clause_words or h in _REPORTING_HEDGES}
+    said = [a.hedge.lower() for a in attrs if a.hedge]
+    hedges: set[str] = set()
+    if said:
+        clause_words = set(low.split())
+        hedges = {h for h in said if h in clause_words or h in _REPORTING_HEDGES}
     negated = trig is not None and any([pt.dep[ch] in _NEGATION_DEPS for ch in pt.children[trig]])
-    cues = " ".join([a.cue or "" for a in attrs])
-    if (cues.strip() and DENIAL.search(cues)) or (negated and DENIAL.search(sent_text)):
+    if _denial_cue(pt, " ".join([a.cue or "" for a in attrs])) or (negated and DENIAL.search(sent_text)):
         c.status, c.certainty = "denied", "denied"
         return
     if negated or _doubted(sent):

@@ -6,6 +6,7 @@ Step 5 of the events stage (see ``sitrep.stages.events``).
 from __future__ import annotations
 
 import hashlib
+from typing import Any
 
 from ..records import (
     Claim,
@@ -54,15 +55,20 @@ def _compatible_time(a: TimeMention | None, b: TimeMention | None) -> bool:
     return a.value_start <= b_end and b.value_start <= a_end
 
 
-def _should_merge(a: Candidate, b: Candidate) -> bool:
-    """Is ``b`` (later in the text) the same event as ``a``?
+def _agents(c: Candidate) -> frozenset[str]:
+    return frozenset([x.name for x in c.actors if x.role == "agent"])
+
+
+def _should_merge(a: Candidate, b: Candidate, agents_a: frozenset[str], agents_b: frozenset[str]) -> bool:
+    """Is ``b`` (later in the text) the same event as ``a`` (whose agents are given)?
 
     Neighbouring sentences, a bare back-reference, or the same trigger word with an
     actor or place in common make one event; a different place, time, day or agent
     keeps them apart."""
     if a.type != b.type or (a.status == "denied") != (b.status == "denied"):
         return False
-    near = any([abs(i - j) <= 1 for i in a.sent_indices for j in b.sent_indices])
+    near_to = a.sent_indices
+    near = any([i in near_to or i - 1 in near_to or i + 1 in near_to for i in b.sent_indices])
     # a bare back-reference ("the losses", "the launch") adds nothing new: it is the earlier event
     bare = not b.figures and b.time is None and (b.location is None or b.location.precision in _COARSE)
     if not (near or bare or a.triggers & b.triggers):
@@ -78,8 +84,6 @@ def _should_merge(a: Candidate, b: Candidate) -> bool:
         and a.time.value_start != b.time.value_start
     ):
         return False  # two different days
-    agents_a = {x.name for x in a.actors if x.role == "agent"}
-    agents_b = {x.name for x in b.actors if x.role == "agent"}
     if agents_a and agents_b and not agents_a & agents_b:
         return False  # different hands: "the US announced a package ... Germany pledged systems"
     if near or bare:
@@ -128,16 +132,18 @@ def _merge_into(a: Candidate, b: Candidate) -> None:
 def merge(cands: list[Candidate]) -> list[Candidate]:
     """Candidates in text order, each merged into the first earlier event it belongs to."""
     out: list[Candidate] = []
-    by_type: dict[str, list[Candidate]] = {}  # only events of one type ever merge
+    by_type: dict[str, list[list[Any]]] = {}  # only events of one type ever merge: [event, its agents]
     for c in sorted(cands, key=lambda c: (c.sent_index, c.trigger_start)):
         same = by_type.setdefault(c.type, [])
-        for prev in same:
-            if _should_merge(prev, c):
-                _merge_into(prev, c)
+        agents = _agents(c)
+        for entry in same:
+            if _should_merge(entry[0], c, entry[1], agents):
+                _merge_into(entry[0], c)
+                entry[1] = _agents(entry[0])
                 break
         else:
             out.append(c)
-            same.append(c)
+            same.append([c, agents])
     return out
 
 
@@ -229,7 +235,7 @@ def claims(doc: Document, events: list[Event]) -> list[Claim]:
     text = doc.text
     for a in doc.attributions:
         lo, hi = min(a.start, a.content_start or a.start), max(a.end, a.content_end or a.end)
-        supports = tuple(ev_id for ev_id, spans in by_source.get(a.source, ()) if any(s < hi and lo < e for s, e in spans))
+        supports = tuple([ev_id for ev_id, spans in by_source.get(a.source, ()) if any([s < hi and lo < e for s, e in spans])])
         if a.source_kind == "unattributed" and not supports:
             continue
         cs, ce = (a.content_start, a.content_end) if a.content_end > a.content_start else (a.start, a.end)

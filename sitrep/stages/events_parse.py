@@ -19,29 +19,36 @@ from spacy.attrs import DEP, ENT_TYPE, HEAD, IDX, LENGTH, LOWER, POS, SENT_START
 __all__ = ["ParseTable"]
 
 _ATTRS = [LOWER, DEP, POS, ENT_TYPE, IDX, HEAD, LENGTH, SENT_START]
+
+
 #: string hash -> string, shared across documents (the StringStore lookup is slow from Python)
 _STRINGS: dict[int, str] = {}
-_STRINGS_MAX = 500_000
+_STRINGS_MAX = 200_000
 
 
-def _names(col: list[int], store: Any) -> list[str]:
-    get = _STRINGS.__getitem__
-    try:
-        return list(map(get, col))
-    except KeyError:
-        if len(_STRINGS) > _STRINGS_MAX:
-            _STRINGS.clear()
-        for h in col:
-            if h not in _STRINGS:
-                _STRINGS[h] = store[h]
-        return list(map(get, col))
+def _string(h: int, store: Any) -> str:
+    if len(_STRINGS) > _STRINGS_MAX:
+        _STRINGS.clear()
+    got = _STRINGS[h] = store[h]
+    return got
+
+
+def _names(hashes: Any, store: Any) -> list[list[str]]:
+    """The strings of a (tokens x columns) array of string hashes, one list per column.
+
+    Each distinct hash is looked up once (a document has far fewer distinct words and
+    labels than tokens); numpy spreads the strings back over the tokens."""
+    distinct, where = numpy.unique(hashes, return_inverse=True)
+    get = _STRINGS.get
+    strings = numpy.array([get(h) or _string(h, store) for h in distinct.tolist()], dtype=object)
+    return strings[where.reshape(hashes.shape)].T.tolist()
 
 
 class ParseTable:
     """Token attributes of one parsed document as lists indexed by token position."""
 
     __slots__ = (
-        "parse", "text", "n", "lower", "dep", "pos", "ent", "idx", "head", "length", "children", "sent_starts", "_subtree",
+        "parse", "text", "n", "lower", "dep", "pos", "ent", "idx", "head", "length", "children", "sent_starts", "memo", "_subtree",
         "_near", "_roots",
     )
 
@@ -52,14 +59,13 @@ class ParseTable:
         n = self.n = len(parse)
         if n:
             arr = parse.to_array(_ATTRS)
-            cols = arr.T.tolist()
-            store = parse.vocab.strings
-            self.lower, self.dep, self.pos, self.ent = (_names(c, store) for c in cols[:4])
-            self.idx: list[int] = cols[4]
+            self.lower, self.dep, self.pos, self.ent = _names(arr[:, :4], parse.vocab.strings)
+            self.idx: list[int] = arr[:, 4].tolist()
             self.head: list[int] = (arr[:, 5].astype(numpy.int64) + numpy.arange(n)).tolist()
-            self.length: list[int] = cols[6]
+            self.length: list[int] = arr[:, 6].tolist()
             #: tokens that begin a sentence, as ``Doc.sents`` finds them
-            self.sent_starts = [0, *(i for i, v in enumerate(cols[7]) if v == 1 and i)]
+            starts = numpy.flatnonzero(arr[1:, 7] == 1) + 1
+            self.sent_starts = [0, *starts.tolist()]
         else:
             self.sent_starts = []
             self.lower = self.dep = self.pos = self.ent = []
@@ -69,6 +75,8 @@ class ParseTable:
             if h != i:
                 children[h].append(i)
         self.children = children
+        #: per-document results other modules keep (by a key of their own)
+        self.memo: dict[str, Any] = {}
         self._subtree: dict[int, frozenset[str]] = {}
         self._near: dict[int, frozenset[str]] = {}
         self._roots: dict[tuple[int, int], int | None] = {}

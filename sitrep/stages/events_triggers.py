@@ -96,8 +96,10 @@ class Sentence:
     #: (start, end) of the sources of claims, and of actor entities, that overlap the sentence
     claimant_spans: list[tuple[int, int]] = field(default_factory=list)
     actor_spans: list[tuple[int, int]] = field(default_factory=list)
-    #: whether the sentence says there is no evidence (worked out when first needed)
+    #: worked out when first needed: whether the sentence says there is no evidence, and
+    #: the places an event of it can have
     doubted: bool | None = None
+    place_options: list[tuple[int, int, PlaceMention]] | None = None
 
 
 @dataclass(slots=True)

@@ -147,15 +147,18 @@ def _cased(text: str, case: str) -> bool:
     return True
 
 
-def kb_matches(doc: Any) -> list[tuple[int, int, KBMatch]]:
-    """Longest-first, left-to-right KB alias matches as token spans."""
+def kb_matches(doc: Any, toks: list[Any] | None = None) -> list[tuple[int, int, KBMatch]]:
+    """Longest-first, left-to-right KB alias matches as token spans (``toks``:
+    the doc's tokens, when the caller already has them)."""
     keys, longest = _alias_index()
-    folds = [_fold(t.text) if t.text not in _GLUE else "" for t in doc]
+    toks = list(doc) if toks is None else toks
+    texts = [t.text for t in toks]
+    folds = [_fold(t) if t not in _GLUE else "" for t in texts]
     out: list[tuple[int, int, KBMatch]] = []
-    i, n = 0, len(doc)
+    i, n = 0, len(toks)
     while i < n:
         first = folds[i]
-        if not first or first not in longest or doc[i].lower_ == "the":
+        if not first or first not in longest or texts[i].lower() == "the":
             i += 1
             continue
         best: tuple[int, KBMatch] | None = None
@@ -163,7 +166,7 @@ def kb_matches(doc: Any) -> list[tuple[int, int, KBMatch]]:
         j = i
         while j < n and len(words) < longest[first]:
             if not folds[j]:
-                if doc[j].text not in _GLUE:
+                if texts[j] not in _GLUE:
                     break
                 j += 1
                 continue
@@ -172,7 +175,7 @@ def kb_matches(doc: Any) -> list[tuple[int, int, KBMatch]]:
             hit = keys.get(" ".join(words))
             if hit is not None and _cased(doc[i:j].text, hit.case):
                 best = (j, hit)
-        if best is None or (best[1].case == "upper" and _in_capitals(doc, i, best[0])):
+        if best is None or (best[1].case == "upper" and _in_capitals(toks, i, best[0])):
             i += 1
             continue
         out.append((i, best[0], best[1]))
@@ -184,22 +187,22 @@ def _shouting(tok: Any) -> bool:
     return tok.is_alpha and tok.is_upper and len(tok) >= 3
 
 
-def _in_capitals(doc: Any, start: int, end: int) -> bool:
+def _in_capitals(toks: list[Any], start: int, end: int) -> bool:
     """Is a short abbreviation ("IS", "US") only a word of an all-capitals line?"""
-    if end - start != 1 or len(doc[start]) > 2:
+    if end - start != 1 or len(toks[start]) > 2:
         return False
-    before = doc[start - 1] if start > 0 else None
-    after = doc[end] if end < len(doc) else None
+    before = toks[start - 1] if start > 0 else None
+    after = toks[end] if end < len(toks) else None
     return any(t is not None and _shouting(t) for t in (before, after))
 
 
 # --------------------------------------------------------------------------- the fixer
 
 
-def _trim(span: Any) -> tuple[int, int]:
-    """Token bounds of a name span without edge numbers and punctuation."""
+def _trim(span: Any, doc: list[Any]) -> tuple[int, int]:
+    """Token bounds of a name span without edge numbers and punctuation
+    (``doc``: the document's tokens)."""
     start, end = span.start, span.end
-    doc = span.doc
     while start < end and (doc[start].like_num or doc[start].is_punct or doc[start].is_space):
         start += 1
     while end > start and (doc[end - 1].like_num or doc[end - 1].is_punct or doc[end - 1].is_space):
@@ -236,16 +239,17 @@ def fix_entities(doc: Any) -> Any:
     from spacy.tokens import Span
 
     kb = knowledge_base()
+    toks = list(doc)  # each Token object built once
     spans: list[Any | None] = []
     for ent in doc.ents:
         label = ent.label_
         if label in NAME_LABELS:
-            start, end = _trim(ent)
+            start, end = _trim(ent, toks)
             if start >= end:
                 continue
             ent = Span(doc, start, end, label=label)
             words = ent.text.split()
-            located = start > 0 and doc[start - 1].lower_ in _LOCATIVE
+            located = start > 0 and toks[start - 1].lower_ in _LOCATIVE
             if label == "PERSON" and located and _is_place(ent.text):
                 place = kb.place(ent.text)
                 if place is not None and place.population >= 100_000:
@@ -263,12 +267,12 @@ def fix_entities(doc: Any) -> Any:
                 ent = Span(doc, start, end, label="GPE")
         spans.append(ent)
 
-    owner = [-1] * len(doc)  # token -> index in spans of the span covering it
+    owner = [-1] * len(toks)  # token -> index in spans of the span covering it
     for idx, span in enumerate(spans):
         assert span is not None
         for k in range(span.start, span.end):
             owner[k] = idx
-    for start, end, match in kb_matches(doc):
+    for start, end, match in kb_matches(doc, toks):
         inside = {owner[k] for k in range(start, end) if owner[k] >= 0}
         if any(_contains(spans[o], start, end) for o in inside):
             continue  # a longer name the model found contains this one
@@ -282,15 +286,15 @@ def fix_entities(doc: Any) -> Any:
         for k in range(start, end):
             owner[k] = len(spans) - 1
     taken = [o >= 0 for o in owner]
-    for tok in doc:
-        if taken[tok.i] or tok.i == 0 or not tok.is_title or tok.pos_ not in ("PROPN", "NOUN"):
+    for i, tok in enumerate(toks):
+        if taken[i] or i == 0 or not tok.is_title or tok.pos_ not in ("PROPN", "NOUN"):
             continue
-        if doc[tok.i - 1].lower_ not in _LOCATIVE:
+        if toks[i - 1].lower_ not in _LOCATIVE:
             continue
         place = kb.place(tok.text)
         if place is not None and place.population >= 50_000 and kb.resolve(tok.text) is None:
-            spans.append(Span(doc, tok.i, tok.i + 1, label="GPE"))
-            taken[tok.i] = True
+            spans.append(Span(doc, i, i + 1, label="GPE"))
+            taken[i] = True
 
     live = sorted((s for s in spans if s is not None), key=lambda s: (s.start, -s.end))
     kept: list[Any] = []

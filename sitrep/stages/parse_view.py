@@ -272,7 +272,10 @@ class ParseView(list[Word]):
         "_roots",
         "_sent_starts",
         "_tags",
+        "deps",
+        "lowers",
         "parse",
+        "poses",
         "sent_bounds",
         "text",
         "user_data",
@@ -338,6 +341,10 @@ class ParseView(list[Word]):
                 names.update((h, strings[h] if h else "") for h in col if h not in names)
                 named.append([names[h] for h in col])
         lowers, deps, poses, self._tags, self._ent_types = named
+        # the columns as lists too, for passes over every word
+        self.lowers: list[str] = lowers
+        self.deps: list[str] = deps
+        self.poses: list[str] = poses
         self._flags: list[int] = flags.tolist() if n else []
         self._sent_starts: list[int] = starts
         self._iob: list[int] = iob
@@ -409,8 +416,8 @@ class ParseView(list[Word]):
             iob, kinds = self._iob, self._ent_types
             ents: list[Entity] = []
             n = len(iob)
-            for start, tag in enumerate(iob):
-                if tag != 3 or not kinds[start]:
+            for start in [i for i, tag in enumerate(iob) if tag == 3]:
+                if not kinds[start]:
                     continue
                 end = start + 1
                 while end < n and iob[end] == 1:

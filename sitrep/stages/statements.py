@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from . import cues
+from .parse_view import ParseView
 from .speakers import (
     char_span,
     known_actor,
@@ -46,10 +47,9 @@ from .statements_verbs import (
 
 __all__ = ["QUOTE_CHARS", "Finding", "find_statements", "quote_regions", "region_at"]
 
+_COMES = frozenset({"comes", "came", "come", "coming"})
 #: words that open a finder whatever their part of speech
-_TRIGGERS = frozenset({"citing", "according", "comes", "came", "come", "coming"}) | frozenset(
-    cues.NOUN_CUES
-)
+_TRIGGERS = frozenset({"citing", "according"}) | _COMES | frozenset(cues.NOUN_CUES)
 
 
 @dataclass(slots=True)
@@ -59,25 +59,25 @@ class _Marks:
 
     words: list[Any]
     finders: list[int]  # verbs, relay verbs (with a by-agent), trigger words
+    agent_heads: set[int]  # words with a by-agent
     ins: list[int]  # "in" ("in a statement")
     colons: list[int]  # ":" (a speaker label)
 
 
-def _marks(doc: Any) -> _Marks:
+def _marks(doc: ParseView) -> _Marks:
     marks = doc.user_data.get("sitrep.cue_marks")
     if marks is None:
         words = list(doc)
-        finders, ins, colons = [], [], []
-        agents = {w.head.i for w in words if w.dep_ == "agent"}
-        for w in words:
-            low = w.lower_
-            if w.pos_ in ("VERB", "AUX") or low in _TRIGGERS or w.i in agents:
-                finders.append(w.i)
-            if low == "in":
-                ins.append(w.i)
-            elif w.text == ":":
-                colons.append(w.i)
-        marks = doc.user_data["sitrep.cue_marks"] = _Marks(words, finders, ins, colons)
+        lowers = doc.lowers
+        agents = {words[i].head.i for i, dep in enumerate(doc.deps) if dep == "agent"}
+        finders = [
+            i
+            for i, (pos, low) in enumerate(zip(doc.poses, lowers, strict=True))
+            if pos in ("VERB", "AUX") or low in _TRIGGERS or i in agents
+        ]
+        ins = [i for i, low in enumerate(lowers) if low == "in"]
+        colons = [i for i, low in enumerate(lowers) if low == ":"]  # ":" is its own lower case
+        marks = doc.user_data["sitrep.cue_marks"] = _Marks(words, finders, agents, ins, colons)
     return marks
 
 
@@ -94,21 +94,24 @@ def find_statements(sent: Any, regions: list[tuple[int, int]]) -> list[Finding]:
     citing: list[Any] = []
     for k in _within(marks.finders, sent.start, sent.end):
         tok = words[k]
-        agent = relay_agent(tok)
+        agent = relay_agent(tok) if k in marks.agent_heads else None
         if agent is not None:
             relays.append((tok, agent))
             continue
-        if tok.lower_ == "citing":
+        low = tok.lower_
+        if low == "citing":
             objs = [c for c in tok.children if c.dep_ in ("dobj", "pobj")]
             if objs:
                 citing.append((tok, objs[0]))
             continue
-        hit = (
-            according(tok, sent)
-            or comes_from(tok, sent)
-            or verb_cue(tok, sent, regions)
-            or noun_cue(tok, sent, regions)
-        )
+        # each finder fires only on its own words: the guards save the calls
+        hit = according(tok, sent) if low == "according" else None
+        if hit is None and low in _COMES:
+            hit = comes_from(tok, sent)
+        if hit is None and tok.pos_ in ("VERB", "AUX"):
+            hit = verb_cue(tok, sent, regions)
+        if hit is None and low in cues.NOUN_CUES:
+            hit = noun_cue(tok, sent, regions)
         if hit is not None:
             found.append(hit)
     colons = _within(marks.colons, sent.start, sent.end)

@@ -74,6 +74,8 @@ class Actor(NamedTuple):
 
 def text_of(doc: Any) -> str:
     """The parse's text; spaCy rebuilds ``Doc.text`` on every access, so it is kept once."""
+    if type(doc) is ParseView:
+        return doc.text
     text = doc.user_data.get("sitrep.text")
     if text is None:
         text = doc.user_data["sitrep.text"] = doc.text

@@ -226,6 +226,9 @@ def _drop_nested(found: list[Finding], regions: list[tuple[int, int]]) -> list[F
     explicit complement, then the one nearest the root of the parse, then text order.
     """
 
+    if len(found) < 2:
+        return found
+
     def rank(f: Finding) -> tuple[bool, bool, bool, int, int]:
         at = f.cue[0].idx
         depth = sum(1 for _ in f.cue[-1].ancestors)

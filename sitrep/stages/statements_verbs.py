@@ -41,6 +41,7 @@ _CLOSE_QUOTES = "\u201d\u00bb"
 QUOTE_CHARS = _OPEN_QUOTES + _CLOSE_QUOTES + "\"'`"
 # one quotation: an opening mark, then no mark and no line break, then a closing mark
 # or a line break; each alternative's body excludes its own closing marks.
+_QUOTE_OPENERS = ("\u201c", "\u201e", "\u00ab", '"', "''", "``")
 _QUOTE_SCAN = re.compile(
     r"[\u201c\u201e\u00ab][^\u201c\u201d\u201e\u00ab\u00bb\n]*(?:[\u201d\u00bb]|\n|$)"
     r'|"[^"\n]*(?:"|\n|$)'
@@ -70,6 +71,8 @@ def quote_regions(text: str) -> list[tuple[int, int]]:
     line break ends there (a quotation running over paragraphs reopens each).
     """
     regions: list[tuple[int, int]] = []
+    if not any(mark in text for mark in _QUOTE_OPENERS):
+        return regions  # no mark a quotation opens with: the scan would find nothing
     for m in _QUOTE_SCAN.finditer(text):
         a, b = m.span()
         regions.append((a, b if text[b - 1] != "\n" else b - 1))
@@ -88,20 +91,24 @@ def region_at(regions: list[tuple[int, int]], start: int, end: int) -> tuple[int
 
 def _subject(verb: Any) -> tuple[Any | None, bool]:
     """(source head token, passive-without-agent) for a reporting verb."""
-    for child in verb.children:
-        if child.dep_ == "agent":
-            for pobj in child.children:
-                if pobj.dep_ == "pobj":
-                    return pobj, False
-    passive = any(c.dep_ == "auxpass" for c in verb.children)
-    # two subjects where the parse ran a trailing "…, X said" into the clause before it:
-    # the one nearest the verb speaks; a bare number ("2,700 injured") never does
-    subjects = [c for c in verb.children if c.dep_ in ("nsubj", "csubj") and not _is_figure(c)]
-    for child in sorted(subjects, key=lambda c: abs(verb.i - c.i))[:1]:
-        return child, False  # a relative pronoun is resolved to its noun later
-    if any(c.dep_ in ("nsubj", "csubj") for c in verb.children):
+    kids = verb.children
+    deps = [c.dep_ for c in kids]
+    if "agent" in deps:
+        for child in kids:
+            if child.dep_ == "agent":
+                for pobj in child.children:
+                    if pobj.dep_ == "pobj":
+                        return pobj, False
+    passive = "auxpass" in deps
+    if "nsubj" in deps or "csubj" in deps:
+        # two subjects where the parse ran a trailing "…, X said" into the clause before it:
+        # the one nearest the verb speaks (the first of equals); a bare number ("2,700
+        # injured") never does; a relative pronoun is resolved to its noun later
+        subjects = [c for c in kids if c.dep_ in ("nsubj", "csubj") and not _is_figure(c)]
+        if subjects:
+            return min(subjects, key=lambda c: abs(verb.i - c.i)), False
         return None, False
-    for child in verb.children:
+    for child in kids if "nsubjpass" in deps else ():
         if child.dep_ == "nsubjpass":
             entry = cues.verb_lemma(verb.text)
             if child.lower_ != "it" and entry is not None and entry[0] in ("quote", "cite"):

@@ -53,8 +53,12 @@ particles written with it (``has also said``, ``called for``). The source span
 is the whole phrase as written, appositions included.
 
 Modules: the cue lexicon is :mod:`~sitrep.stages.cues`, the finders
-:mod:`~sitrep.stages.statements`, source resolution
-:mod:`~sitrep.stages.speakers`; this module runs them sentence by sentence.
+:mod:`~sitrep.stages.statements` (with :mod:`~sitrep.stages.statements_verbs` and
+:mod:`~sitrep.stages.statements_phrases`), source resolution
+:mod:`~sitrep.stages.speakers`; this module runs them sentence by sentence. They
+all read the parse through :mod:`~sitrep.stages.parse_view`, a plain-Python copy
+of the tokens and the tree made once per document (spaCy makes a new object on
+every token access, which cost more than the rules themselves).
 """
 
 from __future__ import annotations

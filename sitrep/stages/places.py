@@ -160,35 +160,78 @@ class _Reading:
 
 class _Tokens:
     """The token attributes the recogniser reads, taken from the parse once (one C call)
-    rather than through spaCy's per-token objects, which cost a microsecond each."""
+    rather than through spaCy's per-token objects, which cost a microsecond each; spaCy's
+    entities are read off the same table (``Doc.ents`` builds a token object per word)."""
 
-    __slots__ = ("parse", "n", "idx", "end", "text", "lower", "proper", "capitals", "line_start")
+    __slots__ = (
+        "parse", "n", "idx", "end", "reach", "text", "lower", "proper", "proper_at", "capitals", "line_start",
+        "ents",
+    )
 
     def __init__(self, parse, text: str) -> None:
-        from spacy.attrs import IDX, LENGTH, POS
+        from spacy.attrs import ENT_IOB, ENT_TYPE, IDX, LENGTH, POS, SPACY
         from spacy.symbols import PROPN
 
         self.parse = parse
-        rows = parse.to_array([IDX, LENGTH, POS]).tolist() if len(parse) else []
-        self.n = len(rows)
-        self.idx = [r[0] for r in rows]
-        self.end = [r[0] + r[1] for r in rows]
-        self.text = [text[a:b] for a, b in zip(self.idx, self.end, strict=True)]
-        self.lower = [t.lower() for t in self.text]
+        n = self.n = len(parse)
+        if n:
+            cols = parse.to_array([IDX, LENGTH, POS, SPACY, ENT_IOB, ENT_TYPE]).T
+            idx = cols[0].tolist()
+            ends = (cols[0] + cols[1]).tolist()
+            reach = (cols[0] + cols[1] + cols[3]).tolist()
+            pos, iob, types = cols[2].tolist(), cols[4].tolist(), cols[5].tolist()
+        else:
+            idx, ends, reach, pos, iob, types = [], [], [], [], [], []
+        self.idx: list[int] = idx
+        self.end: list[int] = ends
+        #: the first character after a token and its trailing space (spaCy's char lookup)
+        self.reach: list[int] = reach
+        words = self.text = [text[a:b] for a, b in zip(idx, ends, strict=True)]
+        self.lower = [t.lower() for t in words]
         #: a title-case proper noun ("Kharkiv"), an all-capitals word ("COLUMBUS")
-        self.proper = [r[2] == PROPN and t.istitle() for r, t in zip(rows, self.text, strict=True)]
-        self.capitals = [t.isupper() and t.isalpha() for t in self.text]
+        self.proper = [p == PROPN and t.istitle() for p, t in zip(pos, words, strict=True)]
+        self.proper_at = [i for i, yes in enumerate(self.proper) if yes]
+        self.capitals = [t.isupper() and t.isalpha() for t in words]
+        #: spaCy's ``Doc.ents`` as (start, end, label): a B (3) with a type opens an entity,
+        #: which runs over the I (1) tags after it
+        strings = parse.vocab.strings
+        ents: list[tuple[int, int, str]] = []
+        for start in [i for i, tag in enumerate(iob) if tag == 3]:
+            if not types[start]:
+                continue
+            stop = start + 1
+            while stop < n and iob[stop] == 1:
+                stop += 1
+            ents.append((start, stop, strings[types[start]]))
+        self.ents = ents
         #: tokens that open the text or a paragraph
-        self.line_start = [0] if self.n else []
+        self.line_start = [0] if n else []
         for m in _NEWLINE.finditer(text):  # the first token after each line break
-            i = bisect.bisect_right(self.idx, m.start())
-            while i < self.n and self.text[i].isspace():
+            i = bisect.bisect_right(idx, m.start())
+            while i < n and words[i].isspace():
                 i += 1
-            if i < self.n and (not self.line_start or self.line_start[-1] != i):
+            if i < n and (not self.line_start or self.line_start[-1] != i):
                 self.line_start.append(i)
 
     def __len__(self) -> int:
         return self.n
+
+    def char_span(self, start: int, end: int) -> tuple[int, int] | None:
+        """Token bounds of characters [start, end), as ``Doc.char_span(..., alignment_mode="expand")``."""
+        first = self._token_at(start)
+        last = self._token_at(end - 1)
+        if first < 0 or last < 0:
+            return None
+        if start == self.end[first]:  # the trailing space is not part of the token before it
+            first += 1
+        if first > last + 1:  # spaCy refuses such a span: let it say so
+            s = self.parse.char_span(start, end, alignment_mode="expand")
+            return None if s is None else (s.start, s.end)
+        return first, last + 1
+
+    def _token_at(self, char: int) -> int:
+        i = bisect.bisect_right(self.idx, char) - 1
+        return i if i >= 0 and char < self.reach[i] else -1
 
 
 def _place_context(parse: _Tokens, start_tok: int, end_tok: int, accepted_ends: set[int]) -> bool:
@@ -240,8 +283,7 @@ def _make(doc: Document, parse: _Tokens, start_tok: int, end_tok: int, strong: b
 
 
 def _candidates(doc: Document, gaz: Gazetteer) -> list[_Candidate]:
-    spacy_doc = doc.parse
-    parse = _Tokens(spacy_doc, doc.text)
+    parse = _Tokens(doc.parse, doc.text)
     found: list[_Candidate] = []
     taken: set[int] = set()  # token indices already in a candidate
     accepted_ends: set[int] = set()
@@ -253,30 +295,38 @@ def _candidates(doc: Document, gaz: Gazetteer) -> list[_Candidate]:
         taken.update(range(s, e + 1 if e < parse.n and parse.idx[e] < c.end else e))
         accepted_ends.add(c.end)
 
+    made: dict[tuple[int, int, bool], _Candidate | None] = {}
+
+    def make(s: int, e: int, strong: bool) -> _Candidate | None:
+        """``_make``, once per token span (the passes below look at the same spans again)."""
+        if (s, e, strong) not in made:
+            made[(s, e, strong)] = _make(doc, parse, s, e, strong)
+        return made[(s, e, strong)]
+
     def known(c: _Candidate | None) -> bool:
-        return c is not None and (gaz.has(c.key) or (c.admin_word is not None and gaz.has(_strip_word(c))))
+        return c is not None and _known(gaz, c.key, c.admin_word)
 
     def named_area(c: _Candidate | None) -> bool:
         """A country or first-level region by its own name: a place whatever the tagger said."""
-        return c is not None and any(p.kind in ("country", "admin1") and p.rank < 2 for p in gaz.lookup(c.key))
+        return c is not None and _named_area(gaz, c.key)
 
     # entity spans from the entities layer and from spaCy, in text order
     spans: list[tuple[int, int, str]] = []
     for m in doc.entities:
         if m.kind == "place" or m.label in ALWAYS_LABELS or m.label in KNOWN_LABELS:
-            s = spacy_doc.char_span(m.start, m.end, alignment_mode="expand")
-            if s is not None:
-                spans.append((s.start, s.end, "GPE" if m.kind == "place" else m.label))
-    spans.extend((e.start, e.end, e.label_) for e in spacy_doc.ents)
+            bounds = parse.char_span(m.start, m.end)
+            if bounds is not None:
+                spans.append((*bounds, "GPE" if m.kind == "place" else m.label))
+    spans.extend(parse.ents)
     spans.sort()
     rejected: list[tuple[int, int, str]] = []
     for s, e, label in spans:
-        if any(t in taken for t in range(s, e)):
+        if not taken.isdisjoint(range(s, e)):
             continue
         if label in ALWAYS_LABELS:
-            accept(_make(doc, parse, s, e, strong=True), s, e)
+            accept(make(s, e, True), s, e)
         elif label in KNOWN_LABELS or label in CONTEXT_LABELS:
-            c = _make(doc, parse, s, e, strong=False)
+            c = make(s, e, False)
             if known(c) and (label in KNOWN_LABELS or named_area(c) or _place_context(parse, s, e, accepted_ends)):
                 accept(c, s, e)
             else:
@@ -288,25 +338,17 @@ def _candidates(doc: Document, gaz: Gazetteer) -> list[_Candidate]:
         while j < parse.n and j not in taken and parse.capitals[j]:
             j += 1
         if j > i and j < parse.n and parse.text[j] in DATELINE_ENDS:
-            c = _make(doc, parse, i, j, strong=False)
+            c = make(i, j, False)
             if known(c):
                 accept(c, i, j)
 
-    # proper nouns no model tagged
-    i = 0
+    # proper nouns no model tagged (accepting one takes at most the token after its run,
+    # which is no proper noun of a later run: the runs can be listed first)
     n = parse.n
-    proper = parse.proper
-    while i < n:
-        if i in taken or not proper[i]:
-            i += 1
-            continue
-        j = i + 1
-        while j < n and j not in taken and proper[j]:
-            j += 1
-        c = _make(doc, parse, i, j, strong=False)
+    for i, j in _proper_runs(parse, taken):
+        c = make(i, j, False)
         if known(c) and _place_context(parse, i, j, accepted_ends):
             accept(c, i, j)
-        i = j
 
     # one sense per article: a name taken as a place once is a place wherever it recurs
     # ("Mansfield's mayor", "the Mansfield resident", "Fargo raised its goal"); a place
@@ -315,7 +357,7 @@ def _candidates(doc: Document, gaz: Gazetteer) -> list[_Candidate]:
     places_named = {c.key for c in found}
     # surnames: a name that ends a person's full name anywhere in the article ("Jeff Hamilton")
     surnames = {
-        parse.lower[e.end - 1] for e in spacy_doc.ents if e.label_ == "PERSON" and e.end - e.start >= 2
+        parse.lower[e - 1] for s, e, label in parse.ents if label == "PERSON" and e - s >= 2
     }
 
     # ... and only where the place readings are not far outnumbered by the others: a surname
@@ -327,7 +369,7 @@ def _candidates(doc: Document, gaz: Gazetteer) -> list[_Candidate]:
     for s, e, _ in rejected:
         k = _name_key(doc.text[parse.idx[s] : parse.end[e - 1]])
         other_n[k] = other_n.get(k, 0) + 1
-    for s, e in _proper_runs(proper, taken, n):
+    for s, e in _proper_runs(parse, taken):
         k = _name_key(doc.text[parse.idx[s] : parse.end[e - 1]])
         other_n[k] = other_n.get(k, 0) + 1
 
@@ -342,9 +384,9 @@ def _candidates(doc: Document, gaz: Gazetteer) -> list[_Candidate]:
             and not (e < n and parse.lower[e] in NOT_PLACE_HEADS)
         )
     for s, e, label in rejected:
-        if any(t in taken for t in range(s, e)) or label == "NORP":
+        if not taken.isdisjoint(range(s, e)) or label == "NORP":
             continue
-        c = _make(doc, parse, s, e, strong=False)
+        c = make(s, e, False)
         if label != "PERSON" and recurs(c, s, e):
             accept(c, s, e)
             continue
@@ -358,28 +400,42 @@ def _candidates(doc: Document, gaz: Gazetteer) -> list[_Candidate]:
         if inner is not None:
             accept(*inner)
     in_names = {t for s, e, _ in rejected for t in range(s, e)}  # "University of Arizona" stays whole
-    for i, j in _proper_runs(proper, taken, n):
-        c = _make(doc, parse, i, j, strong=False)
-        if not in_names.intersection(range(i, j)) and recurs(c, i, j):
+    for i, j in _proper_runs(parse, taken):
+        c = make(i, j, False)
+        if in_names.isdisjoint(range(i, j)) and recurs(c, i, j):
             accept(c, i, j)
     found.sort(key=lambda c: c.start)
     return found
 
 
-def _proper_runs(proper: list[bool], taken: set[int], n: int) -> list[tuple[int, int]]:
+def _proper_runs(parse: _Tokens, taken: set[int]) -> list[tuple[int, int]]:
     """Runs of title-case proper nouns outside candidates taken so far."""
     runs = []
-    i = 0
-    while i < n:
-        if i in taken or not proper[i]:
-            i += 1
+    start = end = -1
+    for i in parse.proper_at:
+        if i in taken:
             continue
-        j = i + 1
-        while j < n and j not in taken and proper[j]:
-            j += 1
-        runs.append((i, j))
-        i = j
+        if i != end:
+            if start >= 0:
+                runs.append((start, end))
+            start = i
+        end = i + 1
+    if start >= 0:
+        runs.append((start, end))
     return runs
+
+
+@functools.lru_cache(maxsize=65_536)
+def _known(gaz: Gazetteer, key: str, admin_word: str | None) -> bool:
+    """Does the gazetteer know the name (or the name without its kind word)?"""
+    if gaz.has(key):
+        return True
+    return admin_word is not None and gaz.has(_strip_word(_Candidate(0, 0, key, admin_word, False)))
+
+
+@functools.lru_cache(maxsize=65_536)
+def _named_area(gaz: Gazetteer, key: str) -> bool:
+    return any(p.kind in ("country", "admin1") and p.rank < 2 for p in gaz.lookup(key))
 
 
 def _named_thing(doc: Document, parse: _Tokens, c: _Candidate, e: int) -> bool:

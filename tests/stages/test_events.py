@@ -366,3 +366,19 @@ def test_events_denial_copy_has_the_denial_as_its_trigger(nlp):
     (s, t) = denied.trigger_spans[0]
     assert text[s:t] == "denied"
     assert all(any(ev.start <= a and b <= ev.end for a, b in denied.trigger_spans) for ev in denied.evidence)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The landslide claimed the lives of four miners near the border post.",
+        "Several villagers were found mutilated after the night raid.",
+        "Many lives were lost when the ferry sank in the storm.",
+    ],
+)
+def test_events_lives_claimed_or_lost_and_mutilation_are_casualties(nlp, text):
+    doc = run(nlp, text)
+    casualties = [e for e in doc.events if e.type == "casualties"]
+    assert casualties, [e.type for e in doc.events]
+    phrase = text[casualties[0].trigger_spans[0][0] : casualties[0].trigger_spans[0][1]]
+    assert phrase in ("claimed the lives", "mutilated", "lives were lost")

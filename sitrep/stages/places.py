@@ -39,7 +39,7 @@ import dataclasses
 import functools
 import math
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from ..gazetteer import Gazetteer, Place, haversine_km, load_gazetteer, name_key
@@ -163,46 +163,37 @@ class _Tokens:
     rather than through spaCy's per-token objects, which cost a microsecond each; spaCy's
     entities are read off the same table (``Doc.ents`` builds a token object per word)."""
 
-    __slots__ = (
-        "parse", "n", "idx", "end", "reach", "text", "lower", "proper", "proper_at", "capitals", "line_start",
-        "ents",
-    )
+    __slots__ = ("parse", "n", "idx", "end", "_space", "text", "lower", "proper_at", "line_start", "ents")
 
     def __init__(self, parse, text: str) -> None:
+        import numpy as np
         from spacy.attrs import ENT_IOB, ENT_TYPE, IDX, LENGTH, POS, SPACY
         from spacy.symbols import PROPN
 
         self.parse = parse
         n = self.n = len(parse)
-        if n:
-            cols = parse.to_array([IDX, LENGTH, POS, SPACY, ENT_IOB, ENT_TYPE]).T
-            idx = cols[0].tolist()
-            ends = (cols[0] + cols[1]).tolist()
-            reach = (cols[0] + cols[1] + cols[3]).tolist()
-            pos, iob, types = cols[2].tolist(), cols[4].tolist(), cols[5].tolist()
-        else:
-            idx, ends, reach, pos, iob, types = [], [], [], [], [], []
-        self.idx: list[int] = idx
-        self.end: list[int] = ends
-        #: the first character after a token and its trailing space (spaCy's char lookup)
-        self.reach: list[int] = reach
-        words = self.text = [text[a:b] for a, b in zip(idx, ends, strict=True)]
-        self.lower = [t.lower() for t in words]
-        #: a title-case proper noun ("Kharkiv"), an all-capitals word ("COLUMBUS")
-        self.proper = [p == PROPN and t.istitle() for p, t in zip(pos, words, strict=True)]
-        self.proper_at = [i for i, yes in enumerate(self.proper) if yes]
-        self.capitals = [t.isupper() and t.isalpha() for t in words]
+        cols = parse.to_array([IDX, LENGTH, POS, SPACY, ENT_IOB, ENT_TYPE]).reshape(n, 6).T
+        idx: list[int] = cols[0].tolist()
+        self.idx = idx
+        self.end: list[int] = (cols[0] + cols[1]).tolist()
+        self._space = cols[3]  # a space after the token (read only for a few tokens)
+        words = self.text = [text[a:b] for a, b in zip(idx, self.end, strict=True)]
+        self.lower = list(map(str.lower, words))
+        #: title-case proper nouns ("Kharkiv"), in text order
+        self.proper_at = [i for i in np.flatnonzero(cols[2] == PROPN).tolist() if words[i].istitle()]
         #: spaCy's ``Doc.ents`` as (start, end, label): a B (3) with a type opens an entity,
         #: which runs over the I (1) tags after it
         strings = parse.vocab.strings
+        iob = cols[4]
         ents: list[tuple[int, int, str]] = []
-        for start in [i for i, tag in enumerate(iob) if tag == 3]:
-            if not types[start]:
+        for start in np.flatnonzero(iob == 3).tolist():
+            kind = int(cols[5, start])
+            if not kind:
                 continue
             stop = start + 1
             while stop < n and iob[stop] == 1:
                 stop += 1
-            ents.append((start, stop, strings[types[start]]))
+            ents.append((start, stop, strings[kind]))
         self.ents = ents
         #: tokens that open the text or a paragraph
         self.line_start = [0] if n else []
@@ -212,6 +203,11 @@ class _Tokens:
                 i += 1
             if i < n and (not self.line_start or self.line_start[-1] != i):
                 self.line_start.append(i)
+
+    def capitals(self, i: int) -> bool:
+        """An all-capitals word ("COLUMBUS")."""
+        word = self.text[i]
+        return word.isupper() and word.isalpha()
 
     def __len__(self) -> int:
         return self.n
@@ -231,7 +227,7 @@ class _Tokens:
 
     def _token_at(self, char: int) -> int:
         i = bisect.bisect_right(self.idx, char) - 1
-        return i if i >= 0 and char < self.reach[i] else -1
+        return i if i >= 0 and char < self.end[i] + int(self._space[i]) else -1
 
 
 def _place_context(parse: _Tokens, start_tok: int, end_tok: int, accepted_ends: set[int]) -> bool:
@@ -335,7 +331,7 @@ def _candidates(doc: Document, gaz: Gazetteer) -> list[_Candidate]:
     # a dateline: "TORRINGTON -- ...", "COLUMBUS, Ohio (AP) -- ..." at the start of a paragraph
     for i in parse.line_start:
         j = i
-        while j < parse.n and j not in taken and parse.capitals[j]:
+        while j < parse.n and j not in taken and parse.capitals(j):
             j += 1
         if j > i and j < parse.n and parse.text[j] in DATELINE_ENDS:
             c = make(i, j, False)
@@ -495,6 +491,14 @@ def _strip_word(c: _Candidate) -> str:
     return c.key
 
 
+@functools.lru_cache(maxsize=16_384)
+def _readings_of(gaz: Gazetteer, key: str, admin_word: str | None) -> tuple[Place, ...]:
+    """The readings of a name (with its kind word), a city and a region of the same name in
+    one spot counted once: a pure function of the name, kept across articles."""
+    c = _Candidate(0, 0, key, admin_word, False)
+    return tuple(_collapse(c, _readings(c, gaz)))
+
+
 def _readings(c: _Candidate, gaz: Gazetteer) -> list[Place]:
     """Gazetteer entries this mention may name."""
     places = list(gaz.lookup(c.key))
@@ -589,7 +593,7 @@ def _collapse(c: _Candidate, places: list[Place]) -> list[Place]:
 
 def _resolve(
     c: _Candidate,
-    places: list[Place],
+    places: Sequence[Place],
     countries: set[str],
     admin1s: set[str],
     qualifier: list[Place],
@@ -637,7 +641,7 @@ def _mention(doc: Document, c: _Candidate, place: Place | None) -> PlaceMention:
     )
 
 
-def _qualifiers(doc: Document, cands: list[_Candidate], readings: list[list[Place]]) -> Iterator[list[Place]]:
+def _qualifiers(doc: Document, cands: list[_Candidate], readings: list[tuple[Place, ...]]) -> Iterator[list[Place]]:
     """For "X, Y": the countries/regions Y may be, for X."""
     def gap(i: int) -> str:  # what separates candidates i and i + 1
         return doc.text[cands[i].end : cands[i + 1].start].strip() if 0 <= i < len(cands) - 1 else ""
@@ -661,12 +665,23 @@ def find_places(doc: Document, gaz: Gazetteer | None = None) -> tuple[PlaceMenti
     gaz = gaz or load_gazetteer()
     cands = _candidates(doc, gaz)
     # readings per distinct name, a city and a region of the same name in one spot counted once
-    memo: dict[tuple[str, str | None], list[Place]] = {}
-    for c in cands:
-        if (c.key, c.admin_word) not in memo:
-            memo[(c.key, c.admin_word)] = _collapse(c, _readings(c, gaz))
-    readings = [memo[(c.key, c.admin_word)] for c in cands]
+    readings = [_readings_of(gaz, c.key, c.admin_word) for c in cands]
     qualifiers = list(_qualifiers(doc, cands, readings))
+    # a reading depends on the name, its kind word, its qualifier and the scene: the
+    # scene is the same for every mention of a name, so each is resolved once per article
+    # (a qualifier is told by the identity of its places, which live as long as the article)
+    resolved: dict[tuple[bool, str, str | None, tuple[int, ...]], tuple[Place | None, float]] = {}
+
+    def resolve(first_pass: bool, c: _Candidate, places: Sequence[Place], q: list[Place]) -> tuple[Place | None, float]:
+        memo_key = (first_pass, c.key, c.admin_word, tuple(map(id, q)))
+        got = resolved.get(memo_key)
+        if got is None:
+            if first_pass:
+                got = _resolve(c, places, set(), set(), q)
+            else:
+                got = _resolve(c, places, *scene_of(c.key), q, near, support_for(c.key))
+            resolved[memo_key] = got
+        return got
 
     # the countries of the actors the entities layer found ("Russian troops", "Georgian officials")
     countries: set[str] = {m.country for m in doc.entities if m.country and m.kind != "place"}
@@ -676,7 +691,7 @@ def find_places(doc: Document, gaz: Gazetteer | None = None) -> tuple[PlaceMenti
     scene: list[tuple[str, str | None, str | None]] = []  # (name, country, region)
     confident: list[Place | None] = []
     for c, places, q in zip(cands, readings, qualifiers, strict=True):
-        first, margin = _resolve(c, places, set(), set(), q)
+        first, margin = resolve(True, c, places, q)
         confident.append(first if first is not None and margin >= 1.5 else None)
         if first is not None and (margin >= 1.5 or first.kind in ("country", "admin1")):
             scene.append((c.key, first.country, first.admin1))
@@ -724,7 +739,7 @@ def find_places(doc: Document, gaz: Gazetteer | None = None) -> tuple[PlaceMenti
     sense: dict[str, Place] = {}
     for c, places, q in zip(cands, readings, qualifiers, strict=True):
         if q and c.key not in sense:
-            qualified, _ = _resolve(c, places, *scene_of(c.key), q, near, support_for(c.key))
+            qualified, _ = resolve(False, c, places, q)
             if qualified is not None:
                 sense[c.key] = qualified
     out: list[PlaceMention] = []
@@ -732,7 +747,7 @@ def find_places(doc: Document, gaz: Gazetteer | None = None) -> tuple[PlaceMenti
         if not q and c.admin_word is None and c.key in sense:
             place: Place | None = sense[c.key]
         else:
-            place, _ = _resolve(c, places, *scene_of(c.key), q, near, support_for(c.key))
+            place, _ = resolve(False, c, places, q)
         if place is None and not c.strong and not places:
             continue
         out.append(_mention(doc, c, place))

@@ -34,6 +34,8 @@ import functools
 import re
 from typing import Any
 
+import numpy as np
+
 from ..errors import InputError
 from ..kb import KBMatch, fold, knowledge_base, loaded_knowledge_base
 from ..pipeline import Stage
@@ -151,18 +153,80 @@ _INITIALS_SKIP = frozenset({"of", "for", "and", "the", "de", "la", "des", "du", 
 _UPPER_WORD = re.compile(r"^[A-Z][A-Z0-9&]{1,9}$")
 
 
-def _strip(span: Any) -> tuple[int, int]:
+class _Words:
+    """The token attributes the stage reads, taken from the parse once (one C call): spaCy
+    builds a new token object on every ``doc[i]``, and ``Doc.ents`` one per word of the text.
+    ``text`` is the text that was parsed, when the caller has it (saves spaCy rebuilding it)."""
+
+    __slots__ = ("doc", "n", "text", "idx", "end", "_words", "_lower", "iob", "types", "_b")
+
+    def __init__(self, doc: Any, text: str | None = None) -> None:
+        from spacy.attrs import ENT_IOB, ENT_TYPE, IDX, LENGTH
+
+        self.doc = doc
+        n = self.n = len(doc)
+        cols = doc.to_array([IDX, LENGTH, ENT_IOB, ENT_TYPE]).reshape(n, 4).T
+        idx: list[int] = cols[0].tolist()
+        ends: list[int] = (cols[0] + cols[1]).tolist()
+        if text is None or (n and len(text) != ends[-1] + len(doc[n - 1].whitespace_)):
+            text = doc.text
+        self.text: str = text
+        self.idx, self.end = idx, ends
+        # words are cut from the text when first read: the stage reads only those in and
+        # around entities
+        self._words: list[str | None] = [None] * n
+        self._lower: list[str | None] = [None] * n
+        self.iob: list[int] = cols[2].tolist()  # 3 B, 1 I, 2 O, 0 none
+        self.types: list[int] = cols[3].tolist()
+        self._b = cols[2] == 3
+
+    def word(self, i: int) -> str:
+        """``doc[i].text``."""
+        w = self._words[i]
+        if w is None:
+            w = self._words[i] = self.text[self.idx[i] : self.end[i]]
+        return w
+
+    def low(self, i: int) -> str:
+        """``doc[i].lower_``."""
+        w = self._lower[i]
+        if w is None:
+            w = self._lower[i] = self.word(i).lower()
+        return w
+
+    def all_words(self) -> list[str]:
+        text = self.text
+        return [text[a:b] for a, b in zip(self.idx, self.end, strict=True)]
+
+    def ents(self) -> list[tuple[int, int, str]]:
+        """spaCy's ``Doc.ents`` as (start, end, label): a B with a type opens an entity,
+        which runs over the I tags after it."""
+        iob, types, n = self.iob, self.types, self.n
+        strings = self.doc.vocab.strings
+        out = []
+        for start in np.flatnonzero(self._b).tolist():
+            if not types[start]:
+                continue
+            stop = start + 1
+            while stop < n and iob[stop] == 1:
+                stop += 1
+            out.append((start, stop, strings[types[start]]))
+        return out
+
+    def span_text(self, start: int, end: int) -> str:
+        """The text of tokens [start, end), as ``doc[start:end].text``."""
+        return self.text[self.idx[start] : self.end[end - 1]]
+
+
+def _strip(words: _Words, start: int, end: int, label: str) -> tuple[int, int]:
     """Token bounds of a name without leading determiners and titles."""
-    start, end = span.start, span.end
-    doc = span.doc
-    while start < end - 1 and doc[start].lower_ in _DETERMINERS:
+    low = words.low
+    while start < end - 1 and low(start) in _DETERMINERS:
         start += 1
-    if span.label_ == "PERSON":
-        while start < end - 1 and (
-            doc[start].lower_ in TITLES or doc[start].lower_.rstrip(".") in TITLES
-        ):
+    if label == "PERSON":
+        while start < end - 1 and (low(start) in TITLES or low(start).rstrip(".") in TITLES):
             start += 1
-    while end > start + 1 and doc[end - 1].text in ("'s", "\u2019s", "'"):
+    while end > start + 1 and words.word(end - 1) in ("'s", "\u2019s", "'"):
         end -= 1
     return start, end
 
@@ -221,21 +285,25 @@ _PERSON_TITLES = _words(
 def _after_person_title(span: Any) -> bool:
     """An ORG the model found right after a person's title ("Vice-President X Y")
     whose words name no kind of body is a person."""
-    doc = span.doc
-    if span.start == 0 or not 2 <= len(span) <= 4:
-        return False
-    prev = doc[span.start - 1].lower_.rstrip(".")
-    if prev not in _PERSON_TITLES:
-        return False
-    return _kind_of_name(span.text, "ORG") == "organization" and all(t.is_title for t in span)
+    return _after_title(_Words(span.doc), span.start, span.end)
 
 
-def _dateline(span: Any) -> bool:
+def _after_title(words: _Words, start: int, end: int) -> bool:
+    """:func:`_after_person_title` of tokens [start, end)."""
+    if start == 0 or not 2 <= end - start <= 4:
+        return False
+    if words.low(start - 1).rstrip(".") not in _PERSON_TITLES:
+        return False
+    return _kind_of_name(words.span_text(start, end), "ORG") == "organization" and all(
+        words.word(i).istitle() for i in range(start, end)
+    )
+
+
+def _dateline(words: _Words, start: int, end: int) -> bool:
     """Is this the place line that opens a wire story ("KYIV, Nov 3 (Reuters) -")?"""
-    doc = span.doc
-    at_line_start = span.start == 0 or "\n" in doc[span.start - 1].text
-    after = doc[span.end].text if span.end < len(doc) else ""
-    return at_line_start and span.text.isupper() and after in (",", "(", "-", "\u2014")
+    at_line_start = start == 0 or "\n" in words.word(start - 1)
+    after = words.word(end) if end < words.n else ""
+    return at_line_start and words.span_text(start, end).isupper() and after in (",", "(", "-", "\u2014")
 
 
 def _located(span: Any) -> bool:
@@ -261,33 +329,32 @@ def _initials(name: str) -> str:
 class _Resolver:
     """Resolves mentions in text order, remembering full names for short ones."""
 
-    def __init__(self) -> None:
+    def __init__(self, words: _Words) -> None:
         self.kb = knowledge_base()
+        self.words = words
         self.people: list[EntityMention] = []  # earlier multi-word person names
         self.orgs: list[EntityMention] = []  # earlier unknown organisations
 
-    def mention(self, span: Any, start: int, end: int) -> EntityMention | None:
-        doc = span.doc
-        label = span.label_
-        sub = doc[start:end]
-        text = sub.text
-        c0, c1 = sub.start_char, sub.end_char
-        if start > 0 and doc[start - 1].lower_ == "ethnic":
+    def mention(self, label: str, start: int, end: int) -> EntityMention | None:
+        words = self.words
+        c0, c1 = words.idx[start], words.end[end - 1]
+        text = words.text[c0:c1]
+        if start > 0 and words.low(start - 1) == "ethnic":
             return None  # "ethnic Albanians in Serbia": a people, not the state
         match = self.kb.resolve(text)
         if match is not None and match.case == "upper" and not text.isupper():
             match = None  # "us" is not the US, "un" is not the UN
         if match is None and label in ("PERSON", "NORP", "ORG"):
-            match = self._group(sub)
-        single_org = label == "ORG" and len(sub) == 1 and text.istitle()
+            match = self._group(start, end)
+        single_org = label == "ORG" and end - start == 1 and text.istitle()
         if match is None and (label in ("GPE", "NORP") or single_org):
             fuzzy = self.kb.fuzzy_country(text)
             if fuzzy is not None:  # "Afganistan"
                 match = KBMatch(fuzzy, "country_name")
         if match is not None:
-            return self._known(span, sub, match, c0, c1)
-        if label == "PERSON" or (label == "ORG" and _after_person_title(sub)):
-            return self._person(sub, c0, c1)
+            return self._known(start, end, text, match, c0, c1)
+        if label == "PERSON" or (label == "ORG" and _after_title(words, start, end)):
+            return self._person(start, text, c0, c1)
         if label == "ORG":
             return self._organization(text, label, c0, c1)
         if label == "NORP":
@@ -305,14 +372,18 @@ class _Resolver:
         country = place.country if place is not None else self.kb.country_in(text)
         return EntityMention(c0, c1, text, label, text, "place", country, None)
 
-    def _known(self, span: Any, sub: Any, match: KBMatch, c0: int, c1: int) -> EntityMention:
+    def _known(
+        self, start: int, end: int, text: str, match: KBMatch, c0: int, c1: int
+    ) -> EntityMention:
         entry = match.entry
-        text = sub.text
         if match.via == "demonym":
             return EntityMention(c0, c1, text, "NORP", entry.name, "state", entry.country, entry.id)
         if entry.kind == "state":
-            as_place = not _acts(sub) if match.via == "capital" else _located(sub)
-            as_place = as_place or _dateline(sub)
+            # the dateline first: it needs no spaCy objects (all three tests are pure)
+            as_place = _dateline(self.words, start, end)
+            if not as_place:
+                sub = self.words.doc[start:end]
+                as_place = not _acts(sub) if match.via == "capital" else _located(sub)
             if as_place:
                 place = self.kb.place(text)
                 name = (
@@ -328,38 +399,38 @@ class _Resolver:
             self.people.append(found)
         return found
 
-    def _group(self, sub: Any) -> KBMatch | None:
+    def _group(self, start: int, end: int) -> KBMatch | None:
         """A people named by a leading demonym ("Bosnian Serbs" -> Bosnia)."""
-        if len(sub) < 2 or not sub[-1].text.endswith("s"):
+        if end - start < 2 or not self.words.word(end - 1).endswith("s"):
             return None
-        first = self.kb.resolve(sub[0].text)
+        first = self.kb.resolve(self.words.word(start))
         return first if first is not None and first.via == "demonym" else None
 
-    def _title_country(self, sub: Any) -> str | None:
+    def _title_country(self, start: int) -> str | None:
         """The country in the title before a name: "Kenyan Vice-President X",
         "Pentagon spokesman Y" (a body's country), "Ukraine's army chief Z"."""
-        doc = sub.doc
-        k = sub.start - 1
-        while k >= 0 and sub.start - k <= 6:
-            tok = doc[k]
-            low = tok.lower_.rstrip(".")
-            if low in TITLES or tok.text in ("-", "'s", "\u2019s"):
+        words = self.words
+        iob = words.iob
+        k = start - 1
+        while k >= 0 and start - k <= 6:
+            word = words.word(k)
+            low = words.low(k).rstrip(".")
+            if low in TITLES or word in ("-", "'s", "\u2019s"):
                 k -= 1
                 continue
-            if tok.ent_iob_ == "I" or tok.ent_iob_ == "B":
+            if iob[k] == 1 or iob[k] == 3:  # inside an entity: the whole of it
                 first = k
-                while first > 0 and doc[first].ent_iob_ == "I":
+                while first > 0 and iob[first] == 1:
                     first -= 1
-                hit = self.kb.resolve(doc[first : k + 1].text)
+                hit = self.kb.resolve(words.span_text(first, k + 1))
             else:
-                hit = self.kb.resolve(tok.text)
+                hit = self.kb.resolve(word)
             if hit is not None and hit.entry.kind != "person" and hit.via != "capital":
                 return hit.entry.country
             return None
         return None
 
-    def _person(self, sub: Any, c0: int, c1: int) -> EntityMention:
-        text = sub.text
+    def _person(self, start: int, text: str, c0: int, c1: int) -> EntityMention:
         words = fold(text).split()
         for earlier in reversed(self.people):
             full = fold(earlier.text).split()
@@ -369,7 +440,7 @@ class _Resolver:
             ):
                 return dataclasses.replace(earlier, start=c0, end=c1, text=text)
         found = EntityMention(
-            c0, c1, text, "PERSON", text, "person", self._title_country(sub), None
+            c0, c1, text, "PERSON", text, "person", self._title_country(start), None
         )
         if len(words) > 1:
             self.people.append(found)
@@ -387,24 +458,26 @@ class _Resolver:
         return found
 
 
-def extract_entities(parse: Any) -> tuple[EntityMention, ...]:
-    """Entity mentions of a parsed text, in text order."""
-    resolver = _Resolver()
+def extract_entities(parse: Any, text: str | None = None) -> tuple[EntityMention, ...]:
+    """Entity mentions of a parsed text, in text order (``text``: the text that was parsed,
+    when the caller has it)."""
+    words = _Words(parse, text)
+    resolver = _Resolver(words)
     out: list[EntityMention] = []
-    for ent in parse.ents:
-        if ent.label_ not in _LABELS:
+    for ent_start, ent_end, label in words.ents():
+        if label not in _LABELS:
             continue
-        start, end = _strip(ent)
+        start, end = _strip(words, ent_start, ent_end, label)
         if start >= end:
             continue
-        if ent.label_ in ("ORG", "PERSON") and all(
-            t.lower_.rstrip(".") in TITLES for t in parse[start:end]
+        if label in ("ORG", "PERSON") and all(
+            words.low(i).rstrip(".") in TITLES for i in range(start, end)
         ):
             continue  # "Defence" left over from "Deputy Defence Minister"
-        found = resolver.mention(ent, start, end)
+        found = resolver.mention(label, start, end)
         if found is not None:
             out.append(found)
-    out.extend(_surnames(parse, out))
+    out.extend(_surnames(words, out))
     out = _home_bodies(out)
     return tuple(sorted(out, key=lambda m: (m.start, m.end)))
 
@@ -482,7 +555,7 @@ def _family_first(person: EntityMention) -> bool:
     return person.country in _FAMILY_FIRST
 
 
-def _surnames(parse: Any, found: list[EntityMention]) -> list[EntityMention]:
+def _surnames(words: _Words, found: list[EntityMention]) -> list[EntityMention]:
     """Later bare family names of people named in full that the model missed
     (the nearest earlier full name wins: "Kim" after "Kim Yo Jong")."""
     people = [m for m in found if m.kind == "person" and len(m.text.split()) > 1]
@@ -490,30 +563,33 @@ def _surnames(parse: Any, found: list[EntityMention]) -> list[EntityMention]:
         return []
     family: dict[str, list[EntityMention]] = {}
     for m in people:
-        words = m.text.split()
-        family.setdefault(words[0] if _family_first(m) else words[-1], []).append(m)
-    covered: set[int] = set()  # characters inside a mention (no need to build parse.text)
+        parts = m.text.split()
+        family.setdefault(parts[0] if _family_first(m) else parts[-1], []).append(m)
+    covered: set[int] = set()  # characters inside a mention
     for m in found:
         covered.update(range(m.start, m.end))
+    strings = words.doc.vocab.strings
     extra: list[EntityMention] = []
-    for tok in parse:
-        named = family.get(tok.text)
-        if named is None or tok.idx in covered or tok.ent_type_ not in ("", "PERSON"):
+    for i, word in enumerate(words.all_words()):
+        named = family.get(word)
+        if named is None:
             continue
-        before = [m for m in named if m.end <= tok.idx]
-        if not before or not tok.is_title:
+        idx = words.idx[i]
+        kind = words.types[i]
+        if idx in covered or (kind and strings[kind] != "PERSON"):
+            continue
+        before = [m for m in named if m.end <= idx]
+        if not before or not word.istitle():
             continue
         earlier = before[-1]
-        extra.append(
-            dataclasses.replace(earlier, start=tok.idx, end=tok.idx + len(tok), text=tok.text)
-        )
+        extra.append(dataclasses.replace(earlier, start=idx, end=idx + len(word), text=word))
     return extra
 
 
 def _entities(doc: Document) -> Document:
     if doc.parse is None:
         raise ValueError("entities stage needs the parse layer (run sitrep.parse first)")
-    mentions = extract_entities(doc.parse)
+    mentions = extract_entities(doc.parse, doc.text)
     limit = load_settings().max_entities
     if len(mentions) > limit:
         raise InputError(

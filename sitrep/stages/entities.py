@@ -177,7 +177,7 @@ class _Words:
         self._words: list[str | None] = [None] * n
         self._lower: list[str | None] = [None] * n
         self.iob: list[int] = cols[2].tolist()  # 3 B, 1 I, 2 O, 0 none
-        self.types: list[int] = cols[3].tolist()
+        self.types = cols[3]  # read at entity starts only
         self._b = cols[2] == 3
 
     def word(self, i: int) -> str:
@@ -205,12 +205,13 @@ class _Words:
         strings = self.doc.vocab.strings
         out = []
         for start in np.flatnonzero(self._b).tolist():
-            if not types[start]:
+            kind = int(types[start])
+            if not kind:
                 continue
             stop = start + 1
             while stop < n and iob[stop] == 1:
                 stop += 1
-            out.append((start, stop, strings[types[start]]))
+            out.append((start, stop, strings[kind]))
         return out
 
     def span_text(self, start: int, end: int) -> str:
@@ -248,9 +249,14 @@ def _stem(word: str) -> str:
     return word
 
 
-def _acts(span: Any) -> bool:
-    """Is this mention an actor in its sentence (subject, possessor, agent)?"""
-    root = governing(span.root)
+def _root(words: _Words, start: int, end: int) -> Any:
+    """``doc[start:end].root`` (a one-word span's root is its word: no span built)."""
+    return words.doc[start] if end - start == 1 else words.doc[start:end].root
+
+
+def _acts(root: Any) -> bool:
+    """Is the mention with this root an actor in its sentence (subject, possessor, agent)?"""
+    root = governing(root)
     if root.dep_ in _ACTOR_DEPS:
         return True
     if root.dep_ == "pobj" and root.head.lower_ in _ACTOR_PREPS:
@@ -306,9 +312,9 @@ def _dateline(words: _Words, start: int, end: int) -> bool:
     return at_line_start and words.span_text(start, end).isupper() and after in (",", "(", "-", "\u2014")
 
 
-def _located(span: Any) -> bool:
-    """Is this mention the object of a locative preposition ("in Ukraine")?"""
-    root = governing(span.root)
+def _located(root: Any) -> bool:
+    """Is the mention with this root the object of a locative preposition ("in Ukraine")?"""
+    root = governing(root)
     return root.dep_ == "pobj" and root.head.lower_ in _LOCATIVE
 
 
@@ -382,8 +388,8 @@ class _Resolver:
             # the dateline first: it needs no spaCy objects (all three tests are pure)
             as_place = _dateline(self.words, start, end)
             if not as_place:
-                sub = self.words.doc[start:end]
-                as_place = not _acts(sub) if match.via == "capital" else _located(sub)
+                root = _root(self.words, start, end)
+                as_place = not _acts(root) if match.via == "capital" else _located(root)
             if as_place:
                 place = self.kb.place(text)
                 name = (
@@ -500,8 +506,11 @@ def _home_bodies(found: list[EntityMention]) -> list[EntityMention]:
     kb = knowledge_base()
     out: list[EntityMention] = []
     for m in found:
+        if m.label != "ORG" or m.country == home:
+            out.append(m)
+            continue
         words = set(fold(m.text).split())
-        if m.label != "ORG" or not words or not words <= _GENERIC_BODY_WORDS or m.country == home:
+        if not words or not words <= _GENERIC_BODY_WORDS:
             out.append(m)
             continue
         entry = kb.by_id(m.entity_id) if m.entity_id else None
@@ -575,7 +584,7 @@ def _surnames(words: _Words, found: list[EntityMention]) -> list[EntityMention]:
         if named is None:
             continue
         idx = words.idx[i]
-        kind = words.types[i]
+        kind = int(words.types[i])
         if idx in covered or (kind and strings[kind] != "PERSON"):
             continue
         before = [m for m in named if m.end <= idx]

@@ -34,14 +34,13 @@ import functools
 import re
 from typing import Any
 
-import numpy as np
-
 from ..errors import InputError
 from ..kb import KBMatch, fold, knowledge_base, loaded_knowledge_base
 from ..pipeline import Stage
 from ..records import Document, EntityMention
 from ..settings import load_settings
 from .parse import governing
+from .token_table import TokenTable, token_table
 
 __all__ = ["NAME", "STAGE", "extract_entities"]
 
@@ -153,73 +152,7 @@ _INITIALS_SKIP = frozenset({"of", "for", "and", "the", "de", "la", "des", "du", 
 _UPPER_WORD = re.compile(r"^[A-Z][A-Z0-9&]{1,9}$")
 
 
-class _Words:
-    """The token attributes the stage reads, taken from the parse once (one C call): spaCy
-    builds a new token object on every ``doc[i]``, and ``Doc.ents`` one per word of the text.
-    ``text`` is the text that was parsed, when the caller has it (saves spaCy rebuilding it)."""
-
-    __slots__ = ("doc", "n", "text", "idx", "end", "_words", "_lower", "iob", "types", "_b")
-
-    def __init__(self, doc: Any, text: str | None = None) -> None:
-        from spacy.attrs import ENT_IOB, ENT_TYPE, IDX, LENGTH
-
-        self.doc = doc
-        n = self.n = len(doc)
-        cols = doc.to_array([IDX, LENGTH, ENT_IOB, ENT_TYPE]).reshape(n, 4).T
-        idx: list[int] = cols[0].tolist()
-        ends: list[int] = (cols[0] + cols[1]).tolist()
-        if text is None or (n and len(text) != ends[-1] + len(doc[n - 1].whitespace_)):
-            text = doc.text
-        self.text: str = text
-        self.idx, self.end = idx, ends
-        # words are cut from the text when first read: the stage reads only those in and
-        # around entities
-        self._words: list[str | None] = [None] * n
-        self._lower: list[str | None] = [None] * n
-        self.iob: list[int] = cols[2].tolist()  # 3 B, 1 I, 2 O, 0 none
-        self.types = cols[3]  # read at entity starts only
-        self._b = cols[2] == 3
-
-    def word(self, i: int) -> str:
-        """``doc[i].text``."""
-        w = self._words[i]
-        if w is None:
-            w = self._words[i] = self.text[self.idx[i] : self.end[i]]
-        return w
-
-    def low(self, i: int) -> str:
-        """``doc[i].lower_``."""
-        w = self._lower[i]
-        if w is None:
-            w = self._lower[i] = self.word(i).lower()
-        return w
-
-    def all_words(self) -> list[str]:
-        text = self.text
-        return [text[a:b] for a, b in zip(self.idx, self.end, strict=True)]
-
-    def ents(self) -> list[tuple[int, int, str]]:
-        """spaCy's ``Doc.ents`` as (start, end, label): a B with a type opens an entity,
-        which runs over the I tags after it."""
-        iob, types, n = self.iob, self.types, self.n
-        strings = self.doc.vocab.strings
-        out = []
-        for start in np.flatnonzero(self._b).tolist():
-            kind = int(types[start])
-            if not kind:
-                continue
-            stop = start + 1
-            while stop < n and iob[stop] == 1:
-                stop += 1
-            out.append((start, stop, strings[kind]))
-        return out
-
-    def span_text(self, start: int, end: int) -> str:
-        """The text of tokens [start, end), as ``doc[start:end].text``."""
-        return self.text[self.idx[start] : self.end[end - 1]]
-
-
-def _strip(words: _Words, start: int, end: int, label: str) -> tuple[int, int]:
+def _strip(words: TokenTable, start: int, end: int, label: str) -> tuple[int, int]:
     """Token bounds of a name without leading determiners and titles."""
     low = words.low
     while start < end - 1 and low(start) in _DETERMINERS:
@@ -249,7 +182,7 @@ def _stem(word: str) -> str:
     return word
 
 
-def _root(words: _Words, start: int, end: int) -> Any:
+def _root(words: TokenTable, start: int, end: int) -> Any:
     """``doc[start:end].root`` (a one-word span's root is its word: no span built)."""
     return words.doc[start] if end - start == 1 else words.doc[start:end].root
 
@@ -291,10 +224,10 @@ _PERSON_TITLES = _words(
 def _after_person_title(span: Any) -> bool:
     """An ORG the model found right after a person's title ("Vice-President X Y")
     whose words name no kind of body is a person."""
-    return _after_title(_Words(span.doc), span.start, span.end)
+    return _after_title(token_table(span.doc), span.start, span.end)
 
 
-def _after_title(words: _Words, start: int, end: int) -> bool:
+def _after_title(words: TokenTable, start: int, end: int) -> bool:
     """:func:`_after_person_title` of tokens [start, end)."""
     if start == 0 or not 2 <= end - start <= 4:
         return False
@@ -305,7 +238,7 @@ def _after_title(words: _Words, start: int, end: int) -> bool:
     )
 
 
-def _dateline(words: _Words, start: int, end: int) -> bool:
+def _dateline(words: TokenTable, start: int, end: int) -> bool:
     """Is this the place line that opens a wire story ("KYIV, Nov 3 (Reuters) -")?"""
     at_line_start = start == 0 or "\n" in words.word(start - 1)
     after = words.word(end) if end < words.n else ""
@@ -335,7 +268,7 @@ def _initials(name: str) -> str:
 class _Resolver:
     """Resolves mentions in text order, remembering full names for short ones."""
 
-    def __init__(self, words: _Words) -> None:
+    def __init__(self, words: TokenTable) -> None:
         self.kb = knowledge_base()
         self.words = words
         self.people: list[EntityMention] = []  # earlier multi-word person names
@@ -467,7 +400,7 @@ class _Resolver:
 def extract_entities(parse: Any, text: str | None = None) -> tuple[EntityMention, ...]:
     """Entity mentions of a parsed text, in text order (``text``: the text that was parsed,
     when the caller has it)."""
-    words = _Words(parse, text)
+    words = token_table(parse, text)
     resolver = _Resolver(words)
     out: list[EntityMention] = []
     for ent_start, ent_end, label in words.ents():
@@ -564,7 +497,7 @@ def _family_first(person: EntityMention) -> bool:
     return person.country in _FAMILY_FIRST
 
 
-def _surnames(words: _Words, found: list[EntityMention]) -> list[EntityMention]:
+def _surnames(words: TokenTable, found: list[EntityMention]) -> list[EntityMention]:
     """Later bare family names of people named in full that the model missed
     (the nearest earlier full name wins: "Kim" after "Kim Yo Jong")."""
     people = [m for m in found if m.kind == "person" and len(m.text.split()) > 1]
@@ -577,15 +510,13 @@ def _surnames(words: _Words, found: list[EntityMention]) -> list[EntityMention]:
     covered: set[int] = set()  # characters inside a mention
     for m in found:
         covered.update(range(m.start, m.end))
-    strings = words.doc.vocab.strings
     extra: list[EntityMention] = []
-    for i, word in enumerate(words.all_words()):
+    for i, word in enumerate(words.words):
         named = family.get(word)
         if named is None:
             continue
         idx = words.idx[i]
-        kind = int(words.types[i])
-        if idx in covered or (kind and strings[kind] != "PERSON"):
+        if idx in covered or words.ent_type(i) not in ("", "PERSON"):
             continue
         before = [m for m in named if m.end <= idx]
         if not before or not word.istitle():

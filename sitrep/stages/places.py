@@ -45,6 +45,7 @@ from dataclasses import dataclass
 from ..gazetteer import Gazetteer, Place, haversine_km, load_gazetteer, name_key
 from ..pipeline import Stage
 from ..records import Document, PlaceMention
+from .token_table import token_table
 
 __all__ = ["NAME", "STAGE", "find_places"]
 
@@ -159,42 +160,28 @@ class _Reading:
 
 
 class _Tokens:
-    """The token attributes the recogniser reads, taken from the parse once (one C call)
-    rather than through spaCy's per-token objects, which cost a microsecond each; spaCy's
-    entities are read off the same table (``Doc.ents`` builds a token object per word)."""
+    """The token attributes the recogniser reads, from the parse's shared token table
+    (:mod:`.token_table`) rather than through spaCy's per-token objects, which cost a
+    microsecond each; spaCy's entities are read off the same table."""
 
     __slots__ = ("parse", "n", "idx", "end", "_space", "text", "lower", "proper_at", "line_start", "ents")
 
     def __init__(self, parse, text: str) -> None:
         import numpy as np
-        from spacy.attrs import ENT_IOB, ENT_TYPE, IDX, LENGTH, POS, SPACY
         from spacy.symbols import PROPN
 
+        table = token_table(parse, text)
         self.parse = parse
-        n = self.n = len(parse)
-        cols = parse.to_array([IDX, LENGTH, POS, SPACY, ENT_IOB, ENT_TYPE]).reshape(n, 6).T
-        idx: list[int] = cols[0].tolist()
-        self.idx = idx
-        self.end: list[int] = (cols[0] + cols[1]).tolist()
-        self._space = cols[3]  # a space after the token (read only for a few tokens)
-        words = self.text = [text[a:b] for a, b in zip(idx, self.end, strict=True)]
-        self.lower = list(map(str.lower, words))
+        n = self.n = table.n
+        idx = self.idx = table.idx
+        self.end = table.end
+        self._space = table.space  # a space after the token (read only for a few tokens)
+        words = self.text = table.words
+        self.lower = table.lower
         #: title-case proper nouns ("Kharkiv"), in text order
-        self.proper_at = [i for i in np.flatnonzero(cols[2] == PROPN).tolist() if words[i].istitle()]
-        #: spaCy's ``Doc.ents`` as (start, end, label): a B (3) with a type opens an entity,
-        #: which runs over the I (1) tags after it
-        strings = parse.vocab.strings
-        iob = cols[4]
-        ents: list[tuple[int, int, str]] = []
-        for start in np.flatnonzero(iob == 3).tolist():
-            kind = int(cols[5, start])
-            if not kind:
-                continue
-            stop = start + 1
-            while stop < n and iob[stop] == 1:
-                stop += 1
-            ents.append((start, stop, strings[kind]))
-        self.ents = ents
+        self.proper_at = [i for i in np.flatnonzero(table.pos == PROPN).tolist() if words[i].istitle()]
+        #: spaCy's ``Doc.ents`` as (start, end, label)
+        self.ents = table.ents()
         #: tokens that open the text or a paragraph
         self.line_start = [0] if n else []
         for m in _NEWLINE.finditer(text):  # the first token after each line break

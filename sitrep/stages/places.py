@@ -243,26 +243,38 @@ def _admin_word(parse: _Tokens, end_tok: int) -> str | None:
 
 
 def _make(doc: Document, parse: _Tokens, start_tok: int, end_tok: int, strong: bool) -> _Candidate | None:
-    start, end = parse.idx[start_tok], parse.end[end_tok - 1]
-    text = doc.text[start:end]
+    base = parse.idx[start_tok]
+    parts = _name_parts(doc.text[base : parse.end[end_tok - 1]], _admin_word(parse, end_tok))
+    if parts is None:
+        return None
+    first, last, key, word = parts
+    return _Candidate(base + first, parse.end[end_tok] if last < 0 else base + last, key, word, strong)
+
+
+@functools.lru_cache(maxsize=65_536)
+def _name_parts(text: str, after: str | None) -> tuple[int, int, str, str | None] | None:
+    """Where the name in a span's text starts and ends (-1: at the end of the kind word
+    ``after`` it), its key and its kind word; None where it is no name. A pure function
+    of the text, kept across articles."""
+    start, end = 0, len(text)
     m = _LEADING_THE.match(text)
     if m and m.end() < len(text):
-        start += m.end()
-    if doc.text[start:end].endswith(("'s", "’s")) and end - start > 3:
+        start = m.end()
+    if text[start:end].endswith(("'s", "’s")) and end - start > 3:
         end -= 2
-    while end > start and doc.text[end - 1] in ".,;:'’\"":
+    while end > start and text[end - 1] in ".,;:'’\"":
         end -= 1
-    key = _name_key(doc.text[start:end])
+    key = _name_key(text[start:end])
     if len(key) < 2:
         return None
-    word = _admin_word(parse, end_tok)
+    word = after
     if word is not None:  # the kind word belongs to the name: "the Kursk region"
-        end = parse.end[end_tok]
+        end = -1
     else:
         tail = key.rsplit(" ", 1)
         if len(tail) == 2 and (tail[1] in ADMIN1_WORDS or tail[1] in ADMIN2_WORDS):
             word = tail[1]  # already inside the entity: "Kursk Oblast" tagged whole
-    return _Candidate(start, end, key, word, strong)
+    return start, end, key, word
 
 
 def _candidates(doc: Document, gaz: Gazetteer) -> list[_Candidate]:
@@ -609,6 +621,16 @@ def _resolve(
     return best.place, margin
 
 
+@functools.lru_cache(maxsize=16_384)
+def _resolve_alone(
+    gaz: Gazetteer, key: str, admin_word: str | None, qualifier: tuple[Place, ...]
+) -> tuple[Place | None, float]:
+    """:func:`_resolve` of a name by its own words and qualifier, without the article's
+    scene: a pure function of the name, kept across articles."""
+    c = _Candidate(0, 0, key, admin_word, False)
+    return _resolve(c, _readings_of(gaz, key, admin_word), set(), set(), list(qualifier))
+
+
 def _mention(doc: Document, c: _Candidate, place: Place | None) -> PlaceMention:
     text = doc.text[c.start : c.end]
     if place is None:
@@ -664,7 +686,7 @@ def find_places(doc: Document, gaz: Gazetteer | None = None) -> tuple[PlaceMenti
         got = resolved.get(memo_key)
         if got is None:
             if first_pass:
-                got = _resolve(c, places, set(), set(), q)
+                got = _resolve_alone(gaz, c.key, c.admin_word, tuple(q))
             else:
                 got = _resolve(c, places, *scene_of(c.key), q, near, support_for(c.key))
             resolved[memo_key] = got

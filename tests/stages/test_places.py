@@ -183,3 +183,15 @@ def test_places_name_does_not_vote_for_its_own_reading(nlp: Any, gaz: Gazetteer)
     )
     paris = [p for p in find_places(_doc(nlp, text), gaz) if p.text == "Paris"]
     assert paris and all((p.country, p.admin1) == ("US", "Tennessee") for p in paris)
+
+
+def test_places_token_spans_of_characters_match_spacy(nlp: Any) -> None:
+    from sitrep.stages.places import _Tokens
+
+    text = "Shelling hit  Kharkiv and the Kursk region overnight.\n\nKYIV said so."
+    doc = nlp(text)
+    table = _Tokens(doc, text)
+    for start in range(len(text)):
+        for end in range(start + 1, min(len(text), start + 25) + 1):
+            span = doc.char_span(start, end, alignment_mode="expand")
+            assert table.char_span(start, end) == (None if span is None else (span.start, span.end))

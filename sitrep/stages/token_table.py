@@ -29,13 +29,14 @@ class TokenTable:
     cut from the text when first read; ``words``/``lower``: all of them at once.
     """
 
-    __slots__ = ("doc", "n", "text", "idx", "end", "iob", "_types", "_words", "_lower",
+    __slots__ = ("_doc", "n", "text", "idx", "end", "iob", "_types", "_words", "_lower",
                  "_all_words", "_all_lower", "_ents", "_pos", "_space", "_iob_col", "__weakref__")
 
     def __init__(self, doc: Any, text: str | None = None) -> None:
         from spacy.attrs import ENT_IOB, ENT_TYPE, IDX, LENGTH
 
-        self.doc = doc
+        # a weak reference: the cache's tables must not keep their parses alive
+        self._doc = weakref.ref(doc)
         n = self.n = len(doc)
         cols = doc.to_array([IDX, LENGTH, ENT_IOB, ENT_TYPE]).reshape(n, 4).T
         self.idx: list[int] = cols[0].tolist()
@@ -53,6 +54,11 @@ class TokenTable:
         self._ents: list[tuple[int, int, str]] | None = None
         self._pos: Any = None
         self._space: Any = None
+
+    @property
+    def doc(self) -> Any:
+        """The parse (alive as long as its reader holds it)."""
+        return self._doc()
 
     def word(self, i: int) -> str:
         """``doc[i].text``."""
@@ -97,13 +103,14 @@ class TokenTable:
             iob, n = self.iob, self.n
             starts = np.flatnonzero(self._iob_col == 3)
             out: list[tuple[int, int, str]] = []
+            labels = _LABELS
             for start, kind in zip(starts.tolist(), self._types[starts].tolist(), strict=True):
                 if not kind:
                     continue
                 stop = start + 1
                 while stop < n and iob[stop] == 1:
                     stop += 1
-                out.append((start, stop, _label(self.doc, kind)))
+                out.append((start, stop, labels.get(kind) or _label(self.doc, kind)))
             self._ents = out
         return self._ents
 

@@ -47,3 +47,16 @@ def test_token_table_takes_the_parse_text_when_given_another(nlp: Any) -> None:
 def test_token_table_of_an_empty_parse(nlp: Any) -> None:
     table = TokenTable(nlp(""), "")
     assert (table.n, table.ents(), table.words) == (0, [], [])
+
+
+def test_token_table_dies_with_its_parse(nlp: Any) -> None:
+    import gc
+
+    from sitrep.stages import token_table as module
+
+    doc = nlp(TEXT)
+    token_table(doc).ents()
+    before = len(module._TABLES)
+    del doc
+    gc.collect()
+    assert len(module._TABLES) == before - 1

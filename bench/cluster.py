@@ -135,7 +135,7 @@ def run(args: argparse.Namespace) -> None:
     the rounds' ratios (a shared or virtual machine's speed drifts by tens of
     per cent from minute to minute, so one pair of runs proves little)."""
     n = int(getattr(args, "cluster_docs", 160))
-    rounds = max(1, int(getattr(args, "cluster_rounds", 3)))
+    rounds = max(1, int(getattr(args, "cluster_rounds", 5)))
     pg = _postgres()
     schemas: list[str] = []
     try:
@@ -178,6 +178,10 @@ def run(args: argparse.Namespace) -> None:
                     f"{workers} worker{'s' if workers > 1 else ''}: documents/s, median of rounds",
                     f"{statistics.median(rates[workers]):.2f}",
                 )
+            _print(
+                "speed-up, median 2-worker rate over median 1-worker rate",
+                f"{statistics.median(rates[2]) / statistics.median(rates[1]):.2f}x",
+            )
             _print(
                 "speed-up, 2 workers over 1 (median of rounds)",
                 f"{statistics.median(ratios):.2f}x  (rounds: "

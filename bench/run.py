@@ -251,7 +251,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--layer-docs", type=int, default=200, help="documents for the layer benchmark")
     ap.add_argument("--repeats", type=int, default=15)
     ap.add_argument("--cluster-docs", type=int, default=160, help="documents for the cluster benchmark")
-    ap.add_argument("--cluster-rounds", type=int, default=3, help="1- and 2-worker runs of the cluster benchmark")
+    ap.add_argument("--cluster-rounds", type=int, default=5, help="1- and 2-worker runs of the cluster benchmark")
     ap.add_argument("--ingest-docs", type=int, default=2000, help="documents for the ledger ingest benchmark (the issue asks for 10000)")
     ap.add_argument("--web-events", type=int, default=100_000, help="events in the web API benchmark ledger")
     ap.add_argument("--web-requests", type=int, default=200)

@@ -67,3 +67,12 @@ def test_numpy_products_equal_blis_products():
     out = numpy.empty_like(expected)
     assert matmul_ops().gemm(x, y, trans2=True, out=out) is out
     assert numpy.allclose(out, expected, rtol=1e-5)
+
+
+def test_loading_the_pipeline_leaves_blas_one_thread_per_process():
+    from threadpoolctl import threadpool_info
+
+    load_nlp()
+    blas = [p for p in threadpool_info() if p["user_api"] == "blas"]
+    assert blas, "numpy's BLAS is loaded"
+    assert all(p["num_threads"] == 1 for p in blas)

@@ -11,7 +11,14 @@ How an event is found, sentence by sentence:
    nearby (and an attack when it has a target: "launched an offensive",
    "fired at"); "sent"/"arrived" is a deployment only with troops, units or
    warships; "provided"/"delivered" is military aid only with weapons,
-   equipment, training or money. Words inside names and dates never trigger.
+   equipment, training or money. "seized"/"captured"/"picked up" with people
+   as the object (dobj, or the subject of a passive) is an arrest when police,
+   security forces or authorities take them or they are suspects or
+   hostages, else a capture in battle (casualties); with a town, weapons or a
+   vessel as the object it is no arrest, and neither is "detained a vessel".
+   "blew up", "went off", "exploded" is an attack only when its subject or
+   object is an explosive or a target (not "the deal blew up"). Words inside
+   names and dates never trigger.
 2. **Figures make events too.** A troop figure with no deployment trigger
    ("over 10,000 soldiers in Russia") makes a deployment; a killed or injured
    figure makes a casualties event.

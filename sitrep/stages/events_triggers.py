@@ -7,6 +7,7 @@ neighbourhood confirms the type, and figures that make events of their own.
 
 from __future__ import annotations
 
+import bisect
 import functools
 import json
 from dataclasses import dataclass, field
@@ -177,6 +178,47 @@ _PEOPLE_NOUNS = frozenset(
      "servicemen", "personnel", "officers", "officer", "pows", "mercenaries", "conscripts", "crew", "sailors", "pilot",
      "commander", "members", "hostages"}
 )
+#: people taken by these were arrested, not captured in battle ("police seized three suspects")
+_POLICE_WORDS = frozenset(
+    {"police", "policemen", "policeman", "policewomen", "cops", "constables", "constable", "officers", "authorities",
+     "security", "gendarmes", "gendarmerie", "detectives", "investigators", "agents", "sheriff", "deputies", "customs",
+     "prosecutors", "interpol", "fbi"}
+)
+#: people whom anyone takes are arrested or held hostage ("two suspects were captured", "seized hostages")
+_SUSPECT_WORDS = frozenset(
+    {"suspect", "suspects", "accused", "fugitive", "fugitives", "criminal", "criminals", "smugglers", "traffickers",
+     "robbers", "thieves", "gangsters", "absconder", "absconders", "hostage", "hostages"}
+)
+_PERSON_WORDS = _PEOPLE_NOUNS | _SUSPECT_WORDS | frozenset(
+    {"man", "woman", "women", "persons", "individuals", "youths", "youth", "boys", "girls", "children", "journalist",
+     "journalists", "activist", "activists", "protesters", "demonstrators", "students", "student", "leader", "leaders",
+     "rebels", "rebel", "insurgents", "insurgent", "gunmen", "gunman", "militant", "fighter", "him", "her", "he",
+     "she", "who", "whom", "me", "us", "worker", "workers", "citizens", "nationals", "driver", "drivers", "villagers",
+     "residents", "policemen", "guards", "terrorists", "terrorist", "separatists", "attackers", "accomplices"}
+)
+#: things that are seized or detained without anyone being arrested ("detained a fishing vessel")
+_THING_NOUNS = _PLACE_NOUNS | frozenset(
+    {"vessel", "vessels", "ship", "ships", "boat", "boats", "tanker", "tankers", "cargo", "weapons", "weapon", "arms",
+     "ammunition", "explosives", "vehicle", "vehicles", "truck", "trucks", "car", "cars", "aircraft", "plane", "goods",
+     "shipment", "shipments", "consignment", "drugs", "containers", "cash", "money", "assets", "property", "it",
+     "documents", "equipment", "rifles", "guns", "grenades"}
+)
+_ARREST_TAKE_VERBS = _TAKE_VERBS | {"picked"}
+_DETAIN_VERBS = frozenset({"detained", "detain", "detains"})
+_CUSTODY_VERBS = frozenset({"took", "take", "taken", "takes", "taking"})
+#: "blew up", "went off", "exploded": an attack only when a bomb went off or a target was blown up
+_BLAST_VERBS = frozenset({"exploded", "explode", "explodes", "exploding", "blew", "blown", "went"})
+_EXPLOSIVES_TARGETS = frozenset(
+    {"bomb", "bombs", "device", "devices", "ied", "ieds", "explosive", "explosives", "mine", "mines", "landmine",
+     "landmines", "shell", "shells", "grenade", "grenades", "rocket", "rockets", "missile", "missiles", "mortar",
+     "mortars", "munition", "munitions", "ammunition", "charge", "charges", "bomber", "bombers", "dynamite", "vest",
+     "projectile", "projectiles", "drone", "drones", "building", "buildings", "bridge", "bridges", "vehicle",
+     "vehicles", "car", "cars", "truck", "trucks", "bus", "buses", "train", "pipeline", "pipelines", "house",
+     "houses", "home", "homes", "tank", "tanks", "depot", "warehouse", "station", "tower", "checkpoint", "convoy",
+     "school", "mosque", "church", "market", "office", "plant", "dam", "railway", "tunnel", "hotel", "embassy", "ship",
+     "vessel", "boat", "jeep", "van", "motorcycle", "motorbike", "tanker", "cart", "rickshaw", "bicycle", "base"}
+)
+_PRONOUN_ARGS = frozenset({"it", "they", "which", "that", "this", "these", "those", "what"})
 #: entity labels a trigger word inside a name or date never counts in
 _MULTI_BLOCKING = frozenset({"DATE", "TIME", "PERSON", "ORG", "WORK_OF_ART", "LAW"})
 _SINGLE_BLOCKING = _MULTI_BLOCKING | {"EVENT", "PRODUCT", "FAC"}
@@ -213,7 +255,25 @@ def _object_check(etype: str, i: int, pt: ParseTable, sent: Sentence, tax: Taxon
     if etype == "attack" and word in _TAKE_VERBS:
         return etype if _object_is_place(pt, i) else None
     if etype == "casualties" and word in _TAKE_VERBS:
+        if _taken_by_police(pt, i) or _object_is_suspect(pt, i):
+            return None  # an arrest (below)
         return etype if _object_is_people(pt, i, sent.figures) else None
+    if etype == "arrest" and word in _ARREST_TAKE_VERBS:
+        people = any(_is_person(pt, o) for o in _taken(pt, i))
+        return etype if people and (_taken_by_police(pt, i) or _object_is_suspect(pt, i)) else None
+    if etype == "arrest" and word in _DETAIN_VERBS:
+        objs = _objects(pt, i)
+        return None if objs and all(_is_thing(pt, o) for o in objs) else etype
+    if etype == "arrest" and word == "custody":
+        # "the weapons were taken into custody": a thing, no arrest
+        prep = pt.head[i]
+        verb = pt.head[prep]
+        if pt.lower[prep] == "into" and pt.lower[verb] in _CUSTODY_VERBS:
+            objs = _objects(pt, verb)
+            return None if objs and all(_is_thing(pt, o) for o in objs) else etype
+        return etype
+    if etype == "attack" and word in _BLAST_VERBS:
+        return etype if _blast_of_explosive_or_target(pt, i, sent) else None
     if etype == "deployment":
         if word in _STRONG_DEPLOYMENT:
             return etype
@@ -243,6 +303,80 @@ def _object_check(etype: str, i: int, pt: ParseTable, sent: Sentence, tax: Taxon
 def _objects(pt: ParseTable, i: int) -> list[int]:
     """What was taken: the direct object, or the passive subject ("the town was captured")."""
     return [c for c in pt.children[i] if pt.dep[c] in ("dobj", "nsubjpass", "obj")]
+
+
+#: "hundreds of hostages", "a group of soldiers": the people are the object of "of"
+_QUANTITY_WORDS = frozenset(
+    {"hundreds", "dozens", "thousands", "scores", "tens", "number", "group", "groups", "some", "several", "many",
+     "all", "each", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "dozen"}
+)
+
+
+def _taken(pt: ParseTable, i: int) -> list[int]:
+    """The objects of a taking verb, seen through quantities ("hundreds of hostages")."""
+    out = []
+    for o in _objects(pt, i):
+        out.append(o)
+        if pt.lower[o] in _QUANTITY_WORDS or pt.like_num(o):
+            out += [g for p in pt.children[o] if pt.lower[p] == "of" for g in pt.children[p] if pt.dep[g] == "pobj"]
+    return out
+
+
+def _is_person(pt: ParseTable, o: int) -> bool:
+    return pt.ent[o] in ("PERSON", "NORP") or pt.lower[o] in _PERSON_WORDS
+
+
+def _is_thing(pt: ParseTable, o: int) -> bool:
+    return pt.ent[o] in ("GPE", "LOC", "FAC", "PRODUCT", "MONEY") or pt.lower[o] in _THING_NOUNS
+
+
+def _object_is_suspect(pt: ParseTable, i: int) -> bool:
+    return any(pt.lower[o] in _SUSPECT_WORDS for o in _taken(pt, i))
+
+
+def _with_modifiers(pt: ParseTable, t: int) -> set[str]:
+    """The word and its compound and adjective modifiers ("security forces", "border police")."""
+    return {pt.lower[t], *(pt.lower[c] for c in pt.children[t] if pt.dep[c] in ("compound", "amod"))}
+
+
+def _takers(pt: ParseTable, i: int) -> list[int]:
+    """Who took: the agent of a passive ("by police"), else the subject of the verb or of the
+    verb its clause is a conjunct of ("police raided the house and seized two men")."""
+    kids = pt.children
+    agents = [g for c in kids[i] if pt.dep[c] == "agent" for g in kids[c] if pt.dep[g] == "pobj"]
+    if agents:
+        return agents
+    for v in (i, pt.governing(i)):
+        subj = [c for c in kids[v] if pt.dep[c] == "nsubj"]
+        if subj:
+            return subj
+    return []
+
+
+def _taken_by_police(pt: ParseTable, i: int) -> bool:
+    return any(_with_modifiers(pt, t) & _POLICE_WORDS for t in _takers(pt, i))
+
+
+def _blast_of_explosive_or_target(pt: ParseTable, i: int, sent: Sentence) -> bool:
+    """Did a bomb go off, or was a target blown up? Not "the deal blew up", "the alarm went off"."""
+    dep, head, kids = pt.dep, pt.head, pt.children
+    args = [c for c in kids[i] if dep[c] in ("nsubj", "nsubjpass", "dobj", "obj")]
+    if dep[i] in ("amod", "acl") or (dep[i] == "relcl" and (not args or all(pt.lower[a] in _PRONOUN_ARGS for a in args))):
+        args.append(head[i])  # "exploding shells", "a bomb which exploded"
+    if not args and dep[i] == "conj":
+        g = pt.governing(i)
+        args = [c for c in kids[g] if dep[c] in ("nsubj", "nsubjpass")]
+    for a in args:
+        if _with_modifiers(pt, a) & _EXPLOSIVES_TARGETS or pt.ent[a] == "FAC":
+            return True
+    if any(pt.lower[a] not in _PRONOUN_ARGS for a in args):
+        return False
+    # no argument, or only "it"/"they": this sentence or the one before must speak of explosives
+    if pt.near_words(i, sent.start, sent.end) & _EXPLOSIVES_TARGETS:
+        return True
+    k = bisect.bisect_left(pt.sent_starts, sent.start)
+    before = pt.sent_starts[k - 1] if k > 0 else sent.start
+    return not _EXPLOSIVES_TARGETS.isdisjoint(pt.lower[before : sent.end])
 
 
 def _object_is_place(pt: ParseTable, i: int) -> bool:

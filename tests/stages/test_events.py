@@ -382,3 +382,70 @@ def test_events_lives_claimed_or_lost_and_mutilation_are_casualties(nlp, text):
     assert casualties, [e.type for e in doc.events]
     phrase = text[casualties[0].trigger_spans[0][0] : casualties[0].trigger_spans[0][1]]
     assert phrase in ("claimed the lives", "mutilated", "lives were lost")
+
+
+@pytest.mark.parametrize(
+    "text,etype",
+    [
+        ("Police seized three suspects at a checkpoint outside the market.", "arrest"),
+        ("The suspect was captured by police after a long chase.", "arrest"),
+        ("Security forces picked up two men accused of smuggling grenades.", "arrest"),
+        ("Rebels seized four soldiers after the ambush near the river.", "casualties"),
+        ("Two fighters were captured by government troops during the battle.", "casualties"),
+    ],
+)
+def test_events_taking_people_is_an_arrest_or_a_capture_by_who_takes_them(nlp, text, etype):
+    types = {e.type for e in run(nlp, text).events}
+    assert etype in types
+    assert ({"arrest", "casualties"} - {etype}).isdisjoint(types)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Coast guards detained a fishing vessel in the bay on Tuesday.",
+        "Police seized weapons and cash in the raid on the warehouse.",
+        "The weapons were taken into custody by customs officers.",
+        "The taxi picked up two passengers at the station.",
+    ],
+)
+def test_events_taking_a_thing_is_no_arrest(nlp, text):
+    assert "arrest" not in {e.type for e in run(nlp, text).events}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "A car bomb exploded outside the ministry on Sunday.",
+        "Insurgents blew up a bridge on the main highway.",
+        "An explosive device went off near a police vehicle.",
+    ],
+)
+def test_events_explosives_that_blow_up_are_attacks(nlp, text):
+    assert "attack" in {e.type for e in run(nlp, text).events}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The merger deal blew up at the last minute.",
+        "The fire alarm went off twice during the meeting.",
+        "The minister blew up at reporters on Tuesday.",
+        "Demand for bicycles exploded during the summer.",
+    ],
+)
+def test_events_idioms_of_blowing_up_are_no_attacks(nlp, text):
+    assert "attack" not in {e.type for e in run(nlp, text).events}
+
+
+def test_events_it_exploded_after_a_sentence_about_a_bomb_is_an_attack(nlp):
+    text = "Witnesses said a bomb had been hidden in a parked lorry. As the patrol drove past, it exploded."
+    assert "attack" in {e.type for e in run(nlp, text).events}
+
+
+def test_events_seizing_hostages_is_an_arrest_not_a_capture(nlp):
+    text = "Gunmen seized dozens of hostages at the hotel."
+    b = Builder(text)
+    doc = run(nlp, text, figures=(b.fig("dozens of hostages", 24, "approx", "captured", subject="hostages"),))
+    types = {e.type for e in doc.events}
+    assert "arrest" in types and "casualties" not in types

@@ -294,6 +294,7 @@ def run(args: argparse.Namespace) -> None:
 
 
 def _postgres(args: argparse.Namespace) -> None:
+    from bench.web import build_ledger
     from sitrep.ledger import open_ledger
 
     url = _pg_url(args)
@@ -301,7 +302,8 @@ def _postgres(args: argparse.Namespace) -> None:
         return
     schema = f"bench_ledger_{os.getpid()}"
     try:
-        with _pg_filters(url, schema + "_f", args.ledger_pg_events or args.ledger_events) as ledger:
+        n = args.ledger_pg_events or args.ledger_events
+        with build_ledger(url, n, schema=schema + "_f") as ledger:  # the web bench's fused events
             _section("PostgreSQL", ledger, lambda: open_ledger(url, schema=schema + "_a"), args)
     finally:
         import psycopg
@@ -309,26 +311,6 @@ def _postgres(args: argparse.Namespace) -> None:
         with psycopg.connect(url.replace("postgresql+psycopg", "postgresql"), autocommit=True) as conn:
             for s in (schema + "_f", schema + "_a"):
                 conn.execute(f'DROP SCHEMA IF EXISTS "{s}" CASCADE')
-
-
-def _pg_filters(url: str, schema: str, n: int) -> Any:
-    """The web benchmark's synthetic fused events, written into a PostgreSQL schema."""
-    import bench.web as web
-    from sitrep.ledger import open_ledger
-    from sitrep.ledger.fusion import FusedEvent
-
-    ledger = open_ledger(url, schema=schema)
-    rng = random.Random(11)
-    batch: list[FusedEvent] = []
-    for i in range(n):
-        payload, claimants = web._payload(rng, i)
-        batch.append(FusedEvent(payload["id"], (), payload, claimants))
-        if len(batch) >= 10_000 or i == n - 1:
-            with ledger.engine.begin() as conn:
-                ledger.write_fused(conn, batch)
-            batch = []
-    ledger.optimize()
-    return ledger
 
 
 def add_arguments(ap: argparse.ArgumentParser) -> None:

@@ -77,12 +77,13 @@ def _payload(rng: random.Random, i: int) -> tuple[dict[str, Any], tuple[tuple[st
     return payload, tuple((s, "organization", 1) for s in srcs)
 
 
-def build_ledger(path: Path, n: int, seed: int = 11) -> Any:
-    """A ledger with ``n`` synthetic fused events, written through ``Ledger.write_fused``."""
+def build_ledger(path: Path | str, n: int, seed: int = 11, schema: str | None = None) -> Any:
+    """A ledger at ``path`` (a SQLite file or a URL, in ``schema`` on PostgreSQL) with
+    ``n`` synthetic fused events, written through ``Ledger.write_fused``."""
     from sitrep.ledger import open_ledger
     from sitrep.ledger.fusion import FusedEvent
 
-    ledger = open_ledger(path)
+    ledger = open_ledger(path, schema=schema)
     rng = random.Random(seed)
     batch: list[FusedEvent] = []
     for i in range(n):

@@ -28,41 +28,34 @@ from collections.abc import Callable
 from typing import Any
 
 import numpy
+from thinc.api import NumpyOps
 
 __all__ = ["MatmulOps", "fast_attribute_ruler", "limit_blas_threads", "matmul_ops"]
 
 
-def _matmul_ops_class() -> type:
-    from thinc.api import NumpyOps
+class MatmulOps(NumpyOps):
+    """thinc's CPU ops with matrix products by numpy (OpenBLAS) instead of BLIS."""
 
-    class MatmulOps(NumpyOps):
-        """thinc's CPU ops with matrix products by numpy (OpenBLAS) instead of BLIS."""
+    name = "sitrep_numpy"
 
-        name = "sitrep_numpy"
-
-        def gemm(
-            self,
-            x: Any,
-            y: Any,
-            out: Any = None,
-            trans1: bool = False,
-            trans2: bool = False,
-        ) -> Any:
-            a = x.T if trans1 else x
-            b = y.T if trans2 else y
-            if out is None:
-                return numpy.matmul(a, b)
-            numpy.matmul(a, b, out=out)
-            return out
-
-    return MatmulOps
+    def gemm(
+        self,
+        x: Any,
+        y: Any,
+        out: Any = None,
+        trans1: bool = False,
+        trans2: bool = False,
+    ) -> Any:
+        a = x.T if trans1 else x
+        b = y.T if trans2 else y
+        if out is None:
+            return numpy.matmul(a, b)
+        numpy.matmul(a, b, out=out)
+        return out
 
 
-MatmulOps: type = _matmul_ops_class()
-
-
-def matmul_ops() -> Any:
-    """A fresh :class:`MatmulOps`: pass it to ``thinc.api.use_ops``-style loading."""
+def matmul_ops() -> MatmulOps:
+    """A fresh :class:`MatmulOps`, to be current while spaCy builds its models."""
     return MatmulOps()
 
 
